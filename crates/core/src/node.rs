@@ -1,0 +1,221 @@
+//! The sans-IO node API: what a protocol implements and the context it acts through.
+//!
+//! A node never sees the event queue, the network or other nodes. The
+//! simulator calls one handler at a time; the handler reads its own state and
+//! the [`Context`] (its id, its local clock, its peers, its seeded random
+//! stream) and emits effects (send, set or cancel a named timer, answer a
+//! client). The handler runs to completion; the simulator then applies the
+//! effects. This is the whole driving contract.
+
+use crate::id::{NodeId, OpId};
+use crate::invariant::Checker;
+use crate::rng::Rng;
+use crate::time::Time;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::fmt::Debug;
+
+/// What a message tells the UI and the trace about itself.
+pub trait MessageInfo {
+    /// A short, stable kind name (`"AppendEntries"`), used for colors and reports.
+    fn kind(&self) -> &'static str;
+    /// A one-line human summary (`"AppendEntries t3 prev 4/2 +1 commit 4"`).
+    fn label(&self) -> String;
+}
+
+/// A protocol's named timers.
+pub trait TimerName: Sized + Copy + 'static {
+    /// Every timer of the protocol, for parsing names.
+    const ALL: &'static [Self];
+    /// The timer's stable name (`"election"`).
+    fn name(&self) -> &'static str;
+    /// The timer with this name, if any.
+    fn parse(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|t| t.name() == name)
+    }
+}
+
+/// How a protocol's answer to a client moves the simulated client on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClientOutcome {
+    /// Ask this node instead (the simulated client follows the redirect
+    /// through the network), or, with `None`, retry after a short back-off.
+    Redirect(Option<NodeId>),
+    /// The operation is complete; the text says how (`"committed at 7"`).
+    Done(String),
+}
+
+/// A node's answer to a client operation.
+pub trait Response {
+    /// What the simulated client does with it.
+    fn outcome(&self) -> ClientOutcome;
+}
+
+/// A short, typed summary every protocol gives of a node, so generic views
+/// (the topology, the space-time diagram) can draw any protocol.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Badge {
+    /// A stable role or state name, used as a CSS class (`"leader"`).
+    pub role: &'static str,
+    /// A short caption under the node (`"term 3"`).
+    pub caption: String,
+}
+
+/// A protocol: the per-node state machine and everything its nodes exchange.
+pub trait Protocol: Clone + Debug + Sized + 'static {
+    /// Which protocol this is (its name in scenarios and routes).
+    const KIND: crate::scenario::ProtocolName;
+    /// The largest cluster the protocol accepts in a scenario.
+    const MAX_NODES: u32;
+    /// Whether nodes may be added or removed while it runs.
+    const DYNAMIC_MEMBERSHIP: bool;
+    /// Per-run parameters (`params` in a scenario).
+    type Params: Clone + Debug + Default + PartialEq + Serialize + DeserializeOwned;
+    /// Messages between nodes.
+    type Msg: Clone + Debug + Serialize + MessageInfo;
+    /// Named timers.
+    type Timer: Copy + Ord + Debug + Serialize + TimerName;
+    /// What a client may ask a node.
+    type Request: Clone + Debug + Serialize + DeserializeOwned;
+    /// What a node answers a client.
+    type Response: Clone + Debug + Serialize + Response;
+    /// The state that survives a crash.
+    type Durable: Clone + Debug;
+    /// The typed, serializable snapshot the UI reads.
+    type View: Clone + Debug + PartialEq + Serialize;
+    /// The protocol's named invariants.
+    type Checker: Checker<Self>;
+
+    /// Checks parameters; the error names the offending field.
+    fn validate(params: &Self::Params) -> Result<(), String>;
+    /// A node, fresh (`durable == None`) or restarted from what survived a crash.
+    fn new(
+        id: NodeId,
+        peers: &[NodeId],
+        params: &Self::Params,
+        durable: Option<Self::Durable>,
+    ) -> Self;
+    /// Called once when the node starts or restarts.
+    fn on_start(&mut self, cx: &mut Context<'_, Self>);
+    /// A message arrived.
+    fn on_message(&mut self, cx: &mut Context<'_, Self>, from: NodeId, msg: Self::Msg);
+    /// A timer fired.
+    fn on_timer(&mut self, cx: &mut Context<'_, Self>, timer: Self::Timer);
+    /// A client asks something; answer with [`Context::respond`], now or later.
+    fn on_request(&mut self, cx: &mut Context<'_, Self>, op: OpId, request: Self::Request);
+    /// The state that survives a crash, as of now.
+    fn durable(&self) -> Self::Durable;
+    /// The typed snapshot for the UI.
+    fn view(&self) -> Self::View;
+    /// A short summary for generic views.
+    fn badge(&self) -> Badge;
+    /// A short label for a client request (`"set x=1"`).
+    fn request_label(request: &Self::Request) -> String;
+}
+
+/// An effect a handler asks the simulator to carry out.
+#[derive(Clone, Debug)]
+pub enum Effect<P: Protocol> {
+    /// Send a message to another node through the network.
+    Send {
+        /// The destination.
+        to: NodeId,
+        /// The message.
+        msg: P::Msg,
+    },
+    /// Set (or reset) a named timer to fire after a span of local time.
+    SetTimer {
+        /// Which timer.
+        timer: P::Timer,
+        /// Microseconds of the node's local clock.
+        after: u64,
+    },
+    /// Cancel a named timer if it is set.
+    CancelTimer(P::Timer),
+    /// Answer a client operation.
+    Respond {
+        /// The operation.
+        op: OpId,
+        /// The answer.
+        response: P::Response,
+    },
+}
+
+/// What a handler can see and do.
+pub struct Context<'a, P: Protocol> {
+    id: NodeId,
+    now: Time,
+    peers: &'a [NodeId],
+    rng: &'a mut Rng,
+    effects: &'a mut Vec<Effect<P>>,
+}
+
+impl<'a, P: Protocol> Context<'a, P> {
+    /// A context for one handler call; the simulator makes these, and tests
+    /// that drive a node by hand may too.
+    pub fn new(
+        id: NodeId,
+        now: Time,
+        peers: &'a [NodeId],
+        rng: &'a mut Rng,
+        effects: &'a mut Vec<Effect<P>>,
+    ) -> Self {
+        Context {
+            id,
+            now,
+            peers,
+            rng,
+            effects,
+        }
+    }
+
+    /// This node's id.
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+
+    /// The node's local clock (virtual time as seen through its clock skew).
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    /// Every other node this node knows of, in id order.
+    pub fn peers(&self) -> &[NodeId] {
+        self.peers
+    }
+
+    /// The node's own seeded random stream.
+    pub fn rng(&mut self) -> &mut Rng {
+        self.rng
+    }
+
+    /// Sends `msg` to `to`.
+    pub fn send(&mut self, to: NodeId, msg: P::Msg) {
+        self.effects.push(Effect::Send { to, msg });
+    }
+
+    /// Sends a copy of `msg` to every peer.
+    pub fn broadcast(&mut self, msg: P::Msg) {
+        for &to in self.peers {
+            self.effects.push(Effect::Send {
+                to,
+                msg: msg.clone(),
+            });
+        }
+    }
+
+    /// Sets (or resets) `timer` to fire after `after` microseconds of local time.
+    pub fn set_timer(&mut self, timer: P::Timer, after: u64) {
+        self.effects.push(Effect::SetTimer { timer, after });
+    }
+
+    /// Cancels `timer`.
+    pub fn cancel_timer(&mut self, timer: P::Timer) {
+        self.effects.push(Effect::CancelTimer(timer));
+    }
+
+    /// Answers client operation `op`.
+    pub fn respond(&mut self, op: OpId, response: P::Response) {
+        self.effects.push(Effect::Respond { op, response });
+    }
+}

@@ -1,0 +1,3 @@
+//! The protocols faultline simulates.
+
+pub mod raft;

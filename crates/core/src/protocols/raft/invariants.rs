@@ -1,0 +1,211 @@
+//! Raft's safety properties (Figure 3 of the paper), checked after every
+//! event. Each check costs only what the event changed: the checker keeps
+//! the history it needs (who led each term, every (index, term) ever seen
+//! with the hash of its prefix, what was committed and applied).
+
+use super::{Raft, Role};
+use crate::id::NodeId;
+use crate::invariant::{Checker, Violation};
+use crate::time::Time;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Election Safety: at most one leader per term (§5.2).
+pub const ELECTION_SAFETY: &str = "Election Safety";
+/// Leader Append-Only: a leader never overwrites or deletes entries (§5.3).
+pub const LEADER_APPEND_ONLY: &str = "Leader Append-Only";
+/// Log Matching: same index and term means identical prefixes (§5.3).
+pub const LOG_MATCHING: &str = "Log Matching";
+/// Leader Completeness: committed entries are in every later leader's log (§5.4).
+pub const LEADER_COMPLETENESS: &str = "Leader Completeness";
+/// State Machine Safety: no two servers apply different entries at one index (§5.4.3).
+pub const STATE_MACHINE_SAFETY: &str = "State Machine Safety";
+
+/// A leader of a term, as first seen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct LeaderRecord {
+    /// The term.
+    pub term: u64,
+    /// The leader.
+    pub node: NodeId,
+    /// When it became leader.
+    #[serde(rename = "at_ms", serialize_with = "crate::trace::ser_ms")]
+    pub at: Time,
+}
+
+/// The history behind Raft's invariants.
+#[derive(Clone, Debug, Default)]
+pub struct RaftChecker {
+    leaders: BTreeMap<u64, LeaderRecord>,
+    /// Per leader: (term, log length, chain at that length) when last seen.
+    leader_logs: BTreeMap<NodeId, (u64, u64, u64)>,
+    /// Every (index, term) ever seen in a log, with its prefix hash.
+    entries: BTreeMap<(u64, u64), u64>,
+    /// Per node: (log length, last chain) when last checked.
+    seen: BTreeMap<NodeId, (u64, u64)>,
+    /// Per term in which a commit became known: (highest index, its prefix hash).
+    committed: BTreeMap<u64, (u64, u64)>,
+    /// Per index: digest of the entry applied there.
+    applied: BTreeMap<u64, u64>,
+    /// Per node: how far its applied entries have been checked.
+    applied_upto: BTreeMap<NodeId, u64>,
+}
+
+impl RaftChecker {
+    /// Every leader seen, by term.
+    pub fn leaders(&self) -> impl Iterator<Item = &LeaderRecord> {
+        self.leaders.values()
+    }
+
+    fn election_safety(&mut self, now: Time, id: NodeId, r: &Raft, out: &mut Vec<Violation>) {
+        if r.role != Role::Leader {
+            return;
+        }
+        match self.leaders.get(&r.term) {
+            None => {
+                self.leaders.insert(
+                    r.term,
+                    LeaderRecord {
+                        term: r.term,
+                        node: id,
+                        at: now,
+                    },
+                );
+            }
+            Some(first) if first.node != id => out.push(Violation {
+                invariant: ELECTION_SAFETY,
+                at: now,
+                detail: format!(
+                    "term {} has two leaders: {} (since {}) and {id}",
+                    r.term, first.node, first.at
+                ),
+            }),
+            Some(_) => {}
+        }
+    }
+
+    fn leader_append_only(&mut self, now: Time, id: NodeId, r: &Raft, out: &mut Vec<Violation>) {
+        if r.role != Role::Leader {
+            self.leader_logs.remove(&id);
+            return;
+        }
+        let len = r.log.last_index();
+        let chain = r.log.chain_at(len).unwrap_or(0);
+        if let Some(&(term, old_len, old_chain)) = self.leader_logs.get(&id) {
+            if term == r.term && r.log.chain_at(old_len) != Some(old_chain) {
+                out.push(Violation {
+                    invariant: LEADER_APPEND_ONLY,
+                    at: now,
+                    detail: format!(
+                        "leader {id} of term {term} changed its log at or before index {old_len}"
+                    ),
+                });
+            }
+        }
+        self.leader_logs.insert(id, (r.term, len, chain));
+    }
+
+    fn log_matching(&mut self, now: Time, id: NodeId, r: &Raft, out: &mut Vec<Violation>) {
+        let len = r.log.last_index();
+        let last_chain = r.log.chain_at(len).unwrap_or(0);
+        if self.seen.get(&id) == Some(&(len, last_chain)) {
+            return;
+        }
+        self.seen.insert(id, (len, last_chain));
+        // Walk back from the tail to the first entry already known: the
+        // prefix hash there vouches for everything before it.
+        let mut fresh = Vec::new();
+        let mut k = len;
+        while k > 0 {
+            let term = r.log.term_at(k).unwrap_or(0);
+            let chain = r.log.chain_at(k).unwrap_or(0);
+            match self.entries.get(&(k, term)) {
+                Some(&known) if known == chain => break,
+                Some(_) => {
+                    out.push(Violation {
+                        invariant: LOG_MATCHING,
+                        at: now,
+                        detail: format!(
+                            "{id} holds entry {k} of term {term} with a prefix that differs from another log's"
+                        ),
+                    });
+                    break;
+                }
+                None => fresh.push((k, term, chain)),
+            }
+            k -= 1;
+        }
+        for (k, term, chain) in fresh {
+            self.entries.insert((k, term), chain);
+        }
+    }
+
+    fn leader_completeness(&mut self, now: Time, id: NodeId, r: &Raft, out: &mut Vec<Violation>) {
+        if r.commit > 0 {
+            let chain = r.log.chain_at(r.commit).unwrap_or(0);
+            let rec = self.committed.entry(r.term).or_insert((0, 0));
+            if r.commit > rec.0 {
+                *rec = (r.commit, chain);
+            }
+        }
+        if r.role != Role::Leader {
+            return;
+        }
+        if let Some((&term, &(index, chain))) = self.committed.range(..r.term).next_back() {
+            if r.log.chain_at(index) != Some(chain) {
+                out.push(Violation {
+                    invariant: LEADER_COMPLETENESS,
+                    at: now,
+                    detail: format!(
+                        "leader {id} of term {} lacks entry {index}, committed by term {term}",
+                        r.term
+                    ),
+                });
+            }
+        }
+    }
+
+    fn state_machine_safety(&mut self, now: Time, id: NodeId, r: &Raft, out: &mut Vec<Violation>) {
+        let upto = self.applied_upto.entry(id).or_insert(0);
+        if r.applied < *upto {
+            *upto = 0; // restarted: its state machine is rebuilt from index 1
+        }
+        for i in (*upto + 1)..=r.applied {
+            let Some(entry) = r.log.entry(i) else { break };
+            let digest = entry.digest();
+            match self.applied.get(&i) {
+                Some(&d) if d != digest => out.push(Violation {
+                    invariant: STATE_MACHINE_SAFETY,
+                    at: now,
+                    detail: format!(
+                        "{id} applied entry {i} (term {}, {:?}) but another server applied a different entry there",
+                        entry.term, entry.command
+                    ),
+                }),
+                Some(_) => {}
+                None => {
+                    self.applied.insert(i, digest);
+                }
+            }
+        }
+        *upto = r.applied;
+    }
+}
+
+impl Checker<Raft> for RaftChecker {
+    const NAMES: &'static [&'static str] = &[
+        ELECTION_SAFETY,
+        LEADER_APPEND_ONLY,
+        LOG_MATCHING,
+        LEADER_COMPLETENESS,
+        STATE_MACHINE_SAFETY,
+    ];
+
+    fn after_event(&mut self, now: Time, node: NodeId, r: &Raft, out: &mut Vec<Violation>) {
+        self.election_safety(now, node, r, out);
+        self.leader_append_only(now, node, r, out);
+        self.log_matching(now, node, r, out);
+        self.leader_completeness(now, node, r, out);
+        self.state_machine_safety(now, node, r, out);
+    }
+}

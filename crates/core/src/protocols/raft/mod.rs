@@ -1,0 +1,658 @@
+//! Raft consensus (Ongaro & Ousterhout, "In Search of an Understandable
+//! Consensus Algorithm", 2014): leader election (§5.2), log replication
+//! (§5.3) with the election restriction (§5.4.1) and the current-term commit
+//! rule (§5.4.2), and client interaction (§8). Membership change (§6) and
+//! log compaction (§7) are not modelled.
+
+mod invariants;
+mod log;
+mod msg;
+mod view;
+
+pub use invariants::{LeaderRecord, RaftChecker};
+pub use log::{Entry, RaftLog};
+pub use msg::RaftMsg;
+pub use view::{EntryView, RaftView};
+
+use crate::id::{NodeId, OpId};
+use crate::node::{Badge, ClientOutcome, Context, Protocol, Response, TimerName};
+use crate::time::MICROS_PER_MS;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Raft parameters (`params` of a Raft scenario).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RaftParams {
+    /// The election timeout is drawn uniformly from this range (ms), §5.2.
+    pub election_timeout_ms: [u64; 2],
+    /// The leader's heartbeat period (ms).
+    pub heartbeat_ms: u64,
+    /// At most this many entries in one AppendEntries.
+    pub max_batch: u32,
+}
+
+impl Default for RaftParams {
+    fn default() -> Self {
+        RaftParams {
+            election_timeout_ms: [150, 300],
+            heartbeat_ms: 50,
+            max_batch: 16,
+        }
+    }
+}
+
+/// A server's role (§5.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Passive: answers leaders and candidates.
+    Follower,
+    /// Asking for votes.
+    Candidate,
+    /// Handles clients and replicates the log.
+    Leader,
+}
+
+impl Role {
+    /// The role's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Follower => "follower",
+            Role::Candidate => "candidate",
+            Role::Leader => "leader",
+        }
+    }
+}
+
+/// Raft's timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RaftTimer {
+    /// Followers and candidates start an election when it fires.
+    Election,
+    /// Leaders send heartbeats when it fires.
+    Heartbeat,
+}
+
+impl TimerName for RaftTimer {
+    const ALL: &'static [Self] = &[RaftTimer::Election, RaftTimer::Heartbeat];
+    fn name(&self) -> &'static str {
+        match self {
+            RaftTimer::Election => "election",
+            RaftTimer::Heartbeat => "heartbeat",
+        }
+    }
+}
+
+/// A node's answer to a client (§8).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RaftResponse {
+    /// Not the leader: ask this one (or nobody known yet).
+    Redirect {
+        /// The leader this node knows of.
+        leader: Option<NodeId>,
+    },
+    /// The command is committed at this index.
+    Committed {
+        /// Its log index.
+        index: u64,
+    },
+}
+
+impl Response for RaftResponse {
+    fn outcome(&self) -> ClientOutcome {
+        match self {
+            RaftResponse::Redirect { leader } => ClientOutcome::Redirect(*leader),
+            RaftResponse::Committed { index } => {
+                ClientOutcome::Done(format!("committed at {index}"))
+            }
+        }
+    }
+}
+
+/// What survives a crash (Figure 2, "persistent state on all servers").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RaftDurable {
+    /// Latest term seen.
+    pub term: u64,
+    /// Candidate voted for in the current term.
+    pub voted_for: Option<NodeId>,
+    /// The log.
+    pub log: RaftLog,
+}
+
+/// One Raft server.
+#[derive(Clone, Debug)]
+pub struct Raft {
+    id: NodeId,
+    peers: Vec<NodeId>,
+    params: RaftParams,
+    // Persistent state (§5, Figure 2).
+    pub(crate) term: u64,
+    pub(crate) voted_for: Option<NodeId>,
+    pub(crate) log: RaftLog,
+    // Volatile state.
+    pub(crate) role: Role,
+    pub(crate) leader: Option<NodeId>,
+    pub(crate) commit: u64,
+    pub(crate) applied: u64,
+    votes: BTreeSet<NodeId>,
+    next_index: BTreeMap<NodeId, u64>,
+    match_index: BTreeMap<NodeId, u64>,
+    pending: BTreeMap<OpId, u64>,
+    kv: BTreeMap<String, String>,
+}
+
+impl Raft {
+    fn majority(&self) -> usize {
+        (self.peers.len() + 1) / 2 + 1
+    }
+
+    /// This node's current term.
+    pub fn term(&self) -> u64 {
+        self.term
+    }
+
+    /// This node's role.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// This node's commit index.
+    pub fn commit_index(&self) -> u64 {
+        self.commit
+    }
+
+    /// This node's log.
+    pub fn log(&self) -> &RaftLog {
+        &self.log
+    }
+
+    /// Who this node voted for in its current term.
+    pub fn voted_for(&self) -> Option<NodeId> {
+        self.voted_for
+    }
+
+    /// The leader this node knows of.
+    pub fn leader(&self) -> Option<NodeId> {
+        self.leader
+    }
+
+    fn reset_election_timer(&mut self, cx: &mut Context<'_, Self>) {
+        let [lo, hi] = self.params.election_timeout_ms;
+        let after = cx.rng().between(lo * MICROS_PER_MS, hi * MICROS_PER_MS);
+        cx.set_timer(RaftTimer::Election, after);
+    }
+
+    /// §5.1: a server that sees a higher term becomes a follower in it.
+    fn step_down(&mut self, cx: &mut Context<'_, Self>, term: u64) {
+        if term > self.term {
+            self.term = term;
+            self.voted_for = None;
+            self.leader = None;
+        }
+        if self.role == Role::Leader {
+            cx.cancel_timer(RaftTimer::Heartbeat);
+            let hint = self.leader.filter(|l| *l != self.id);
+            for (op, _) in std::mem::take(&mut self.pending) {
+                cx.respond(op, RaftResponse::Redirect { leader: hint });
+            }
+        }
+        if self.role != Role::Follower {
+            self.role = Role::Follower;
+            self.reset_election_timer(cx);
+        }
+        self.votes.clear();
+    }
+
+    /// §5.2: a follower whose election timeout elapses starts an election.
+    fn start_election(&mut self, cx: &mut Context<'_, Self>) {
+        self.term += 1;
+        self.role = Role::Candidate;
+        self.voted_for = Some(self.id);
+        self.leader = None;
+        self.votes = BTreeSet::from([self.id]);
+        self.reset_election_timer(cx);
+        if self.votes.len() >= self.majority() {
+            self.become_leader(cx);
+            return;
+        }
+        cx.broadcast(RaftMsg::RequestVote {
+            term: self.term,
+            last_log_index: self.log.last_index(),
+            last_log_term: self.log.last_term(),
+        });
+    }
+
+    fn become_leader(&mut self, cx: &mut Context<'_, Self>) {
+        self.role = Role::Leader;
+        self.leader = Some(self.id);
+        self.votes.clear();
+        cx.cancel_timer(RaftTimer::Election);
+        let next = self.log.last_index() + 1;
+        self.next_index = self.peers.iter().map(|&p| (p, next)).collect();
+        self.match_index = self.peers.iter().map(|&p| (p, 0)).collect();
+        // §8: a new leader commits a no-op entry of its own term, which
+        // (by §5.4.2) also commits everything before it.
+        self.log.push(Entry {
+            term: self.term,
+            command: String::new(),
+            op: None,
+        });
+        self.advance_commit(cx);
+        self.broadcast_append(cx);
+    }
+
+    fn broadcast_append(&mut self, cx: &mut Context<'_, Self>) {
+        for p in self.peers.clone() {
+            self.send_append(cx, p);
+        }
+        cx.set_timer(
+            RaftTimer::Heartbeat,
+            self.params.heartbeat_ms * MICROS_PER_MS,
+        );
+    }
+
+    fn send_append(&mut self, cx: &mut Context<'_, Self>, to: NodeId) {
+        let next = self.next_index.get(&to).copied().unwrap_or(1).max(1);
+        let prev_index = next - 1;
+        let prev_term = self.log.term_at(prev_index).unwrap_or(0);
+        cx.send(
+            to,
+            RaftMsg::AppendEntries {
+                term: self.term,
+                prev_index,
+                prev_term,
+                entries: self.log.slice(next, self.params.max_batch as usize),
+                commit: self.commit,
+            },
+        );
+    }
+
+    /// §5.3 and §5.4.2: commit the highest index stored on a majority whose
+    /// entry is from the current term.
+    fn advance_commit(&mut self, cx: &mut Context<'_, Self>) {
+        let mut n = self.log.last_index();
+        while n > self.commit {
+            if self.log.term_at(n) == Some(self.term) {
+                let replicas = 1 + self.match_index.values().filter(|&&m| m >= n).count();
+                if replicas >= self.majority() {
+                    self.commit = n;
+                    break;
+                }
+            } else {
+                // Earlier entries have earlier terms: none can be counted.
+                break;
+            }
+            n -= 1;
+        }
+        self.apply_committed(cx);
+    }
+
+    fn apply_committed(&mut self, cx: &mut Context<'_, Self>) {
+        while self.applied < self.commit {
+            self.applied += 1;
+            if let Some(entry) = self.log.entry(self.applied) {
+                apply_to_kv(&mut self.kv, &entry.command);
+            }
+        }
+        let done: Vec<(OpId, u64)> = self
+            .pending
+            .iter()
+            .filter(|(_, &i)| i <= self.commit)
+            .map(|(&op, &i)| (op, i))
+            .collect();
+        for (op, index) in done {
+            self.pending.remove(&op);
+            cx.respond(op, RaftResponse::Committed { index });
+        }
+    }
+
+    fn on_request_vote(
+        &mut self,
+        cx: &mut Context<'_, Self>,
+        from: NodeId,
+        term: u64,
+        last_index: u64,
+        last_term: u64,
+    ) {
+        if term > self.term {
+            self.step_down(cx, term);
+        }
+        // §5.4.1: vote only for a candidate whose log is at least as up to date.
+        let up_to_date = last_term > self.log.last_term()
+            || (last_term == self.log.last_term() && last_index >= self.log.last_index());
+        let free = self.voted_for.is_none() || self.voted_for == Some(from);
+        let granted = term == self.term && free && up_to_date;
+        if granted {
+            self.voted_for = Some(from);
+            self.reset_election_timer(cx);
+        }
+        cx.send(
+            from,
+            RaftMsg::RequestVoteReply {
+                term: self.term,
+                granted,
+            },
+        );
+    }
+
+    fn on_vote(&mut self, cx: &mut Context<'_, Self>, from: NodeId, term: u64, granted: bool) {
+        if term > self.term {
+            self.step_down(cx, term);
+            return;
+        }
+        if self.role == Role::Candidate && term == self.term && granted {
+            self.votes.insert(from);
+            if self.votes.len() >= self.majority() {
+                self.become_leader(cx);
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn on_append(
+        &mut self,
+        cx: &mut Context<'_, Self>,
+        from: NodeId,
+        term: u64,
+        prev_index: u64,
+        prev_term: u64,
+        entries: Vec<Entry>,
+        commit: u64,
+    ) {
+        if term < self.term {
+            cx.send(
+                from,
+                RaftMsg::AppendEntriesReply {
+                    term: self.term,
+                    success: false,
+                    index: self.log.last_index(),
+                },
+            );
+            return;
+        }
+        if term > self.term || self.role != Role::Follower {
+            self.step_down(cx, term);
+        }
+        self.leader = Some(from);
+        self.reset_election_timer(cx);
+        // §5.3 consistency check.
+        if self.log.term_at(prev_index) != Some(prev_term) {
+            let hint = self.log.last_index().min(prev_index.saturating_sub(1));
+            cx.send(
+                from,
+                RaftMsg::AppendEntriesReply {
+                    term: self.term,
+                    success: false,
+                    index: hint,
+                },
+            );
+            return;
+        }
+        let mut index = prev_index;
+        for entry in entries {
+            index += 1;
+            match self.log.term_at(index) {
+                Some(t) if t == entry.term => continue,
+                Some(_) => {
+                    // §5.3: a conflicting entry and all that follow it go.
+                    self.log.truncate_from(index);
+                    self.log.push(entry);
+                }
+                None => {
+                    self.log.push(entry);
+                }
+            }
+        }
+        if commit > self.commit {
+            self.commit = commit.min(index).max(self.commit);
+            self.apply_committed(cx);
+        }
+        cx.send(
+            from,
+            RaftMsg::AppendEntriesReply {
+                term: self.term,
+                success: true,
+                index,
+            },
+        );
+    }
+
+    fn on_append_reply(
+        &mut self,
+        cx: &mut Context<'_, Self>,
+        from: NodeId,
+        term: u64,
+        success: bool,
+        index: u64,
+    ) {
+        if term > self.term {
+            self.step_down(cx, term);
+            return;
+        }
+        if self.role != Role::Leader || term != self.term {
+            return;
+        }
+        let last = self.log.last_index();
+        if success {
+            let m = self.match_index.entry(from).or_insert(0);
+            *m = (*m).max(index);
+            let n = self.next_index.entry(from).or_insert(1);
+            *n = (*n).max(index + 1);
+            let more = *n <= last;
+            self.advance_commit(cx);
+            if more {
+                self.send_append(cx, from);
+            }
+        } else {
+            // §5.3: decrement nextIndex and retry; the hint skips ahead.
+            let n = self.next_index.entry(from).or_insert(1);
+            *n = (*n - 1).min(index + 1).max(1);
+            self.send_append(cx, from);
+        }
+    }
+}
+
+/// Applies `set k=v` and `del k` to the key-value state machine; anything
+/// else is kept in the log but changes no key.
+fn apply_to_kv(kv: &mut BTreeMap<String, String>, command: &str) {
+    let command = command.trim();
+    if let Some(rest) = command.strip_prefix("set ") {
+        if let Some((k, v)) = rest.split_once('=') {
+            kv.insert(k.trim().to_string(), v.trim().to_string());
+        }
+    } else if let Some(k) = command.strip_prefix("del ") {
+        kv.remove(k.trim());
+    }
+}
+
+impl Protocol for Raft {
+    const KIND: crate::scenario::ProtocolName = crate::scenario::ProtocolName::Raft;
+    const MAX_NODES: u32 = 15;
+    const DYNAMIC_MEMBERSHIP: bool = false;
+    type Params = RaftParams;
+    type Msg = RaftMsg;
+    type Timer = RaftTimer;
+    type Request = String;
+    type Response = RaftResponse;
+    type Durable = RaftDurable;
+    type View = RaftView;
+    type Checker = RaftChecker;
+
+    fn validate(p: &RaftParams) -> Result<(), String> {
+        let [lo, hi] = p.election_timeout_ms;
+        if lo == 0 || lo > hi || hi > 60_000 {
+            return Err(format!(
+                "election_timeout_ms [{lo}, {hi}] must satisfy 0 < min <= max <= 60000"
+            ));
+        }
+        if p.heartbeat_ms == 0 || p.heartbeat_ms >= lo {
+            return Err(format!(
+                "heartbeat_ms {} must be above 0 and below the election timeout's minimum {lo}",
+                p.heartbeat_ms
+            ));
+        }
+        if !(1..=1024).contains(&p.max_batch) {
+            return Err(format!(
+                "max_batch {} is out of range (1 to 1024)",
+                p.max_batch
+            ));
+        }
+        Ok(())
+    }
+
+    fn new(
+        id: NodeId,
+        peers: &[NodeId],
+        params: &RaftParams,
+        durable: Option<RaftDurable>,
+    ) -> Self {
+        let d = durable.unwrap_or(RaftDurable {
+            term: 0,
+            voted_for: None,
+            log: RaftLog::default(),
+        });
+        Raft {
+            id,
+            peers: peers.to_vec(),
+            params: params.clone(),
+            term: d.term,
+            voted_for: d.voted_for,
+            log: d.log,
+            role: Role::Follower,
+            leader: None,
+            commit: 0,
+            applied: 0,
+            votes: BTreeSet::new(),
+            next_index: BTreeMap::new(),
+            match_index: BTreeMap::new(),
+            pending: BTreeMap::new(),
+            kv: BTreeMap::new(),
+        }
+    }
+
+    fn on_start(&mut self, cx: &mut Context<'_, Self>) {
+        self.reset_election_timer(cx);
+    }
+
+    fn on_message(&mut self, cx: &mut Context<'_, Self>, from: NodeId, msg: RaftMsg) {
+        match msg {
+            RaftMsg::RequestVote {
+                term,
+                last_log_index,
+                last_log_term,
+            } => self.on_request_vote(cx, from, term, last_log_index, last_log_term),
+            RaftMsg::RequestVoteReply { term, granted } => self.on_vote(cx, from, term, granted),
+            RaftMsg::AppendEntries {
+                term,
+                prev_index,
+                prev_term,
+                entries,
+                commit,
+            } => self.on_append(cx, from, term, prev_index, prev_term, entries, commit),
+            RaftMsg::AppendEntriesReply {
+                term,
+                success,
+                index,
+            } => self.on_append_reply(cx, from, term, success, index),
+        }
+    }
+
+    fn on_timer(&mut self, cx: &mut Context<'_, Self>, timer: RaftTimer) {
+        match (timer, self.role) {
+            (RaftTimer::Election, Role::Leader) => {}
+            (RaftTimer::Election, _) => self.start_election(cx),
+            (RaftTimer::Heartbeat, Role::Leader) => self.broadcast_append(cx),
+            (RaftTimer::Heartbeat, _) => {}
+        }
+    }
+
+    fn on_request(&mut self, cx: &mut Context<'_, Self>, op: OpId, command: String) {
+        if self.role != Role::Leader {
+            cx.respond(
+                op,
+                RaftResponse::Redirect {
+                    leader: self.leader,
+                },
+            );
+            return;
+        }
+        // §8: a retried request already in the log is not appended again.
+        let index = match self.log.find_op(op) {
+            Some(i) => i,
+            None => {
+                let i = self.log.push(Entry {
+                    term: self.term,
+                    command,
+                    op: Some(op),
+                });
+                for p in self.peers.clone() {
+                    let caught_up = self.next_index.get(&p).copied().unwrap_or(1) == i;
+                    if caught_up {
+                        self.send_append(cx, p);
+                    }
+                }
+                i
+            }
+        };
+        self.pending.insert(op, index);
+        self.advance_commit(cx);
+    }
+
+    fn durable(&self) -> RaftDurable {
+        RaftDurable {
+            term: self.term,
+            voted_for: self.voted_for,
+            log: self.log.clone(),
+        }
+    }
+
+    fn view(&self) -> RaftView {
+        RaftView::of(self)
+    }
+
+    fn badge(&self) -> Badge {
+        Badge {
+            role: self.role.name(),
+            caption: format!("term {}", self.term),
+        }
+    }
+
+    fn request_label(request: &String) -> String {
+        request.clone()
+    }
+}
+
+/// The Raft figures of a report: `leaders` [{term, node, at_ms}] and
+/// `nodes` [{id, status, term, role, commit_index, log: [[term, command], …]}].
+pub fn metrics(sim: &crate::sim::Sim<Raft>) -> serde_json::Value {
+    let leaders: Vec<&LeaderRecord> = sim.checker().leaders().collect();
+    let nodes: Vec<serde_json::Value> = sim
+        .nodes()
+        .map(|(id, status, node)| {
+            let revived;
+            let r = match node {
+                Some(r) => Some(r),
+                None => {
+                    revived = sim.durable_node(id);
+                    revived.as_ref()
+                }
+            };
+            match r {
+                Some(r) => serde_json::json!({
+                    "id": id,
+                    "status": status,
+                    "term": r.term,
+                    "role": if node.is_some() { r.role.name() } else { "crashed" },
+                    "commit_index": r.commit,
+                    "log": r.log.entries().iter().map(|e| (e.term, &e.command)).collect::<Vec<_>>(),
+                }),
+                None => serde_json::json!({ "id": id, "status": status }),
+            }
+        })
+        .collect();
+    serde_json::json!({ "leaders": leaders, "nodes": nodes })
+}

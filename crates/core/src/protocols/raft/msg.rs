@@ -1,0 +1,119 @@
+//! Raft's RPCs (Figure 2 of the paper), as messages.
+
+use super::log::Entry;
+use crate::node::MessageInfo;
+use serde::{Deserialize, Serialize};
+
+/// A Raft message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum RaftMsg {
+    /// RequestVote RPC (§5.2).
+    RequestVote {
+        /// Candidate's term.
+        term: u64,
+        /// Index of the candidate's last log entry.
+        last_log_index: u64,
+        /// Term of the candidate's last log entry.
+        last_log_term: u64,
+    },
+    /// Answer to RequestVote.
+    RequestVoteReply {
+        /// The voter's current term.
+        term: u64,
+        /// Whether the vote was granted.
+        granted: bool,
+    },
+    /// AppendEntries RPC (§5.3); a heartbeat when `entries` is empty.
+    AppendEntries {
+        /// Leader's term.
+        term: u64,
+        /// Index of the entry just before the new ones.
+        prev_index: u64,
+        /// Term of that entry.
+        prev_term: u64,
+        /// New entries (empty for a heartbeat).
+        entries: Vec<Entry>,
+        /// Leader's commit index.
+        commit: u64,
+    },
+    /// Answer to AppendEntries.
+    AppendEntriesReply {
+        /// The follower's current term.
+        term: u64,
+        /// Whether the consistency check passed.
+        success: bool,
+        /// On success, the last index known to match; on failure, a hint:
+        /// the follower's last index, where the leader can look back from.
+        index: u64,
+    },
+}
+
+impl RaftMsg {
+    /// The term the message carries.
+    pub fn term(&self) -> u64 {
+        match self {
+            RaftMsg::RequestVote { term, .. }
+            | RaftMsg::RequestVoteReply { term, .. }
+            | RaftMsg::AppendEntries { term, .. }
+            | RaftMsg::AppendEntriesReply { term, .. } => *term,
+        }
+    }
+}
+
+impl MessageInfo for RaftMsg {
+    fn kind(&self) -> &'static str {
+        match self {
+            RaftMsg::RequestVote { .. } => "RequestVote",
+            RaftMsg::RequestVoteReply { .. } => "RequestVoteReply",
+            RaftMsg::AppendEntries { entries, .. } if entries.is_empty() => "Heartbeat",
+            RaftMsg::AppendEntries { .. } => "AppendEntries",
+            RaftMsg::AppendEntriesReply { .. } => "AppendEntriesReply",
+        }
+    }
+
+    fn label(&self) -> String {
+        match self {
+            RaftMsg::RequestVote {
+                term,
+                last_log_index,
+                last_log_term,
+            } => format!("RequestVote term {term}, last {last_log_index}@{last_log_term}"),
+            RaftMsg::RequestVoteReply { term, granted } => {
+                if *granted {
+                    format!("vote granted, term {term}")
+                } else {
+                    format!("vote refused, term {term}")
+                }
+            }
+            RaftMsg::AppendEntries {
+                term,
+                prev_index,
+                prev_term,
+                entries,
+                commit,
+            } => {
+                if entries.is_empty() {
+                    format!("heartbeat term {term}, prev {prev_index}@{prev_term}, commit {commit}")
+                } else {
+                    format!(
+                        "AppendEntries term {term}, prev {prev_index}@{prev_term}, +{} entr{}, commit {commit}",
+                        entries.len(),
+                        if entries.len() == 1 { "y" } else { "ies" }
+                    )
+                }
+            }
+            RaftMsg::AppendEntriesReply {
+                term,
+                success,
+                index,
+            } => {
+                if *success {
+                    format!("append ok, term {term}, match {index}")
+                } else {
+                    format!("append rejected, term {term}, hint {index}")
+                }
+            }
+        }
+    }
+}
