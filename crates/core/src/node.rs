@@ -14,6 +14,7 @@ use crate::time::Time;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt::Debug;
+use std::hash::Hash;
 
 /// What a message tells the UI and the trace about itself.
 pub trait MessageInfo {
@@ -72,11 +73,11 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     /// Per-run parameters (`params` in a scenario).
     type Params: Clone + Debug + Default + PartialEq + Serialize + DeserializeOwned;
     /// Messages between nodes.
-    type Msg: Clone + Debug + Serialize + MessageInfo;
+    type Msg: Clone + Debug + Hash + Serialize + MessageInfo;
     /// Named timers.
     type Timer: Copy + Ord + Debug + Serialize + TimerName;
     /// What a client may ask a node.
-    type Request: Clone + Debug + Serialize + DeserializeOwned;
+    type Request: Clone + Debug + Hash + Serialize + DeserializeOwned;
     /// What a node answers a client.
     type Response: Clone + Debug + Serialize + Response;
     /// The state that survives a crash.

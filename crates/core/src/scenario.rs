@@ -136,6 +136,28 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
+/// `prefix` followed by the segments of `path` (`schedule[2].node`), with
+/// no placeholder for the whole text (`.`) or for a key that could not be
+/// read (`?`): a syntax error inside an object is located by its line and
+/// column, and its path stops at the enclosing field.
+fn field_path(prefix: &str, path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = prefix.to_string();
+    for segment in path {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Unknown => {}
+        }
+    }
+    out
+}
+
 fn check_prob(path: &str, p: f64) -> Result<(), ScenarioError> {
     if (0.0..=1.0).contains(&p) {
         Ok(())
@@ -178,7 +200,7 @@ impl Scenario {
         }
         let mut de = serde_json::Deserializer::from_str(text);
         let scenario: Scenario = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
+            let path = field_path("", e.path());
             ScenarioError::at(path, e.into_inner().to_string())
         })?;
         de.end()
@@ -219,8 +241,7 @@ impl Scenario {
             P::Params::default()
         } else {
             serde_path_to_error::deserialize(&self.params).map_err(|e| {
-                let path = format!("params.{}", e.path());
-                ScenarioError::at(path.trim_end_matches('.'), e.into_inner().to_string())
+                ScenarioError::at(field_path("params", e.path()), e.into_inner().to_string())
             })?
         };
         P::validate(&params).map_err(|m| ScenarioError::at("params", m))?;

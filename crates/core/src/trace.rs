@@ -6,7 +6,7 @@ use crate::id::{MsgId, NodeId, OpId};
 use crate::net::DropReason;
 use crate::time::Time;
 use serde::{Serialize, Serializer};
-use std::io;
+use std::hash::{Hash, Hasher};
 
 /// Serializes a [`Time`] as fractional milliseconds.
 pub fn ser_ms<S: Serializer>(t: &Time, s: S) -> Result<S::Ok, S::Error> {
@@ -137,55 +137,98 @@ impl TraceKind {
     }
 }
 
-/// FNV-1a with a 128-bit state: simple, portable and fast enough to hash
-/// every event.
+/// A 128-bit hash of the trace: two 64-bit multiply-rotate lanes fed a word
+/// at a time. It implements [`Hasher`], so messages feed it through their
+/// derived `Hash`; every integer is written little-endian and `usize` as
+/// `u64`, so native and wasm builds agree.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TraceHash(pub u128);
-
-const FNV128_OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
-const FNV128_PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013B;
+pub struct TraceHash {
+    a: u64,
+    b: u64,
+}
 
 impl Default for TraceHash {
     fn default() -> Self {
-        TraceHash(FNV128_OFFSET)
+        TraceHash {
+            a: 0x243F_6A88_85A3_08D3,
+            b: 0x1319_8A2E_0370_7344,
+        }
     }
 }
 
 impl TraceHash {
-    /// Feeds bytes.
+    /// Feeds one word.
+    pub fn u64(&mut self, w: u64) {
+        self.a = (self.a ^ w)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(29);
+        self.b = (self.b ^ w.rotate_left(32))
+            .wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
+            .rotate_left(31)
+            ^ self.a;
+    }
+
+    /// Feeds bytes (their length first, so boundaries count).
     pub fn bytes(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u128::from(b);
-            self.0 = self.0.wrapping_mul(FNV128_PRIME);
+        self.u64(bytes.len() as u64);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.u64(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.u64(u64::from_le_bytes(w));
         }
     }
 
-    /// Feeds a number.
-    pub fn u64(&mut self, v: u64) {
-        self.bytes(&v.to_le_bytes());
+    /// Feeds a value through its derived `Hash`.
+    pub fn value<T: Hash + ?Sized>(&mut self, v: &T) {
+        v.hash(self);
     }
 
-    /// Feeds a value through its JSON form (no allocation).
+    /// Feeds a value through its JSON form (for rare entries whose types
+    /// carry floats, such as commands).
     pub fn json<T: Serialize + ?Sized>(&mut self, v: &T) {
-        // Serializing our own types to a hasher cannot fail; if it ever
-        // did, the hash would still be deterministic.
-        let _ = serde_json::to_writer(HashWriter(self), v);
+        // Serializing our own types cannot fail; if it ever did, the hash
+        // would still be deterministic.
+        if let Ok(text) = serde_json::to_vec(v) {
+            self.bytes(&text);
+        }
     }
 
     /// The hash as 32 hex digits.
     pub fn hex(&self) -> String {
-        format!("{:032x}", self.0)
+        format!("{:016x}{:016x}", self.a, self.b)
     }
 }
 
-struct HashWriter<'a>(&'a mut TraceHash);
-
-impl io::Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.bytes(buf);
-        Ok(buf.len())
+impl Hasher for TraceHash {
+    fn finish(&self) -> u64 {
+        self.a ^ self.b
     }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
+    fn write(&mut self, bytes: &[u8]) {
+        self.bytes(bytes);
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.u64(i.into());
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.u64(i.into());
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.u64(i.into());
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.u64(i);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.u64(i as u64);
+    }
+    fn write_i64(&mut self, i: i64) {
+        self.u64(i as u64);
     }
 }

@@ -114,12 +114,14 @@ impl<P: Protocol> Sim<P> {
             return;
         }
         let link = self.st.net.link(from, to);
-        self.launch(id, from, to, link, payload.clone(), kind, summary.clone());
         if self.st.net_rng.chance(link.duplicate) {
             self.st.stats.duplicated += 1;
+            self.launch(id, from, to, link, payload.clone(), kind, summary.clone());
             let copy = MsgId(self.st.next_msg);
             self.st.next_msg += 1;
             self.launch(copy, from, to, link, payload, kind, summary);
+        } else {
+            self.launch(id, from, to, link, payload, kind, summary);
         }
     }
 
@@ -484,10 +486,10 @@ impl<P: Protocol> Sim<P> {
 
 fn hash_payload<P: Protocol>(h: &mut crate::trace::TraceHash, payload: &Payload<P>) {
     match payload {
-        Payload::Msg(m) => h.json(m),
+        Payload::Msg(m) => h.value(m),
         Payload::Client { op, request } => {
             h.u64(op.0);
-            h.json(request);
+            h.value(request);
         }
     }
 }

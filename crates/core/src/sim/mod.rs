@@ -188,14 +188,14 @@ impl<P: Protocol> Sim<P> {
     /// whether it reached `t` (the clock is set to `t` only then).
     pub fn run_until_bounded(&mut self, t: Time, budget: u64) -> bool {
         for _ in 0..budget {
-            if !self.next_time().is_some_and(|n| n <= t) {
+            if self.next_time().is_none_or(|n| n > t) {
                 self.st.now = self.st.now.max(t);
                 self.horizon = self.horizon.max(self.st.now);
                 return true;
             }
             self.step();
         }
-        !self.next_time().is_some_and(|n| n <= t)
+        self.next_time().is_none_or(|n| n > t)
     }
 
     /// Runs to the scenario's `until_ms`.

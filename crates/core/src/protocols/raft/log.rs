@@ -5,7 +5,7 @@ use crate::id::OpId;
 use serde::{Deserialize, Serialize};
 
 /// One log entry.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Entry {
     /// The term in which a leader created it.
     pub term: u64,

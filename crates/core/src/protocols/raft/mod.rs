@@ -147,7 +147,8 @@ pub struct Raft {
 
 impl Raft {
     fn majority(&self) -> usize {
-        (self.peers.len() + 1) / 2 + 1
+        let cluster = self.peers.len() + 1;
+        cluster / 2 + 1
     }
 
     /// This node's current term.
@@ -187,11 +188,16 @@ impl Raft {
     }
 
     /// §5.1: a server that sees a higher term becomes a follower in it.
-    fn step_down(&mut self, cx: &mut Context<'_, Self>, term: u64) {
+    /// `leader` is the leader the message revealed, if any (an
+    /// AppendEntries names its sender), so waiting clients are sent there.
+    fn step_down(&mut self, cx: &mut Context<'_, Self>, term: u64, leader: Option<NodeId>) {
         if term > self.term {
             self.term = term;
             self.voted_for = None;
             self.leader = None;
+        }
+        if leader.is_some() {
+            self.leader = leader;
         }
         if self.role == Role::Leader {
             cx.cancel_timer(RaftTimer::Heartbeat);
@@ -319,7 +325,7 @@ impl Raft {
         last_term: u64,
     ) {
         if term > self.term {
-            self.step_down(cx, term);
+            self.step_down(cx, term, None);
         }
         // §5.4.1: vote only for a candidate whose log is at least as up to date.
         let up_to_date = last_term > self.log.last_term()
@@ -341,7 +347,7 @@ impl Raft {
 
     fn on_vote(&mut self, cx: &mut Context<'_, Self>, from: NodeId, term: u64, granted: bool) {
         if term > self.term {
-            self.step_down(cx, term);
+            self.step_down(cx, term, None);
             return;
         }
         if self.role == Role::Candidate && term == self.term && granted {
@@ -375,7 +381,7 @@ impl Raft {
             return;
         }
         if term > self.term || self.role != Role::Follower {
-            self.step_down(cx, term);
+            self.step_down(cx, term, Some(from));
         }
         self.leader = Some(from);
         self.reset_election_timer(cx);
@@ -430,7 +436,7 @@ impl Raft {
         index: u64,
     ) {
         if term > self.term {
-            self.step_down(cx, term);
+            self.step_down(cx, term, None);
             return;
         }
         if self.role != Role::Leader || term != self.term {

@@ -5,7 +5,7 @@ use crate::node::MessageInfo;
 use serde::{Deserialize, Serialize};
 
 /// A Raft message.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum RaftMsg {
     /// RequestVote RPC (§5.2).
