@@ -1,0 +1,110 @@
+//! Command-line arguments, parsed by hand (the grammar is small).
+
+/// The usage text.
+pub const USAGE: &str = "\
+usage: faultline run SCENARIO.json [--seed N] [--runs K] [--trace FILE.jsonl]
+
+Runs a scenario headless and prints one JSON report per run, one per line.
+  --seed N          override the scenario's seed
+  --runs K          run K times; run i uses seed + i (default 1)
+  --trace FILE      write every trace event as one JSON object per line
+";
+
+/// What was asked.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Args {
+    /// Print the usage.
+    Help,
+    /// Run a scenario.
+    Run(RunArgs),
+}
+
+/// Arguments of `faultline run`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RunArgs {
+    /// Path of the scenario file.
+    pub scenario: String,
+    /// Seed override.
+    pub seed: Option<u64>,
+    /// How many runs.
+    pub runs: u64,
+    /// Where to write the trace.
+    pub trace: Option<String>,
+}
+
+impl Args {
+    /// Parses the arguments after the program name.
+    pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
+        let mut it = args.into_iter();
+        match it.next().as_deref() {
+            None | Some("-h" | "--help" | "help") => return Ok(Args::Help),
+            Some("run") => {}
+            Some(other) => return Err(format!("unknown command `{other}`")),
+        }
+        let mut run = RunArgs {
+            scenario: String::new(),
+            seed: None,
+            runs: 1,
+            trace: None,
+        };
+        while let Some(arg) = it.next() {
+            let mut value = |flag: &str| it.next().ok_or_else(|| format!("{flag} needs a value"));
+            match arg.as_str() {
+                "--seed" => {
+                    let v = value("--seed")?;
+                    run.seed = Some(
+                        v.parse()
+                            .map_err(|_| format!("--seed: `{v}` is not a whole number"))?,
+                    );
+                }
+                "--runs" => {
+                    let v = value("--runs")?;
+                    run.runs = v.parse().ok().filter(|&k| k >= 1).ok_or_else(|| {
+                        format!("--runs: `{v}` is not a whole number of at least 1")
+                    })?;
+                }
+                "--trace" => run.trace = Some(value("--trace")?),
+                "-h" | "--help" => return Ok(Args::Help),
+                flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`")),
+                path if run.scenario.is_empty() => run.scenario = path.to_string(),
+                extra => return Err(format!("unexpected argument `{extra}`")),
+            }
+        }
+        if run.scenario.is_empty() {
+            return Err("run needs a scenario file".into());
+        }
+        Ok(Args::Run(run))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<Args, String> {
+        Args::parse(s.split_whitespace().map(String::from))
+    }
+
+    #[test]
+    fn parses_every_option() {
+        assert_eq!(
+            parse("run s.json --seed 9 --runs 3 --trace t.jsonl"),
+            Ok(Args::Run(RunArgs {
+                scenario: "s.json".into(),
+                seed: Some(9),
+                runs: 3,
+                trace: Some("t.jsonl".into()),
+            }))
+        );
+        assert_eq!(parse(""), Ok(Args::Help));
+    }
+
+    #[test]
+    fn rejects_bad_input_with_a_reason() {
+        assert!(parse("run").unwrap_err().contains("scenario"));
+        assert!(parse("run s.json --runs 0").unwrap_err().contains("--runs"));
+        assert!(parse("run s.json --seed x").unwrap_err().contains("--seed"));
+        assert!(parse("run s.json --fast").unwrap_err().contains("--fast"));
+        assert!(parse("walk").unwrap_err().contains("walk"));
+    }
+}
