@@ -1,0 +1,505 @@
+//! The app shell: owns the simulator, runs the frame loop, turns UI actions
+//! into commands, and lays out the lab.
+
+use crate::components::{
+    controls::Controls, event_log::EventLog, header::Header, help::Help, invariants::Invariants,
+    logs::Logs, network_panel::NetworkPanel, node_panel::NodePanel,
+    scenario_dialog::ScenarioDialog, topology::Topology,
+};
+use crate::keys::{self, KeyAction};
+use crate::perf::FrameTimer;
+use crate::presets::PRESETS;
+use crate::snapshot::Snapshot;
+use faultline_core::sim::NodeStatus;
+use faultline_core::{AnySim, Command, NodeId, Scenario, SimConfig, Time};
+use gloo::events::{EventListener, EventListenerOptions};
+use gloo::render::{request_animation_frame, AnimationFrame};
+use std::collections::BTreeSet;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// Speed as log10 of the factor: from 1/1000× to 10×.
+pub const SPEED_RANGE: (f64, f64) = (-3.0, 1.0);
+/// The opening speed: the first election lands within a few seconds while
+/// messages are still slow enough to follow.
+const DEFAULT_SPEED_EXP: f64 = -1.4;
+/// Most virtual time one frame may advance, so a hidden tab does not jump.
+const MAX_FRAME_MS: f64 = 100.0;
+/// Most events one frame may process (the sim lags rather than freezes).
+const FRAME_EVENT_BUDGET: u64 = 20_000;
+
+/// Overlays over the lab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overlay {
+    /// The keyboard shortcuts.
+    Help,
+    /// Load, edit and export the scenario.
+    Scenario,
+}
+
+/// Everything the UI can ask for.
+pub enum Msg {
+    /// An animation frame at this timestamp (ms).
+    Frame(f64),
+    /// Play or pause.
+    TogglePlay,
+    /// Process one event.
+    Step,
+    /// Set the speed (log10 of the factor).
+    Speed(f64),
+    /// Go to this virtual time (ms).
+    Seek(f64),
+    /// Select a node (or none).
+    Select(Option<NodeId>),
+    /// Select a link (or none).
+    SelectLink(Option<(NodeId, NodeId)>),
+    /// Apply a command to the simulation.
+    Command(Command),
+    /// Start again: a new seed, or the same.
+    Reset {
+        /// Draw a new seed.
+        new_seed: bool,
+    },
+    /// Load a scenario.
+    Load(Box<Scenario>),
+    /// Open or close an overlay.
+    Overlay(Option<Overlay>),
+    /// Enter or leave partition drawing.
+    PartitionMode(bool),
+    /// Put a node on (or off) the drawn side.
+    TogglePartitionNode(NodeId),
+    /// Apply the drawn partition.
+    ApplyPartition,
+    /// A key was pressed.
+    Key(KeyAction),
+    /// Hide the error toast.
+    DismissError,
+}
+
+/// The app.
+pub struct App {
+    scenario: Scenario,
+    sim: AnySim,
+    snapshot: Rc<Snapshot>,
+    playing: bool,
+    speed_exp: f64,
+    last_frame: Option<f64>,
+    frame: Option<AnimationFrame>,
+    timer: FrameTimer,
+    _keys: EventListener,
+    selected: Option<NodeId>,
+    selected_link: Option<(NodeId, NodeId)>,
+    partition: Option<BTreeSet<NodeId>>,
+    overlay: Option<Overlay>,
+    error: Option<String>,
+    requests: u32,
+}
+
+fn default_scenario() -> Scenario {
+    // The preset is compiled in and covered by tests; failing to parse it
+    // would be a build defect, so fall back to the built-in defaults.
+    Scenario::from_json(PRESETS[0].json).unwrap_or_else(|_| Scenario {
+        name: None,
+        protocol: faultline_core::ProtocolName::Raft,
+        nodes: 5,
+        seed: 1,
+        until_ms: 10_000,
+        network: Default::default(),
+        params: serde_json::Value::Null,
+        schedule: Vec::new(),
+    })
+}
+
+fn build(scenario: &Scenario) -> Result<AnySim, String> {
+    AnySim::new(scenario, SimConfig::default()).map_err(|e| e.to_string())
+}
+
+fn is_typing(event: &web_sys::KeyboardEvent) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+impl App {
+    fn schedule_frame(&mut self, ctx: &Context<Self>) {
+        let link = ctx.link().clone();
+        self.frame = Some(request_animation_frame(move |ts| {
+            link.send_message(Msg::Frame(ts))
+        }));
+    }
+
+    fn refresh(&mut self) {
+        self.snapshot = Rc::new(Snapshot::of(&self.sim));
+    }
+
+    fn apply(&mut self, command: Command) {
+        if let Err(e) = self.sim.apply(command) {
+            self.error = Some(e);
+        }
+    }
+
+    fn status(&self, id: NodeId) -> Option<NodeStatus> {
+        self.snapshot
+            .nodes
+            .iter()
+            .find(|n| n.id == id)
+            .map(|n| n.status)
+    }
+
+    fn load(&mut self, scenario: Scenario) {
+        match build(&scenario) {
+            Ok(sim) => {
+                self.sim = sim;
+                self.scenario = scenario;
+                self.selected = None;
+                self.selected_link = None;
+                self.partition = None;
+                self.error = None;
+                self.requests = 0;
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    fn seek_ms(&mut self, ms: f64) {
+        self.playing = false;
+        let t = Time::from_ms_f64(ms.clamp(0.0, self.sim.horizon().as_ms()));
+        self.sim.seek(t);
+    }
+
+    fn next_request(&mut self) -> String {
+        self.requests += 1;
+        let key = ["x", "y", "z", "w"][(self.requests as usize - 1) % 4];
+        format!("set {key}={}", self.requests)
+    }
+
+    fn on_key(&mut self, ctx: &Context<Self>, action: KeyAction) -> bool {
+        let link = ctx.link();
+        match action {
+            KeyAction::PlayPause => link.send_message(Msg::TogglePlay),
+            KeyAction::Step => link.send_message(Msg::Step),
+            KeyAction::Faster => {
+                link.send_message(Msg::Speed(self.speed_exp + std::f64::consts::LOG10_2))
+            }
+            KeyAction::Slower => {
+                link.send_message(Msg::Speed(self.speed_exp - std::f64::consts::LOG10_2))
+            }
+            KeyAction::Back => link.send_message(Msg::Seek(self.sim.now().as_ms() - 100.0)),
+            KeyAction::Forward => link.send_message(Msg::Seek(self.sim.now().as_ms() + 100.0)),
+            KeyAction::Start => link.send_message(Msg::Seek(0.0)),
+            KeyAction::NewSeed => link.send_message(Msg::Reset { new_seed: true }),
+            KeyAction::Help => {
+                let next = (self.overlay != Some(Overlay::Help)).then_some(Overlay::Help);
+                link.send_message(Msg::Overlay(next));
+            }
+            KeyAction::Escape => {
+                self.overlay = None;
+                self.partition = None;
+                self.selected = None;
+                self.selected_link = None;
+                return true;
+            }
+            KeyAction::Select(i) => {
+                let id = NodeId(i);
+                if self.status(id).is_some() {
+                    link.send_message(Msg::Select(Some(id)));
+                }
+            }
+            KeyAction::Heal => link.send_message(Msg::Command(Command::Heal)),
+            KeyAction::CrashRestart
+            | KeyAction::PauseResume
+            | KeyAction::TimeoutNow
+            | KeyAction::ClientRequest => {
+                let Some(node) = self.selected else {
+                    self.error = Some("Select a node first (click it, or press 1 – 9).".into());
+                    return true;
+                };
+                let status = self.status(node);
+                let command = match action {
+                    KeyAction::CrashRestart if status == Some(NodeStatus::Crashed) => {
+                        Command::Restart { node }
+                    }
+                    KeyAction::CrashRestart => Command::Crash { node },
+                    KeyAction::PauseResume if status == Some(NodeStatus::Paused) => {
+                        Command::Resume { node }
+                    }
+                    KeyAction::PauseResume => Command::Pause { node },
+                    KeyAction::TimeoutNow => Command::Fire {
+                        node,
+                        timer: "election".into(),
+                    },
+                    _ => Command::Client {
+                        node,
+                        request: self.next_request().into(),
+                    },
+                };
+                link.send_message(Msg::Command(command));
+            }
+        }
+        false
+    }
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let scenario = default_scenario();
+        let (sim, error) = match build(&scenario) {
+            Ok(sim) => (sim, None),
+            Err(e) => {
+                let fallback = Scenario {
+                    schedule: Vec::new(),
+                    params: serde_json::Value::Null,
+                    ..scenario.clone()
+                };
+                match build(&fallback) {
+                    Ok(sim) => (sim, Some(e)),
+                    Err(e2) => unreachable_sim(e2),
+                }
+            }
+        };
+        let link = ctx.link().clone();
+        let document = gloo::utils::document();
+        let keys = EventListener::new_with_options(
+            &document,
+            "keydown",
+            EventListenerOptions::enable_prevent_default(),
+            move |event| {
+                let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+                    return;
+                };
+                if is_typing(event) || event.ctrl_key() || event.meta_key() || event.alt_key() {
+                    return;
+                }
+                if let Some(action) = keys::action(&event.key()) {
+                    if matches!(
+                        action,
+                        KeyAction::PlayPause | KeyAction::Back | KeyAction::Forward
+                    ) {
+                        event.prevent_default();
+                    }
+                    link.send_message(Msg::Key(action));
+                }
+            },
+        );
+        let route = gloo::utils::window().location().hash().unwrap_or_default();
+        if route != "#/raft" {
+            gloo::utils::window().location().set_hash("/raft").ok();
+        }
+        let snapshot = Rc::new(Snapshot::of(&sim));
+        let mut app = App {
+            scenario,
+            sim,
+            snapshot,
+            playing: true,
+            speed_exp: DEFAULT_SPEED_EXP,
+            last_frame: None,
+            frame: None,
+            timer: FrameTimer::default(),
+            _keys: keys,
+            selected: None,
+            selected_link: None,
+            partition: None,
+            overlay: None,
+            error,
+            requests: 0,
+        };
+        app.schedule_frame(ctx);
+        app
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Frame(ts) => {
+                self.schedule_frame(ctx);
+                let dt = self
+                    .last_frame
+                    .map_or(0.0, |last| (ts - last).clamp(0.0, MAX_FRAME_MS));
+                self.last_frame = Some(ts);
+                if !self.playing {
+                    return false;
+                }
+                self.timer.start();
+                let factor = 10f64.powf(self.speed_exp);
+                let target = self.sim.now() + (dt * factor * 1000.0).round() as u64;
+                self.sim.run_until_bounded(target, FRAME_EVENT_BUDGET);
+            }
+            Msg::TogglePlay => {
+                self.playing = !self.playing;
+            }
+            Msg::Step => {
+                self.playing = false;
+                self.sim.step();
+            }
+            Msg::Speed(exp) => self.speed_exp = exp.clamp(SPEED_RANGE.0, SPEED_RANGE.1),
+            Msg::Seek(ms) => self.seek_ms(ms),
+            Msg::Select(id) => {
+                self.selected = id;
+                self.selected_link = None;
+            }
+            Msg::SelectLink(link) => {
+                self.selected_link = link;
+            }
+            Msg::Command(command) => self.apply(command),
+            Msg::Reset { new_seed } => {
+                let mut scenario = self.scenario.clone();
+                if new_seed {
+                    scenario.seed = (js_random() * 1e9) as u64;
+                }
+                self.load(scenario);
+                self.playing = true;
+            }
+            Msg::Load(scenario) => {
+                self.load(*scenario);
+                if self.error.is_none() {
+                    self.overlay = None;
+                    self.playing = true;
+                }
+            }
+            Msg::Overlay(o) => self.overlay = o,
+            Msg::PartitionMode(on) => {
+                self.partition = on.then(BTreeSet::new);
+            }
+            Msg::TogglePartitionNode(id) => {
+                if let Some(side) = self.partition.as_mut() {
+                    if !side.remove(&id) {
+                        side.insert(id);
+                    }
+                }
+            }
+            Msg::ApplyPartition => {
+                if let Some(side) = self.partition.take() {
+                    let all: Vec<NodeId> = self.snapshot.nodes.iter().map(|n| n.id).collect();
+                    let (b, a): (Vec<NodeId>, Vec<NodeId>) =
+                        all.into_iter().partition(|n| side.contains(n));
+                    if a.is_empty() || b.is_empty() {
+                        self.error = Some("A partition needs nodes on both sides.".into());
+                    } else {
+                        self.apply(Command::Partition { groups: vec![a, b] });
+                    }
+                }
+            }
+            Msg::Key(action) => {
+                if self.on_key(ctx, action) {
+                    self.refresh();
+                    return true;
+                }
+                return false;
+            }
+            Msg::DismissError => self.error = None,
+        }
+        self.refresh();
+        true
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+        self.timer.end();
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let snap = self.snapshot.clone();
+        let on_command = link.callback(Msg::Command);
+        let on_select = link.callback(Msg::Select);
+        let on_select_link = link.callback(Msg::SelectLink);
+        let on_partition_node = link.callback(Msg::TogglePartitionNode);
+        let on_drop = link.callback(|id| Msg::Command(Command::DropMessage { id }));
+        let error = self.error.clone().map(|e| {
+            html! {
+                <div class="toast" role="alert">
+                    <span>{ e }</span>
+                    <button class="ghost" aria-label="Dismiss" onclick={link.callback(|_| Msg::DismissError)}>{ "×" }</button>
+                </div>
+            }
+        });
+        let name = self
+            .scenario
+            .name
+            .clone()
+            .unwrap_or_else(|| "Untitled scenario".into());
+        html! {
+            <div class="app">
+                <Header
+                    scenario={name}
+                    seed={self.sim.seed()}
+                    on_scenario={link.callback(|_| Msg::Overlay(Some(Overlay::Scenario)))}
+                    on_help={link.callback(|_| Msg::Overlay(Some(Overlay::Help)))}
+                />
+                <main class="lab">
+                    <section class="stage" aria-label="Cluster">
+                        <Topology
+                            snapshot={snap.clone()}
+                            selected={self.selected}
+                            selected_link={self.selected_link}
+                            partition={self.partition.clone()}
+                            on_select={on_select.clone()}
+                            on_select_link={on_select_link}
+                            on_partition_node={on_partition_node}
+                            on_drop={on_drop}
+                        />
+                        <Controls
+                            playing={self.playing}
+                            speed_exp={self.speed_exp}
+                            now={snap.now}
+                            horizon={snap.horizon}
+                            events={snap.events}
+                            on_toggle={link.callback(|_| Msg::TogglePlay)}
+                            on_step={link.callback(|_| Msg::Step)}
+                            on_speed={link.callback(Msg::Speed)}
+                            on_seek={link.callback(Msg::Seek)}
+                            on_reset={link.callback(|new_seed| Msg::Reset { new_seed })}
+                        />
+                        <Logs snapshot={snap.clone()} selected={self.selected} on_select={on_select.clone()} />
+                    </section>
+                    <aside class="side">
+                        <NodePanel
+                            snapshot={snap.clone()}
+                            selected={self.selected}
+                            on_command={on_command.clone()}
+                            on_select={on_select}
+                        />
+                        <NetworkPanel
+                            snapshot={snap.clone()}
+                            selected_link={self.selected_link}
+                            partition={self.partition.clone()}
+                            on_command={on_command}
+                            on_partition_mode={link.callback(Msg::PartitionMode)}
+                            on_apply_partition={link.callback(|_| Msg::ApplyPartition)}
+                        />
+                        <Invariants snapshot={snap.clone()} />
+                        <EventLog snapshot={snap} />
+                    </aside>
+                </main>
+                { error }
+                if self.overlay == Some(Overlay::Help) {
+                    <Help on_close={link.callback(|_| Msg::Overlay(None))} />
+                }
+                if self.overlay == Some(Overlay::Scenario) {
+                    <ScenarioDialog
+                        current={self.sim.to_scenario().to_json()}
+                        on_load={link.callback(|s: Scenario| Msg::Load(Box::new(s)))}
+                        on_close={link.callback(|_| Msg::Overlay(None))}
+                    />
+                }
+            </div>
+        }
+    }
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `Math.random`: only for drawing a fresh seed; the run itself never
+    /// uses it.
+    #[wasm_bindgen(js_namespace = Math, js_name = random)]
+    fn js_random() -> f64;
+}
+
+/// The built-in defaults always build; if they ever did not, there is
+/// nothing sensible to show, so the panic hook's banner takes over.
+fn unreachable_sim(e: String) -> (AnySim, Option<String>) {
+    panic!("the built-in default scenario does not build: {e}")
+}

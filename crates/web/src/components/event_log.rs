@@ -1,0 +1,31 @@
+//! The event log, newest first, bounded.
+
+use crate::format;
+use crate::snapshot::Snapshot;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Event log properties.
+#[derive(Properties, PartialEq)]
+pub struct EventLogProps {
+    /// The frame.
+    pub snapshot: Rc<Snapshot>,
+}
+
+/// The log.
+#[function_component(EventLog)]
+pub fn event_log(p: &EventLogProps) -> Html {
+    html! {
+        <section class="panel events" aria-label="Event log">
+            <h3>{ "Events" } <span class="dim small">{ "newest first · heartbeats hidden" }</span></h3>
+            <ol class="log">
+                { for p.snapshot.log.iter().map(|l| html! {
+                    <li key={l.seq} class={l.class}>
+                        <span class="mono at">{ format::time(l.at) }</span>
+                        <span>{ &l.text }</span>
+                    </li>
+                }) }
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,55 @@
+//! The header: name, protocol switcher, scenario and help buttons.
+
+use yew::prelude::*;
+
+/// Header properties.
+#[derive(Properties, PartialEq)]
+pub struct HeaderProps {
+    /// The scenario's title.
+    pub scenario: String,
+    /// The run's seed.
+    pub seed: u64,
+    /// Open the scenario dialog.
+    pub on_scenario: Callback<()>,
+    /// Open the shortcuts.
+    pub on_help: Callback<()>,
+}
+
+/// The protocols, with whether they are available yet.
+const PROTOCOLS: &[(&str, &str, bool)] = &[
+    ("raft", "Raft", true),
+    ("clocks", "Clocks", false),
+    ("gossip", "Gossip", false),
+    ("quorum", "Quorum", false),
+    ("ring", "Hash ring", false),
+];
+
+/// The header.
+#[function_component(Header)]
+pub fn header(p: &HeaderProps) -> Html {
+    let on_scenario = p.on_scenario.reform(|_: MouseEvent| ());
+    let on_help = p.on_help.reform(|_: MouseEvent| ());
+    html! {
+        <header class="top">
+            <div class="brand">
+                <span class="logo" aria-hidden="true">{ "⚡" }</span>
+                <span class="name">{ "faultline" }</span>
+            </div>
+            <nav class="protocols" aria-label="Protocol">
+                { for PROTOCOLS.iter().map(|(id, label, ready)| if *ready {
+                    html! { <a class="tab active" href={format!("#/{id}")} aria-current="page">{ *label }</a> }
+                } else {
+                    html! { <span class="tab soon" title="Coming in a later release" aria-disabled="true">{ *label }</span> }
+                }) }
+            </nav>
+            <div class="scenario-name" title={format!("seed {}", p.seed)}>
+                <span>{ p.scenario.clone() }</span>
+                <span class="seed">{ format!("seed {}", p.seed) }</span>
+            </div>
+            <div class="actions">
+                <button onclick={on_scenario}>{ "Scenario" }</button>
+                <button onclick={on_help} aria-label="Keyboard shortcuts">{ "?" }</button>
+            </div>
+        </header>
+    }
+}

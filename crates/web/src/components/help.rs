@@ -1,0 +1,31 @@
+//! The keyboard shortcuts overlay.
+
+use crate::keys::SHORTCUTS;
+use yew::prelude::*;
+
+/// Help properties.
+#[derive(Properties, PartialEq)]
+pub struct HelpProps {
+    /// Close the overlay.
+    pub on_close: Callback<()>,
+}
+
+/// The overlay.
+#[function_component(Help)]
+pub fn help(p: &HelpProps) -> Html {
+    let close = p.on_close.reform(|_: MouseEvent| ());
+    html! {
+        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="help-title">
+            <div class="dialog">
+                <h2 id="help-title">{ "Keyboard shortcuts" }</h2>
+                <table class="keys">
+                    { for SHORTCUTS.iter().map(|(k, what)| html! {
+                        <tr><td><kbd>{ *k }</kbd></td><td>{ *what }</td></tr>
+                    }) }
+                </table>
+                <p class="hint">{ "Click a node to select it, a link to cut one direction, a message to drop it." }</p>
+                <div class="row end"><button class="primary" onclick={close}>{ "Close" }</button></div>
+            </div>
+        </div>
+    }
+}

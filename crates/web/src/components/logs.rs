@@ -1,0 +1,82 @@
+//! Every server's log side by side, one row per node and one column per
+//! index, colored by term, committed entries solid.
+
+use crate::components::topology::status_name;
+use crate::snapshot::Snapshot;
+use faultline_core::NodeId;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Columns shown: the newest indices.
+const WINDOW: u64 = 14;
+
+/// Logs properties.
+#[derive(Properties, PartialEq)]
+pub struct LogsProps {
+    /// The frame.
+    pub snapshot: Rc<Snapshot>,
+    /// The selected node.
+    pub selected: Option<NodeId>,
+    /// Select a node.
+    pub on_select: Callback<Option<NodeId>>,
+}
+
+/// A term's color slot (the stylesheet gives eight hues).
+fn term_class(term: u64) -> String {
+    format!("t{}", term % 8)
+}
+
+/// The log grid.
+#[function_component(Logs)]
+pub fn logs(p: &LogsProps) -> Html {
+    let Some(view) = p.snapshot.raft.as_ref() else {
+        return Html::default();
+    };
+    let last = view
+        .nodes
+        .iter()
+        .filter_map(|n| n.state.as_ref().map(|s| s.last_index))
+        .max()
+        .unwrap_or(0);
+    let first = last.saturating_sub(WINDOW - 1).max(1);
+    let columns: Vec<u64> = (first..=last.max(first)).collect();
+    html! {
+        <section class="panel logs" aria-label="Logs">
+            <h3>{ "Logs" } <span class="dim small">{ "number = term · solid = committed · ★ = leader" }</span></h3>
+            <table class="loggrid">
+                <thead><tr><th />{ for columns.iter().map(|i| html! { <th class="mono">{ *i }</th> }) }</tr></thead>
+                <tbody>
+                { for view.nodes.iter().map(|n| {
+                    let id = n.id;
+                    let onclick = p.on_select.reform(move |_: MouseEvent| Some(id));
+                    let Some(st) = n.state.as_ref() else { return Html::default() };
+                    let lead = if st.role.name() == "leader" { "★ " } else { "" };
+                    html! {
+                        <tr key={id.0} class={classes!((p.selected == Some(id)).then_some("selected"), format!("status-{}", status_name(n.status)))}
+                            data-node={id.0.to_string()} data-role={st.role.name()} data-term={st.term.to_string()}
+                            data-commit={st.commit_index.to_string()} data-last={st.last_index.to_string()}
+                            data-status={status_name(n.status)} {onclick}>
+                            <th class="who">{ format!("{lead}{id}") }</th>
+                            { for columns.iter().map(|&i| {
+                                match st.log_tail.iter().find(|e| e.index == i) {
+                                    Some(e) => {
+                                        let committed = i <= st.commit_index;
+                                        let what = if e.command.is_empty() { "no-op".to_string() } else { e.command.clone() };
+                                        html! {
+                                            <td class={classes!("cell", term_class(e.term), committed.then_some("committed"))}
+                                                title={format!("index {i}, term {}: {what}{}", e.term, if committed { " (committed)" } else { "" })}>
+                                                { e.term }
+                                            </td>
+                                        }
+                                    }
+                                    None => html! { <td class="cell empty" /> },
+                                }
+                            }) }
+                        </tr>
+                    }
+                }) }
+                </tbody>
+            </table>
+        </section>
+    }
+}

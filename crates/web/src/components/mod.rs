@@ -1,0 +1,13 @@
+//! The lab's components. Each renders typed snapshots and reports user
+//! actions through callbacks; none touches the simulator.
+
+pub mod controls;
+pub mod event_log;
+pub mod header;
+pub mod help;
+pub mod invariants;
+pub mod logs;
+pub mod network_panel;
+pub mod node_panel;
+pub mod scenario_dialog;
+pub mod topology;

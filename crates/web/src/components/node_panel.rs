@@ -1,0 +1,156 @@
+//! The selected node: its Raft state and the actions on it.
+
+use crate::components::topology::status_name;
+use crate::snapshot::Snapshot;
+use faultline_core::sim::NodeStatus;
+use faultline_core::{Command, NodeId};
+use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Node panel properties.
+#[derive(Properties, PartialEq)]
+pub struct NodePanelProps {
+    /// The frame.
+    pub snapshot: Rc<Snapshot>,
+    /// The selected node.
+    pub selected: Option<NodeId>,
+    /// Apply a command.
+    pub on_command: Callback<Command>,
+    /// Change the selection.
+    pub on_select: Callback<Option<NodeId>>,
+}
+
+/// Clock rates offered for skew.
+const RATES: &[(f64, &str)] = &[
+    (0.25, "0.25× (slow)"),
+    (0.5, "0.5×"),
+    (1.0, "1× (exact)"),
+    (2.0, "2×"),
+    (4.0, "4× (fast)"),
+];
+
+/// The panel.
+#[function_component(NodePanel)]
+pub fn node_panel(p: &NodePanelProps) -> Html {
+    let request = use_state(|| "set x=1".to_string());
+    let Some(id) = p.selected else {
+        return html! {
+            <section class="panel node" aria-label="Node">
+                <h3>{ "Node" }</h3>
+                <p class="dim">{ "Click a node (or press 1 – 9) to inspect it, crash it, pause it or send it a client request." }</p>
+            </section>
+        };
+    };
+    let Some(view) = p.snapshot.raft.as_ref() else {
+        return Html::default();
+    };
+    let Some(n) = view.nodes.iter().find(|n| n.id == id) else {
+        return Html::default();
+    };
+    let cmd = |c: Command| {
+        let on = p.on_command.clone();
+        Callback::from(move |_: MouseEvent| on.emit(c.clone()))
+    };
+    let (crash_label, crash) = match n.status {
+        NodeStatus::Crashed => ("Restart", cmd(Command::Restart { node: id })),
+        _ => ("Crash", cmd(Command::Crash { node: id })),
+    };
+    let (pause_label, pause) = match n.status {
+        NodeStatus::Paused => ("Resume", cmd(Command::Resume { node: id })),
+        _ => ("Pause", cmd(Command::Pause { node: id })),
+    };
+    let timeout = cmd(Command::Fire {
+        node: id,
+        timer: "election".into(),
+    });
+    let up = n.status == NodeStatus::Up;
+    let send = {
+        let on = p.on_command.clone();
+        let request = request.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let text = request.trim().to_string();
+            if !text.is_empty() {
+                on.emit(Command::Client {
+                    node: id,
+                    request: text.into(),
+                });
+            }
+        })
+    };
+    let edit = {
+        let request = request.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+                request.set(i.value());
+            }
+        })
+    };
+    let skew = {
+        let on = p.on_command.clone();
+        Callback::from(move |e: Event| {
+            if let Some(rate) = e
+                .target_dyn_into::<HtmlSelectElement>()
+                .and_then(|s| s.value().parse::<f64>().ok())
+            {
+                on.emit(Command::Skew { node: id, rate });
+            }
+        })
+    };
+    let close = p.on_select.reform(|_: MouseEvent| None);
+    let state = n.state.as_ref();
+    let who = |o: Option<NodeId>| o.map_or("—".to_string(), |x| x.to_string());
+    html! {
+        <section class="panel node" aria-label={format!("Node {id}")} data-selected={id.0.to_string()}>
+            <h3>
+                { format!("{id}") }
+                <span class={classes!("badge", format!("role-{}", n.badge.role))}>{ n.badge.role }</span>
+                if n.status != NodeStatus::Up { <span class="badge warn">{ status_name(n.status) }</span> }
+                <button class="ghost close" onclick={close} aria-label="Deselect">{ "×" }</button>
+            </h3>
+            if let Some(s) = state {
+                <dl class="facts">
+                    <dt>{ "term" }</dt><dd class="mono">{ s.term }</dd>
+                    <dt>{ "voted for" }</dt><dd class="mono">{ who(s.voted_for) }</dd>
+                    <dt>{ "leader known" }</dt><dd class="mono">{ who(s.leader) }</dd>
+                    <dt>{ "commit / last" }</dt><dd class="mono">{ format!("{} / {}", s.commit_index, s.last_index) }</dd>
+                    <dt>{ "clock" }</dt><dd class="mono">{ format!("{}×", n.clock_rate) }</dd>
+                    <dt>{ "state" }</dt>
+                    <dd class="mono">{ if s.kv.is_empty() { "{}".to_string() } else {
+                        s.kv.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ") } }</dd>
+                </dl>
+                if !s.next_index.is_empty() {
+                    <table class="progress">
+                        <thead><tr><th>{ "follower" }</th><th>{ "nextIndex" }</th><th>{ "matchIndex" }</th></tr></thead>
+                        <tbody>
+                        { for s.next_index.iter().zip(s.match_index.iter()).map(|((f, ni), (_, mi))| html! {
+                            <tr><td>{ f.to_string() }</td><td class="mono">{ *ni }</td><td class="mono">{ *mi }</td></tr>
+                        }) }
+                        </tbody>
+                    </table>
+                }
+                if n.status == NodeStatus::Crashed {
+                    <p class="dim small">{ "Crashed: term, vote and log survive on disk; commit index and state are rebuilt on restart." }</p>
+                }
+            }
+            <div class="row wrap">
+                <button onclick={crash} title="C">{ crash_label }</button>
+                <button onclick={pause} disabled={n.status == NodeStatus::Crashed} title="P">{ pause_label }</button>
+                <button onclick={timeout} disabled={!up} title="T">{ "Time out now" }</button>
+                <label class="inline">
+                    <span>{ "clock" }</span>
+                    <select onchange={skew} aria-label="Clock rate">
+                        { for RATES.iter().map(|(r, label)| html! {
+                            <option value={r.to_string()} selected={(n.clock_rate - r).abs() < 1e-9}>{ *label }</option>
+                        }) }
+                    </select>
+                </label>
+            </div>
+            <form class="row request" onsubmit={send}>
+                <input type="text" value={(*request).clone()} oninput={edit} aria-label="Client request" placeholder="set x=1" />
+                <button class="primary" type="submit" title="Q">{ "Send request" }</button>
+            </form>
+        </section>
+    }
+}

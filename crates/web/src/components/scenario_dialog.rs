@@ -1,0 +1,86 @@
+//! Load, edit and export a scenario as JSON; a malformed one shows what is
+//! wrong and where, and the running lab is left untouched.
+
+use crate::presets::PRESETS;
+use faultline_core::{AnySim, Scenario, SimConfig};
+use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+/// Scenario dialog properties.
+#[derive(Properties, PartialEq)]
+pub struct ScenarioDialogProps {
+    /// The running scenario (with every command so far) as JSON.
+    pub current: String,
+    /// Load a checked scenario.
+    pub on_load: Callback<Scenario>,
+    /// Close the dialog.
+    pub on_close: Callback<()>,
+}
+
+/// Parses and fully checks `text`.
+fn check(text: &str) -> Result<Scenario, String> {
+    let scenario = Scenario::from_json(text).map_err(|e| e.to_string())?;
+    AnySim::new(&scenario, SimConfig::default()).map_err(|e| e.to_string())?;
+    Ok(scenario)
+}
+
+/// The dialog.
+#[function_component(ScenarioDialog)]
+pub fn scenario_dialog(p: &ScenarioDialogProps) -> Html {
+    let text = use_state(|| p.current.clone());
+    let error = use_state(|| None::<String>);
+    let edit = {
+        let text = text.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(t) = e.target_dyn_into::<HtmlTextAreaElement>() {
+                text.set(t.value());
+            }
+        })
+    };
+    let pick = {
+        let text = text.clone();
+        let error = error.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
+                if let Some(preset) = PRESETS.iter().find(|p| p.id == s.value()) {
+                    text.set(preset.json.to_string());
+                    error.set(None);
+                }
+            }
+        })
+    };
+    let load = {
+        let text = text.clone();
+        let error = error.clone();
+        let on_load = p.on_load.clone();
+        Callback::from(move |_: MouseEvent| match check(&text) {
+            Ok(s) => on_load.emit(s),
+            Err(e) => error.set(Some(e)),
+        })
+    };
+    let close = p.on_close.reform(|_: MouseEvent| ());
+    html! {
+        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="scenario-title">
+            <div class="dialog wide">
+                <h2 id="scenario-title">{ "Scenario" }</h2>
+                <p class="dim small">{ "The whole run as JSON: protocol, seed, network, parameters and every command so far. The same format runs headless with " }<code>{ "faultline run" }</code>{ "." }</p>
+                <div class="row">
+                    <label class="inline"><span>{ "Preset" }</span>
+                        <select onchange={pick} aria-label="Preset">
+                            <option value="" selected=true>{ "— choose —" }</option>
+                            { for PRESETS.iter().map(|p| html! { <option value={p.id}>{ p.id }</option> }) }
+                        </select>
+                    </label>
+                </div>
+                <textarea class="mono" spellcheck="false" value={(*text).clone()} oninput={edit} aria-label="Scenario JSON" rows="18" />
+                if let Some(e) = (*error).clone() {
+                    <p class="error" role="alert">{ e }</p>
+                }
+                <div class="row end">
+                    <button onclick={close}>{ "Cancel" }</button>
+                    <button class="primary" onclick={load}>{ "Load" }</button>
+                </div>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,279 @@
+//! The cluster drawn as SVG: nodes on a circle, every link, and every
+//! message in flight placed at its true simulated progress.
+
+use crate::snapshot::{Snapshot, TopoNode};
+use faultline_core::sim::{MessageView, NodeStatus};
+use faultline_core::{MsgId, NodeId};
+use std::collections::{BTreeMap, BTreeSet};
+use std::f64::consts::PI;
+use std::rc::Rc;
+use yew::prelude::*;
+
+const SIZE: f64 = 600.0;
+const CENTER: f64 = SIZE / 2.0;
+const ORBIT: f64 = 205.0;
+
+/// Topology properties.
+#[derive(Properties, PartialEq)]
+pub struct TopologyProps {
+    /// The frame.
+    pub snapshot: Rc<Snapshot>,
+    /// The selected node.
+    pub selected: Option<NodeId>,
+    /// The selected link.
+    pub selected_link: Option<(NodeId, NodeId)>,
+    /// The side being drawn, in partition mode.
+    pub partition: Option<BTreeSet<NodeId>>,
+    /// Select a node.
+    pub on_select: Callback<Option<NodeId>>,
+    /// Select a link.
+    pub on_select_link: Callback<Option<(NodeId, NodeId)>>,
+    /// Toggle a node in partition mode.
+    pub on_partition_node: Callback<NodeId>,
+    /// Drop a message.
+    pub on_drop: Callback<MsgId>,
+}
+
+/// Position of node `i` of `n`.
+fn place(i: usize, n: usize) -> (f64, f64) {
+    let a = -PI / 2.0 + 2.0 * PI * i as f64 / n.max(1) as f64;
+    (CENTER + ORBIT * a.cos(), CENTER + ORBIT * a.sin())
+}
+
+fn node_radius(n: usize) -> f64 {
+    (ORBIT * (PI / n.max(2) as f64).sin() * 0.55).clamp(20.0, 44.0)
+}
+
+/// The CSS class of a message kind (colors live in the stylesheet).
+fn kind_class(kind: &str) -> &'static str {
+    match kind {
+        "RequestVote" => "k-vote",
+        "RequestVoteReply" => "k-vote-reply",
+        "AppendEntries" => "k-append",
+        "Heartbeat" => "k-heartbeat",
+        "AppendEntriesReply" => "k-append-reply",
+        "client" => "k-client",
+        _ => "k-other",
+    }
+}
+
+/// The legend under the drawing.
+pub const LEGEND: &[(&str, &str)] = &[
+    ("k-vote", "RequestVote"),
+    ("k-vote-reply", "vote reply"),
+    ("k-append", "AppendEntries"),
+    ("k-heartbeat", "heartbeat"),
+    ("k-append-reply", "append reply"),
+    ("k-client", "client redirect"),
+];
+
+fn message(
+    m: &MessageView,
+    pos: &BTreeMap<NodeId, (f64, f64)>,
+    r: f64,
+    now: f64,
+    on_drop: &Callback<MsgId>,
+) -> Html {
+    let (Some(&(x1, y1)), Some(&(x2, y2))) = (pos.get(&m.from), pos.get(&m.to)) else {
+        return Html::default();
+    };
+    let (dx, dy) = (x2 - x1, y2 - y1);
+    let len = (dx * dx + dy * dy).sqrt().max(1.0);
+    let (ux, uy) = (dx / len, dy / len);
+    // Keep the two directions of a link apart.
+    let (ox, oy) = (-uy * 7.0, ux * 7.0);
+    let span = (m.deliver_at.as_ms() - m.sent_at.as_ms()).max(1e-6);
+    let f = ((now - m.sent_at.as_ms()) / span).clamp(0.0, 1.0);
+    let travel = len - 2.0 * r;
+    let x = x1 + ux * (r + travel * f) + ox;
+    let y = y1 + uy * (r + travel * f) + oy;
+    let reply = m.kind.ends_with("Reply");
+    let id = m.id;
+    let on_drop = on_drop.clone();
+    let onclick = Callback::from(move |e: MouseEvent| {
+        e.stop_propagation();
+        on_drop.emit(id);
+    });
+    let class = classes!("msg", kind_class(m.kind), m.lost.then_some("lost"));
+    html! {
+        <g key={m.id.0} class={class} transform={format!("translate({x:.1},{y:.1})")} {onclick}
+            data-kind={m.kind} role="button" aria-label={format!("{} from {} to {}: click to drop", m.kind, m.from, m.to)}>
+            <circle r={if reply { "7" } else { "10" }} />
+            <title>{ format!("#{} {} → {}: {}{}\nclick to drop", m.id.0, m.from, m.to, m.label,
+                if m.lost { " (will be lost)" } else { "" }) }</title>
+        </g>
+    }
+}
+
+fn ring(fraction: f64, r: f64) -> Html {
+    let rr = r + 6.0;
+    let c = 2.0 * PI * rr;
+    html! {
+        <circle class="ring" r={format!("{rr:.1}")} transform="rotate(-90)"
+            stroke-dasharray={format!("{:.1} {:.1}", c * fraction, c)} />
+    }
+}
+
+fn node(
+    n: &TopoNode,
+    at: (f64, f64),
+    r: f64,
+    selected: bool,
+    drafted: bool,
+    side: Option<usize>,
+    onclick: Callback<MouseEvent>,
+) -> Html {
+    let (role, caption) = match n.status {
+        NodeStatus::Up => (n.badge.role, n.badge.caption.clone()),
+        NodeStatus::Paused => ("paused", format!("{} · {}", n.badge.role, n.badge.caption)),
+        NodeStatus::Crashed => ("crashed", n.badge.caption.clone()),
+        NodeStatus::Removed => ("removed", String::new()),
+    };
+    let class = classes!(
+        "node",
+        format!("role-{}", n.badge.role),
+        format!("status-{}", status_name(n.status)),
+        selected.then_some("selected"),
+        drafted.then_some("drafted"),
+        side.map(|s| format!("side-{}", s % 4)),
+    );
+    let symbol = match n.status {
+        NodeStatus::Crashed => "✕ ",
+        NodeStatus::Paused => "❚❚ ",
+        _ if n.badge.role == "leader" => "★ ",
+        _ => "",
+    };
+    html! {
+        <g key={n.id.0} class={class} transform={format!("translate({:.1},{:.1})", at.0, at.1)}
+            data-node={n.id.0.to_string()} data-role={n.badge.role} data-status={status_name(n.status)}
+            role="button" tabindex="0" aria-label={format!("{}: {} {}", n.id, role, caption)} {onclick}>
+            if n.status == NodeStatus::Up {
+                if let Some(f) = n.ring { { ring(f, r) } }
+            }
+            <circle class="body" r={format!("{r:.1}")} />
+            <text class="id" y="-2">{ n.id.to_string() }</text>
+            <text class="role" y="15">{ format!("{symbol}{role}") }</text>
+            <text class="caption" y={format!("{:.1}", r + 22.0)}>{ caption }</text>
+        </g>
+    }
+}
+
+/// The `data-status` name of a status.
+pub fn status_name(s: NodeStatus) -> &'static str {
+    match s {
+        NodeStatus::Up => "up",
+        NodeStatus::Paused => "paused",
+        NodeStatus::Crashed => "crashed",
+        NodeStatus::Removed => "removed",
+    }
+}
+
+/// The drawing.
+#[function_component(Topology)]
+pub fn topology(p: &TopologyProps) -> Html {
+    let s = &p.snapshot;
+    let live: Vec<&TopoNode> = s
+        .nodes
+        .iter()
+        .filter(|n| n.status != NodeStatus::Removed)
+        .collect();
+    let n = live.len();
+    let r = node_radius(n);
+    let pos: BTreeMap<NodeId, (f64, f64)> = live
+        .iter()
+        .enumerate()
+        .map(|(i, node)| (node.id, place(i, n)))
+        .collect();
+    let side: BTreeMap<NodeId, usize> = s
+        .network
+        .groups
+        .iter()
+        .enumerate()
+        .flat_map(|(i, g)| g.iter().map(move |id| (*id, i)))
+        .collect();
+    let cut = |a: NodeId, b: NodeId| {
+        let grouped = !side.is_empty() && side.get(&a) != side.get(&b);
+        grouped || s.network.cuts.contains(&(a, b))
+    };
+    let mut links = Vec::new();
+    for (i, a) in live.iter().enumerate() {
+        for b in live.iter().skip(i + 1) {
+            let (a, b) = (a.id, b.id);
+            let (pa, pb) = (pos[&a], pos[&b]);
+            let (ab, ba) = (cut(a, b), cut(b, a));
+            let class = classes!(
+                "link",
+                (ab && ba).then_some("cut"),
+                (ab != ba).then_some("one-way"),
+                (p.selected_link == Some((a, b))).then_some("selected"),
+            );
+            let onclick = p.on_select_link.reform(move |_: MouseEvent| Some((a, b)));
+            let marker = |from: (f64, f64), to: (f64, f64)| {
+                // A cross near the receiving end of a cut direction.
+                let (x, y) = (
+                    from.0 + (to.0 - from.0) * 0.75,
+                    from.1 + (to.1 - from.1) * 0.75,
+                );
+                html! { <text class="cut-mark" x={format!("{x:.1}")} y={format!("{y:.1}")}>{ "✕" }</text> }
+            };
+            links.push(html! {
+                <g key={format!("{}-{}", a.0, b.0)} class={class} {onclick}
+                    data-link={format!("{}-{}", a.0, b.0)}>
+                    <line class="hit" x1={pa.0.to_string()} y1={pa.1.to_string()} x2={pb.0.to_string()} y2={pb.1.to_string()} />
+                    <line class="wire" x1={pa.0.to_string()} y1={pa.1.to_string()} x2={pb.0.to_string()} y2={pb.1.to_string()} />
+                    if ab != ba {
+                        { if ab { marker(pa, pb) } else { marker(pb, pa) } }
+                    }
+                    <title>{ format!("link {a} ↔ {b}{}{}", if ab { format!(", {a} → {b} cut") } else { String::new() },
+                        if ba { format!(", {b} → {a} cut") } else { String::new() }) }</title>
+                </g>
+            });
+        }
+    }
+    let now = s.now.as_ms();
+    let messages: Html = s
+        .messages
+        .iter()
+        .map(|m| message(m, &pos, r, now, &p.on_drop))
+        .collect();
+    let nodes: Html = live
+        .iter()
+        .map(|t| {
+            let id = t.id;
+            let onclick = if p.partition.is_some() {
+                p.on_partition_node.reform(move |_: MouseEvent| id)
+            } else {
+                p.on_select.reform(move |_: MouseEvent| Some(id))
+            };
+            let drafted = p.partition.as_ref().is_some_and(|d| d.contains(&id));
+            node(
+                t,
+                pos[&id],
+                r,
+                p.selected == Some(id),
+                drafted,
+                side.get(&id).copied(),
+                onclick,
+            )
+        })
+        .collect();
+    let mode = p.partition.is_some();
+    html! {
+        <div class={classes!("topology", mode.then_some("drawing"))}>
+            <svg viewBox={format!("0 0 {SIZE} {SIZE}")} role="img" aria-label="Cluster topology">
+                <g class="links">{ links }</g>
+                <g class="nodes">{ nodes }</g>
+                <g class="messages">{ messages }</g>
+            </svg>
+            if mode {
+                <div class="mode-hint">{ "Click nodes to put them on the other side, then Apply in the Network panel." }</div>
+            }
+            <ul class="legend" aria-label="Message colors">
+                { for LEGEND.iter().map(|(class, label)| html! {
+                    <li><span class={classes!("dot", *class)} />{ *label }</li>
+                }) }
+                <li><span class="dot lost" />{ "will be lost" }</li>
+            </ul>
+        </div>
+    }
+}

@@ -1,0 +1,44 @@
+//! Number formatting shared by the components.
+
+use faultline_core::Time;
+
+/// A virtual time as `1234.5 ms` (or seconds past 10 s).
+pub fn time(t: Time) -> String {
+    let ms = t.as_ms();
+    if ms >= 10_000.0 {
+        format!("{:.2} s", ms / 1000.0)
+    } else {
+        format!("{ms:.1} ms")
+    }
+}
+
+/// A speed factor as `0.04×` or `1/1000×`.
+pub fn speed(factor: f64) -> String {
+    if factor >= 1.0 {
+        format!("{}×", trim(factor, 1))
+    } else if factor >= 0.01 {
+        format!("{}×", trim(factor, 3))
+    } else {
+        format!("1/{:.0}×", 1.0 / factor)
+    }
+}
+
+fn trim(v: f64, digits: usize) -> String {
+    let s = format!("{v:.digits$}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_speeds_and_times() {
+        assert_eq!(speed(0.04), "0.04×");
+        assert_eq!(speed(0.001), "1/1000×");
+        assert_eq!(speed(2.0), "2×");
+        assert_eq!(time(Time::from_ms(1500)), "1500.0 ms");
+        assert_eq!(time(Time::from_ms(12_000)), "12.00 s");
+    }
+}

@@ -1,0 +1,95 @@
+//! Keyboard shortcuts: one table drives both the handler and the help overlay.
+
+/// What a key does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyAction {
+    /// Play or pause.
+    PlayPause,
+    /// Process one event.
+    Step,
+    /// Double the speed.
+    Faster,
+    /// Halve the speed.
+    Slower,
+    /// Go back 100 ms of virtual time.
+    Back,
+    /// Go forward 100 ms of virtual time.
+    Forward,
+    /// Go back to the start.
+    Start,
+    /// Reset with a new seed.
+    NewSeed,
+    /// Show or hide the shortcuts.
+    Help,
+    /// Close an overlay, leave a mode, clear the selection.
+    Escape,
+    /// Select node 0 to 8.
+    Select(u32),
+    /// Crash or restart the selected node.
+    CrashRestart,
+    /// Pause or resume the selected node.
+    PauseResume,
+    /// Make the selected node time out now.
+    TimeoutNow,
+    /// Send a client request to the selected node.
+    ClientRequest,
+    /// Heal the network.
+    Heal,
+}
+
+/// The shortcut table, in the order the help overlay lists it.
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("Space", "play / pause"),
+    ("S or .", "step one event"),
+    ("] / [", "faster / slower"),
+    ("→ / ←", "forward / back 100 ms"),
+    ("Home", "back to the start"),
+    ("R", "reset with a new seed"),
+    ("1 – 9", "select node n0 – n8"),
+    ("C", "crash / restart the selected node"),
+    ("P", "pause / resume the selected node"),
+    ("T", "selected node times out now"),
+    ("Q", "client request to the selected node"),
+    ("H", "heal the network"),
+    ("?", "show these shortcuts"),
+    ("Esc", "close, cancel, deselect"),
+];
+
+/// The action bound to a key (`KeyboardEvent.key`), if any.
+pub fn action(key: &str) -> Option<KeyAction> {
+    Some(match key {
+        " " => KeyAction::PlayPause,
+        "s" | "S" | "." => KeyAction::Step,
+        "]" | "+" => KeyAction::Faster,
+        "[" | "-" => KeyAction::Slower,
+        "ArrowLeft" => KeyAction::Back,
+        "ArrowRight" => KeyAction::Forward,
+        "Home" => KeyAction::Start,
+        "r" | "R" => KeyAction::NewSeed,
+        "?" => KeyAction::Help,
+        "Escape" => KeyAction::Escape,
+        "c" | "C" => KeyAction::CrashRestart,
+        "p" | "P" => KeyAction::PauseResume,
+        "t" | "T" => KeyAction::TimeoutNow,
+        "q" | "Q" => KeyAction::ClientRequest,
+        "h" | "H" => KeyAction::Heal,
+        k if k.len() == 1 && ('1'..='9').contains(&k.chars().next()?) => {
+            KeyAction::Select(k.parse::<u32>().ok()? - 1)
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_select_nodes_and_unknown_keys_do_nothing() {
+        assert_eq!(action("1"), Some(KeyAction::Select(0)));
+        assert_eq!(action("9"), Some(KeyAction::Select(8)));
+        assert_eq!(action("0"), None);
+        assert_eq!(action("z"), None);
+        assert_eq!(action(" "), Some(KeyAction::PlayPause));
+    }
+}

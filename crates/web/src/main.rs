@@ -1,0 +1,17 @@
+//! The faultline browser lab: a Yew app that runs the deterministic
+//! simulator in the page, animates every message, and turns every control
+//! into a recorded command.
+
+mod app;
+mod components;
+mod format;
+mod keys;
+mod panic;
+mod perf;
+mod presets;
+mod snapshot;
+
+fn main() {
+    panic::install();
+    yew::Renderer::<app::App>::new().render();
+}

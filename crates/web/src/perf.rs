@@ -1,0 +1,45 @@
+//! Frame timing through the browser's Performance API: every animation
+//! frame's work (simulation step plus render) becomes a `faultline-frame`
+//! measure that benchmarks and end-to-end tests read.
+
+const START: &str = "faultline-frame-start";
+const MEASURE: &str = "faultline-frame";
+/// Measures kept before the buffer is cleared (about 30 s at 60 fps).
+const KEEP: u32 = 2_000;
+
+/// Marks and measures frames.
+#[derive(Default)]
+pub struct FrameTimer {
+    open: bool,
+    count: u32,
+}
+
+fn performance() -> Option<web_sys::Performance> {
+    web_sys::window()?.performance()
+}
+
+impl FrameTimer {
+    /// A frame's work begins.
+    pub fn start(&mut self) {
+        if let Some(p) = performance() {
+            self.open = p.mark(START).is_ok();
+        }
+    }
+
+    /// The frame is rendered.
+    pub fn end(&mut self) {
+        if !self.open {
+            return;
+        }
+        self.open = false;
+        if let Some(p) = performance() {
+            self.count += 1;
+            if self.count > KEEP {
+                p.clear_measures_with_measure_name(MEASURE);
+                self.count = 0;
+            }
+            p.measure_with_start_mark(MEASURE, START).ok();
+            p.clear_marks_with_mark_name(START);
+        }
+    }
+}
