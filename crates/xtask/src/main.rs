@@ -1,0 +1,116 @@
+//! `cargo xtask serve | test | dist`: everything the project needs, from a
+//! fresh machine, with nothing downloaded from outside the package
+//! registries.
+
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+const USAGE: &str = "usage: cargo xtask <serve | test | dist>
+  serve   install what is missing, build the lab, serve it on http://127.0.0.1:8080
+  test    fmt, clippy, native tests, wasm build, benches (test mode), release site, browser end-to-end tests
+  dist    release build of the static site into dist/ (relative URLs: any sub-path works)";
+
+fn main() -> ExitCode {
+    let task = std::env::args().nth(1).unwrap_or_default();
+    let result = match task.as_str() {
+        "serve" => serve(),
+        "test" => test(),
+        "dist" => dist(),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Runs a command in the workspace root with the project's tool path.
+fn run(program: &str, args: &[&str]) -> Result<(), String> {
+    println!("\n$ {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(root())
+        .env("PATH", tools::path())
+        .status()
+        .map_err(|e| format!("cannot start {program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
+
+fn cargo(args: &[&str]) -> Result<(), String> {
+    run("cargo", args)
+}
+
+fn serve() -> Result<(), String> {
+    tools::ensure_build_tools()?;
+    cargo(&["fetch"])?;
+    println!("\nfaultline will be served on http://127.0.0.1:8080/#/raft");
+    run("trunk", &["serve", "--release"])
+}
+
+fn dist() -> Result<(), String> {
+    tools::ensure_build_tools()?;
+    cargo(&["fetch"])?;
+    run("trunk", &["build", "--release"])?;
+    tools::check_wasm_imports(&root().join("dist"))?;
+    println!("\ndist/ is ready: copy it to any static host, at any path.");
+    Ok(())
+}
+
+fn test() -> Result<(), String> {
+    tools::ensure_build_tools()?;
+    tools::ensure_chromium()?;
+    cargo(&["fetch"])?;
+    cargo(&["fmt", "--all", "--check"])?;
+    cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
+    cargo(&[
+        "clippy",
+        "-p",
+        "faultline-web",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
+    cargo(&["test", "--workspace"])?;
+    cargo(&[
+        "build",
+        "-p",
+        "faultline-core",
+        "--target",
+        "wasm32-unknown-unknown",
+    ])?;
+    // Benches compile and run once (criterion's test mode): they cannot rot.
+    cargo(&["bench", "-p", "faultline-core", "--", "--test"])?;
+    run("trunk", &["build", "--release"])?;
+    tools::check_wasm_imports(&root().join("dist"))?;
+    run("node", &["--test", "--test-concurrency=1", "e2e/"])
+}

@@ -1,0 +1,149 @@
+// End-to-end: the built site in real headless Chromium, driven like a user.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openLab, faster, nodes, until, leader, now } from './lib.mjs';
+
+let server;
+let browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+test('the default lab opens playing and elects a leader within seconds', async () => {
+  const { page, errors } = await openLab(browser, server.url);
+  assert.match(page.url(), /#\/raft$/);
+  const started = Date.now();
+  const l = await until(page, leader, { timeout: 15000, what: 'a leader' });
+  const seconds = (Date.now() - started) / 1000;
+  assert.ok(seconds < 10, `first leader after ${seconds}s`);
+  assert.ok(l.term >= 1);
+  assert.equal(await page.locator('svg .node[data-role="leader"][data-status="up"]').count(), 1);
+  assert.equal(await page.locator('.invariants li.holds').count(), 5);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('crashing the leader from its panel elects a new one in a higher term', async () => {
+  const { page, errors } = await openLab(browser, server.url);
+  await faster(page, 3);
+  const old = await until(page, leader, { what: 'a first leader' });
+  await page.click(`svg .node[data-node="${old.id}"]`);
+  await page.getByRole('button', { name: 'Crash', exact: true }).click();
+  await until(page, (ns) => ns.find((n) => n.id === old.id && n.status === 'crashed'), { what: 'the crash' });
+  const next = await until(page, (ns) => {
+    const l = leader(ns);
+    return l && l.id !== old.id && l.term > old.term ? l : null;
+  }, { what: 'a new leader' });
+  assert.notEqual(next.id, old.id);
+  // Restart it: it rejoins as a follower of the new term.
+  await page.locator('.panel.node').getByRole('button', { name: 'Restart', exact: true }).click();
+  await until(page, (ns) => {
+    const n = ns.find((x) => x.id === old.id);
+    return n.status === 'up' && n.role === 'follower' && n.term >= next.term;
+  }, { what: 'the old leader to rejoin as a follower' });
+  assert.equal(await page.locator('.invariants li.fails').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a leader cut off in a minority partition cannot commit; the majority can', async () => {
+  const { page, errors } = await openLab(browser, server.url);
+  await faster(page, 3);
+  const old = await until(page, (ns) => { const l = leader(ns); return l && l.commit >= 1 ? l : null; },
+    { what: 'a leader with a commit' });
+  const follower = (await nodes(page)).find((n) => n.id !== old.id);
+  // Draw the partition: the leader and one follower on the small side.
+  await page.getByRole('button', { name: 'Draw partition' }).click();
+  await page.click(`svg .node[data-node="${old.id}"]`);
+  await page.click(`svg .node[data-node="${follower.id}"]`);
+  await page.getByRole('button', { name: 'Apply partition' }).click();
+  await page.waitForSelector('.faults .partition');
+  // A client writes to the cut-off leader: it appends but cannot commit.
+  await page.click(`svg .node[data-node="${old.id}"]`);
+  await page.fill('input[aria-label="Client request"]', 'set stranded=1');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  const before = (await nodes(page)).find((n) => n.id === old.id);
+  assert.ok(before.last > before.commit, 'the entry is appended');
+  // The majority elects a leader of a higher term and commits its own entries.
+  const fresh = await until(page, (ns) => {
+    const l = ns.filter((n) => n.role === 'leader' && n.status === 'up' && n.id !== old.id && n.id !== follower.id)[0];
+    return l && l.commit > before.commit ? l : null;
+  }, { what: 'the majority to elect and commit' });
+  assert.ok(fresh.term > old.term);
+  const stranded = (await nodes(page)).find((n) => n.id === old.id);
+  assert.equal(stranded.commit, before.commit, 'the minority leader committed nothing new');
+  assert.equal(stranded.term, old.term, 'it still believes its old term');
+  assert.equal(await page.locator('.invariants li.fails').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the scrubber goes back in time and replays the same history', async () => {
+  const { page, errors } = await openLab(browser, server.url);
+  await faster(page, 3);
+  await until(page, (ns) => { const l = leader(ns); return l && l.commit >= 2 ? l : null; }, { what: 'commits' });
+  await page.keyboard.press(' '); // pause
+  const t1 = await now(page);
+  const at1 = await nodes(page);
+  const scrub = page.locator('input[aria-label="Timeline"]');
+  const seek = (ms) => scrub.evaluate((el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, ms);
+  await seek(t1 / 4);
+  const t0 = await now(page);
+  assert.ok(Math.abs(t0 - t1 / 4) < 1, `went back to ${t0}, wanted ${t1 / 4}`);
+  const at0 = await nodes(page);
+  assert.ok(at0.every((n, i) => n.last <= at1[i].last), 'logs are shorter in the past');
+  assert.ok(at0.some((n, i) => n.last < at1[i].last || n.term < at1[i].term), 'the past differs from the present');
+  await seek(t1);
+  assert.ok(Math.abs((await now(page)) - t1) < 1);
+  assert.deepEqual(await nodes(page), at1, 'forward again: the same state as before');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a malformed scenario shows what is wrong and where, and the lab keeps running', async () => {
+  const { page, errors } = await openLab(browser, server.url);
+  await page.getByRole('button', { name: 'Scenario' }).click();
+  const area = page.locator('textarea[aria-label="Scenario JSON"]');
+  for (const [text, expected] of [
+    ['{"protocol":"raft","nodes":0}', /nodes: 0 is out of range/],
+    ['{"protocol":"raft","schedule":[{"at_ms":5,"op":"crash","node":99}]}', /schedule\[0\]\.node/],
+    ['{"protocol":"raft",', /EOF|line 1/],
+    ['{"protocol":"paxos"}', /protocol.*paxos/],
+  ]) {
+    await area.fill(text);
+    await page.getByRole('button', { name: 'Load' }).click();
+    await assert.doesNotReject(page.waitForSelector('.dialog .error'));
+    assert.match(await page.textContent('.dialog .error'), expected);
+  }
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  assert.equal(await page.locator('svg .node').count(), 5);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('keyboard: help overlay, play/pause and stepping one event', async () => {
+  const { page, errors } = await openLab(browser, server.url);
+  await page.keyboard.press('?');
+  await page.waitForSelector('text=Keyboard shortcuts');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press(' ');
+  const events = async () => +(await page.textContent('.scrub .dim')).split(' ')[0];
+  const e0 = await events();
+  await page.keyboard.press('s');
+  await page.keyboard.press('s');
+  assert.equal(await events(), e0 + 2);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the lab fits a 375 px phone and a 1920 px slide without horizontal scrolling', async () => {
+  for (const [width, height] of [[375, 812], [1920, 1080]]) {
+    const { page, errors } = await openLab(browser, server.url, { width, height });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${width}px: ${overflow}px of horizontal overflow`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
