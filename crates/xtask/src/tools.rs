@@ -8,12 +8,15 @@ use std::process::Command;
 /// The Trunk version the project builds with (0.22 needs a newer rustc).
 const TRUNK_VERSION: &str = "0.21.14";
 
-/// The tool search path: the project's npm tools, cargo's bin, then the rest.
+/// The tool search path: the project's npm tools, the bin folder `cargo
+/// install` writes to (`$CARGO_HOME/bin`, by default `~/.cargo/bin`), then
+/// the rest.
 pub fn path() -> String {
-    let home = std::env::var("HOME").unwrap_or_default();
+    let cargo_home = std::env::var("CARGO_HOME")
+        .unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap_or_default()));
     let npm_bin = root().join("e2e/node_modules/.bin");
     let old = std::env::var("PATH").unwrap_or_default();
-    format!("{}:{home}/.cargo/bin:{old}", npm_bin.display())
+    format!("{}:{cargo_home}/bin:{old}", npm_bin.display())
 }
 
 /// The first line a tool prints for `--version`, if it runs.
