@@ -15,8 +15,17 @@ pub struct EventLogProps {
 /// The log.
 #[function_component(EventLog)]
 pub fn event_log(p: &EventLogProps) -> Html {
+    // The newest leader change, announced to screen readers.
+    let announcement = p
+        .snapshot
+        .log
+        .iter()
+        .find(|l| l.class == "leader")
+        .map(|l| l.text.clone())
+        .unwrap_or_default();
     html! {
         <section class="panel events" aria-label="Event log">
+            <div class="sr-only" aria-live="polite">{ announcement }</div>
             <h3>{ "Events" } <span class="dim small">{ "newest first · heartbeats hidden" }</span></h3>
             <ol class="log">
                 { for p.snapshot.log.iter().map(|l| html! {

@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 const SIZE: f64 = 600.0;
 const CENTER: f64 = SIZE / 2.0;
-const ORBIT: f64 = 205.0;
+const ORBIT: f64 = 215.0;
 
 /// Topology properties.
 #[derive(Properties, PartialEq)]
@@ -98,7 +98,7 @@ fn message(
     html! {
         <g key={m.id.0} class={class} transform={format!("translate({x:.1},{y:.1})")} {onclick}
             data-kind={m.kind} role="button" aria-label={format!("{} from {} to {}: click to drop", m.kind, m.from, m.to)}>
-            <circle r={if reply { "7" } else { "10" }} />
+            <circle r={if reply { "8" } else { "11" }} />
             <title>{ format!("#{} {} → {}: {}{}\nclick to drop", m.id.0, m.from, m.to, m.label,
                 if m.lost { " (will be lost)" } else { "" }) }</title>
         </g>
@@ -151,9 +151,9 @@ fn node(
                 if let Some(f) = n.ring { { ring(f, r) } }
             }
             <circle class="body" r={format!("{r:.1}")} />
-            <text class="id" y="-2">{ n.id.to_string() }</text>
-            <text class="role" y="15">{ format!("{symbol}{role}") }</text>
-            <text class="caption" y={format!("{:.1}", r + 22.0)}>{ caption }</text>
+            <text class="id" y={format!("{:.1}", -r * 0.1)} font-size={format!("{:.1}", (r * 0.5).min(22.0))}>{ n.id.to_string() }</text>
+            <text class="role" y={format!("{:.1}", r * 0.36)} font-size={format!("{:.1}", (r * 0.26).min(12.5))}>{ format!("{symbol}{role}") }</text>
+            <text class="caption" y={format!("{:.1}", r + 20.0)}>{ caption }</text>
         </g>
     }
 }
