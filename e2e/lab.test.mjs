@@ -134,6 +134,13 @@ test('keyboard: help overlay, play/pause and stepping one event', async () => {
   await page.keyboard.press('s');
   await page.keyboard.press('s');
   assert.equal(await events(), e0 + 2);
+  // Select n1 with "2", crash it with "c", restart it with "c" again.
+  await page.keyboard.press('2');
+  await page.waitForSelector('.panel.node[data-selected="1"]');
+  await page.keyboard.press('c');
+  await page.waitForSelector('svg .node[data-node="1"][data-status="crashed"]');
+  await page.keyboard.press('c');
+  await page.waitForSelector('svg .node[data-node="1"][data-status="up"]');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -121,8 +121,15 @@ fn node(
     selected: bool,
     drafted: bool,
     side: Option<usize>,
-    onclick: Callback<MouseEvent>,
+    activate: Callback<()>,
 ) -> Html {
+    let onclick = activate.reform(|_: MouseEvent| ());
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" {
+            e.prevent_default();
+            activate.emit(());
+        }
+    });
     let (role, caption) = match n.status {
         NodeStatus::Up => (n.badge.role, n.badge.caption.clone()),
         NodeStatus::Paused => ("paused", format!("{} · {}", n.badge.role, n.badge.caption)),
@@ -146,7 +153,7 @@ fn node(
     html! {
         <g key={n.id.0} class={class} transform={format!("translate({:.1},{:.1})", at.0, at.1)}
             data-node={n.id.0.to_string()} data-role={n.badge.role} data-status={status_name(n.status)}
-            role="button" tabindex="0" aria-label={format!("{}: {} {}", n.id, role, caption)} {onclick}>
+            role="button" tabindex="0" aria-label={format!("{}: {} {}", n.id, role, caption)} {onclick} {onkeydown}>
             if n.status == NodeStatus::Up {
                 if let Some(f) = n.ring { { ring(f, r) } }
             }
@@ -240,10 +247,10 @@ pub fn topology(p: &TopologyProps) -> Html {
         .iter()
         .map(|t| {
             let id = t.id;
-            let onclick = if p.partition.is_some() {
-                p.on_partition_node.reform(move |_: MouseEvent| id)
+            let activate = if p.partition.is_some() {
+                p.on_partition_node.reform(move |_: ()| id)
             } else {
-                p.on_select.reform(move |_: MouseEvent| Some(id))
+                p.on_select.reform(move |_: ()| Some(id))
             };
             let drafted = p.partition.as_ref().is_some_and(|d| d.contains(&id));
             node(
@@ -253,7 +260,7 @@ pub fn topology(p: &TopologyProps) -> Html {
                 p.selected == Some(id),
                 drafted,
                 side.get(&id).copied(),
-                onclick,
+                activate,
             )
         })
         .collect();
