@@ -1,7 +1,7 @@
 // End-to-end: the built site in real headless Chromium, driven like a user.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openLab, faster, nodes, until, leader, now } from './lib.mjs';
+import { serve, launch, openLab, faster, nodes, until, leader, now, DIST } from './lib.mjs';
 
 let server;
 let browser;
@@ -152,5 +152,17 @@ test('the lab fits a 375 px phone and a 1920 px slide without horizontal scrolli
     assert.ok(overflow <= 0, `${width}px: ${overflow}px of horizontal overflow`);
     assert.deepEqual(errors, []);
     await page.close();
+  }
+});
+
+test('the static build works from a sub-path of a plain file server', async () => {
+  const sub = await serve(DIST, '/docs/lab/');
+  try {
+    const { page, errors } = await openLab(browser, sub.url);
+    await until(page, leader, { timeout: 15000, what: 'a leader under /docs/lab/' });
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    await sub.close();
   }
 });

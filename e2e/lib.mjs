@@ -12,10 +12,15 @@ const TYPES = {
   '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json',
 };
 
-/** Serves dist/ on a free loopback port; resolves to { url, close }. */
-export function serve(root = DIST) {
+/**
+ * Serves dist/ on a free loopback port, under `prefix` (a sub-path such as
+ * `/docs/lab/`); resolves to { url, close }.
+ */
+export function serve(root = DIST, prefix = '/') {
   const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    const full = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    if (!full.startsWith(prefix)) { res.writeHead(404).end('not found'); return; }
+    const path = '/' + full.slice(prefix.length);
     const file = join(root, path.endsWith('/') ? path + 'index.html' : path);
     if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
     try {
@@ -29,7 +34,7 @@ export function serve(root = DIST) {
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address();
-      resolve({ url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) });
+      resolve({ url: `http://127.0.0.1:${port}${prefix}`, close: () => new Promise((r) => server.close(r)) });
     });
   });
 }
