@@ -72,7 +72,26 @@ test('a leader cut off in a minority partition cannot commit; the majority can',
   const stranded = (await nodes(page)).find((n) => n.id === old.id);
   assert.equal(stranded.commit, before.commit, 'the minority leader committed nothing new');
   assert.equal(stranded.term, old.term, 'it still believes its old term');
+  await page.click(`svg .node[data-node="${fresh.id}"]`);
+  assert.doesNotMatch(await page.textContent('.panel.node .facts'), /stranded/, 'the majority never applied it');
   assert.equal(await page.locator('.invariants li.fails').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('links are drawn cut exactly when the network cuts them', async () => {
+  const { page, errors } = await openLab(browser, server.url);
+  await page.getByRole('button', { name: 'Scenario' }).click();
+  await page.fill('textarea[aria-label="Scenario JSON"]', JSON.stringify({
+    protocol: 'raft', nodes: 4, seed: 1,
+    schedule: [{ at_ms: 0, op: 'partition', groups: [[0, 1]] }, { at_ms: 0, op: 'cut', from: 0, to: 1 }],
+  }));
+  await page.getByRole('button', { name: 'Load' }).click();
+  await page.waitForSelector('.faults .partition');
+  const cls = (l) => page.getAttribute(`svg g.link[data-link="${l}"]`, 'class');
+  assert.match(await cls('2-3'), /\bcut\b/, 'n2 and n3 are each alone');
+  assert.match(await cls('0-2'), /\bcut\b/);
+  assert.match(await cls('0-1'), /one-way/);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -84,6 +103,8 @@ test('the scrubber goes back in time and replays the same history', async () => 
   await page.keyboard.press(' '); // pause
   const t1 = await now(page);
   const at1 = await nodes(page);
+  const hash1 = await page.getAttribute('.clock', 'data-trace-hash');
+  const events1 = await page.getAttribute('.clock', 'data-events');
   const scrub = page.locator('input[aria-label="Timeline"]');
   const seek = (ms) => scrub.evaluate((el, v) => {
     el.value = String(v);
@@ -98,6 +119,8 @@ test('the scrubber goes back in time and replays the same history', async () => 
   await seek(t1);
   assert.ok(Math.abs((await now(page)) - t1) < 1);
   assert.deepEqual(await nodes(page), at1, 'forward again: the same state as before');
+  assert.equal(await page.getAttribute('.clock', 'data-trace-hash'), hash1, 'the same trace, event for event');
+  assert.equal(await page.getAttribute('.clock', 'data-events'), events1);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -109,7 +132,7 @@ test('a malformed scenario shows what is wrong and where, and the lab keeps runn
   for (const [text, expected] of [
     ['{"protocol":"raft","nodes":0}', /nodes: 0 is out of range/],
     ['{"protocol":"raft","schedule":[{"at_ms":5,"op":"crash","node":99}]}', /schedule\[0\]\.node/],
-    ['{"protocol":"raft",', /EOF|line 1/],
+    ['{"protocol":"raft",', /EOF while parsing/],
     ['{"protocol":"paxos"}', /protocol.*paxos/],
   ]) {
     await area.fill(text);
@@ -119,6 +142,9 @@ test('a malformed scenario shows what is wrong and where, and the lab keeps runn
   }
   await page.getByRole('button', { name: 'Cancel' }).click();
   assert.equal(await page.locator('svg .node').count(), 5);
+  const t = await now(page);
+  await page.waitForTimeout(500);
+  assert.ok((await now(page)) > t, 'the lab is still playing');
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -128,6 +154,7 @@ test('keyboard: help overlay, play/pause and stepping one event', async () => {
   await page.keyboard.press('?');
   await page.waitForSelector('text=Keyboard shortcuts');
   await page.keyboard.press('Escape');
+  assert.equal(await page.locator('text=Keyboard shortcuts').count(), 0, 'Escape closes the help');
   await page.keyboard.press(' ');
   const events = async () => +(await page.textContent('.scrub .dim')).split(' ')[0];
   const e0 = await events();

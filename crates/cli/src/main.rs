@@ -32,6 +32,28 @@ fn main() -> ExitCode {
     }
 }
 
+/// Trace entries buffered between writes.
+const TRACE_CHUNK: usize = 65_536;
+
+/// Writes the buffered trace entries as JSON lines (with `run` when there
+/// are several runs).
+fn write_trace(
+    w: &mut impl Write,
+    sim: &mut AnySim,
+    tag_run: bool,
+    run: u64,
+) -> Result<(), String> {
+    for event in sim.drain_trace() {
+        let mut line = serde_json::to_value(&event).map_err(|e| e.to_string())?;
+        if tag_run {
+            line["run"] = run.into();
+        }
+        serde_json::to_writer(&mut *w, &line).map_err(|e| e.to_string())?;
+        w.write_all(b"\n").map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
 fn run(a: &RunArgs) -> Result<(), String> {
     let text = std::fs::read_to_string(&a.scenario)
         .map_err(|e| format!("cannot read {}: {e}", a.scenario))?;
@@ -51,22 +73,23 @@ fn run(a: &RunArgs) -> Result<(), String> {
     for i in 0..a.runs {
         scenario.seed = base.wrapping_add(i);
         let config = SimConfig {
-            // Keep the whole trace in memory only when it is written out.
-            trace_capacity: if trace.is_some() { usize::MAX } else { 0 },
+            // Summaries only matter when the trace is written out.
+            labels: trace.is_some(),
+            trace_capacity: if trace.is_some() { TRACE_CHUNK } else { 0 },
             checkpoint_every: 0,
             ..SimConfig::default()
         };
         let mut sim = AnySim::new(&scenario, config).map_err(|e| format!("{}: {e}", a.scenario))?;
-        sim.run_to_end();
-        if let Some(w) = trace.as_mut() {
-            for event in sim.trace() {
-                let mut line = serde_json::to_value(event).map_err(|e| e.to_string())?;
-                if a.runs > 1 {
-                    line["run"] = i.into();
-                }
-                serde_json::to_writer(&mut *w, &line).map_err(|e| e.to_string())?;
-                w.write_all(b"\n").map_err(|e| e.to_string())?;
+        // Run in chunks and stream the trace out, so memory stays bounded
+        // however long the run.
+        let end = faultline_core::Time::from_ms(scenario.until_ms);
+        while !sim.run_until_bounded(end, TRACE_CHUNK as u64 / 4) {
+            if let Some(w) = trace.as_mut() {
+                write_trace(w, &mut sim, a.runs > 1, i)?;
             }
+        }
+        if let Some(w) = trace.as_mut() {
+            write_trace(w, &mut sim, a.runs > 1, i)?;
         }
         let report = serde_json::to_string(&sim.report()).map_err(|e| e.to_string())?;
         writeln!(out, "{report}").map_err(|e| e.to_string())?;

@@ -118,6 +118,11 @@ impl AnySim {
         each!(self, s => Box::new(s.trace()))
     }
 
+    /// See [`Sim::drain_trace`].
+    pub fn drain_trace(&mut self) -> Vec<TraceEvent> {
+        each!(self, s => s.drain_trace())
+    }
+
     /// The trace hash so far.
     pub fn trace_hash(&self) -> TraceHash {
         each!(self, s => s.trace_hash())

@@ -300,6 +300,12 @@ pub fn check_command<P: Protocol>(
         Command::Partition { groups } => {
             let mut seen = BTreeSet::new();
             for (g, group) in groups.iter().enumerate() {
+                if group.is_empty() {
+                    return Err(ScenarioError::at(
+                        format!("{path}.groups[{g}]"),
+                        "a group must name at least one node",
+                    ));
+                }
                 for &n in group {
                     node_ok(&format!("groups[{g}]"), n)?;
                     if !seen.insert(n) {
@@ -410,5 +416,21 @@ fn membership<P: Protocol>(path: &str, cmd: &Command) -> Result<(), ScenarioErro
                 P::KIND.as_str()
             ),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocols::raft::Raft;
+
+    #[test]
+    fn an_empty_partition_group_is_rejected_by_path() {
+        let s = Scenario::from_json(
+            r#"{"protocol":"raft","schedule":[{"at_ms":1,"op":"partition","groups":[[0],[]]}]}"#,
+        )
+        .unwrap();
+        let e = s.validate::<Raft>().unwrap_err();
+        assert_eq!(e.path, "schedule[0].groups[1]");
     }
 }

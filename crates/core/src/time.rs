@@ -23,7 +23,7 @@ impl Time {
 
     /// A time from whole milliseconds.
     pub const fn from_ms(ms: u64) -> Time {
-        Time(ms * MICROS_PER_MS)
+        Time(ms.saturating_mul(MICROS_PER_MS))
     }
 
     /// A time from fractional milliseconds, rounded to the nearest microsecond.

@@ -30,12 +30,12 @@ const MAX_FRAME_MS: f64 = 100.0;
 const FRAME_EVENT_BUDGET: u64 = 20_000;
 
 /// Overlays over the lab.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Overlay {
     /// The keyboard shortcuts.
     Help,
-    /// Load, edit and export the scenario.
-    Scenario,
+    /// Load, edit and export the scenario (the JSON as it was on opening).
+    Scenario(Rc<String>),
 }
 
 /// Everything the UI can ask for.
@@ -65,6 +65,8 @@ pub enum Msg {
     Load(Box<Scenario>),
     /// Open or close an overlay.
     Overlay(Option<Overlay>),
+    /// Open the scenario dialog on the run as it stands.
+    OpenScenario,
     /// Enter or leave partition drawing.
     PartitionMode(bool),
     /// Put a node on (or off) the drawn side.
@@ -361,6 +363,9 @@ impl Component for App {
                 }
             }
             Msg::Overlay(o) => self.overlay = o,
+            Msg::OpenScenario => {
+                self.overlay = Some(Overlay::Scenario(Rc::new(self.sim.to_scenario().to_json())));
+            }
             Msg::PartitionMode(on) => {
                 self.partition = on.then(BTreeSet::new);
             }
@@ -426,7 +431,7 @@ impl Component for App {
                 <Header
                     scenario={name}
                     seed={self.sim.seed()}
-                    on_scenario={link.callback(|_| Msg::Overlay(Some(Overlay::Scenario)))}
+                    on_scenario={link.callback(|_| Msg::OpenScenario)}
                     on_help={link.callback(|_| Msg::Overlay(Some(Overlay::Help)))}
                 />
                 <main class="lab">
@@ -447,6 +452,7 @@ impl Component for App {
                             now={snap.now}
                             horizon={snap.horizon}
                             events={snap.events}
+                            trace_hash={snap.trace_hash.clone()}
                             on_toggle={link.callback(|_| Msg::TogglePlay)}
                             on_step={link.callback(|_| Msg::Step)}
                             on_speed={link.callback(Msg::Speed)}
@@ -478,9 +484,9 @@ impl Component for App {
                 if self.overlay == Some(Overlay::Help) {
                     <Help on_close={link.callback(|_| Msg::Overlay(None))} />
                 }
-                if self.overlay == Some(Overlay::Scenario) {
+                if let Some(Overlay::Scenario(json)) = &self.overlay {
                     <ScenarioDialog
-                        current={self.sim.to_scenario().to_json()}
+                        current={(**json).clone()}
                         on_load={link.callback(|s: Scenario| Msg::Load(Box::new(s)))}
                         on_close={link.callback(|_| Msg::Overlay(None))}
                     />

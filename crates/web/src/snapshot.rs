@@ -4,7 +4,7 @@
 use faultline_core::net::DropReason;
 use faultline_core::node::Badge;
 use faultline_core::protocols::raft::RaftView;
-use faultline_core::sim::{MessageStats, MessageView, NetworkView, NodeStatus, SimView};
+use faultline_core::sim::{MessageView, NetworkView, NodeStatus, SimView};
 use faultline_core::trace::TraceKind;
 use faultline_core::{AnySim, NodeId, Time, Violation};
 
@@ -52,8 +52,6 @@ pub struct Snapshot {
     pub messages: Vec<MessageView>,
     /// The network.
     pub network: NetworkView,
-    /// Message counters.
-    pub stats: MessageStats,
     /// Names of the invariants checked.
     pub invariants: &'static [&'static str],
     /// Violations so far.
@@ -64,6 +62,8 @@ pub struct Snapshot {
     pub raft: Option<SimView<RaftView>>,
     /// The election timeout's upper bound (scale of the timer ring), in µs.
     pub ring_full: u64,
+    /// The trace hash so far (32 hex digits), exposed for tests and sharing.
+    pub trace_hash: String,
 }
 
 impl Snapshot {
@@ -91,6 +91,10 @@ impl Snapshot {
             .checker()
             .leaders()
             .filter(|l| l.at <= now)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .take(LOG_LINES)
             .map(|l| LogLine {
                 seq: u64::MAX - l.term,
                 at: l.at,
@@ -108,12 +112,12 @@ impl Snapshot {
             nodes,
             messages: view.messages.clone(),
             network: view.network.clone(),
-            stats: sim.stats(),
             invariants: sim.invariant_names(),
             violations: sim.violations().to_vec(),
             log,
             raft: Some(view),
             ring_full,
+            trace_hash: sim.trace_hash().hex(),
         }
     }
 }

@@ -112,5 +112,17 @@ fn test() -> Result<(), String> {
     cargo(&["bench", "-p", "faultline-core", "--", "--test"])?;
     run("trunk", &["build", "--release"])?;
     tools::check_wasm_imports(&root().join("dist"))?;
-    run("node", &["--test", "--test-concurrency=1", "e2e/"])
+    // Name the test files: how a directory argument is read differs between
+    // Node versions.
+    let mut files: Vec<String> = std::fs::read_dir(root().join("e2e"))
+        .map_err(|e| format!("cannot read e2e/: {e}"))?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|f| f.ends_with(".test.mjs"))
+        .map(|f| format!("e2e/{f}"))
+        .collect();
+    files.sort();
+    let mut args = vec!["--test", "--test-concurrency=1"];
+    args.extend(files.iter().map(String::as_str));
+    run("node", &args)
 }

@@ -46,8 +46,14 @@ impl<P: Protocol> Sim<P> {
         if self.st.slots.get(&node).map(|s| s.status) != Some(NodeStatus::Up) {
             return;
         }
-        if let Some(c) = self.st.clients.get_mut(&op) {
-            c.target = node;
+        // A late hop (the client has moved on, or is done) is not a request.
+        let waiting = self
+            .st
+            .clients
+            .get(&op)
+            .is_some_and(|c| c.status == ClientStatus::Pending && c.target == node);
+        if !waiting {
+            return;
         }
         let summary = if self.config.labels {
             P::request_label(&request)

@@ -260,8 +260,8 @@ impl<P: Protocol> Sim<P> {
                 _ => Some(DropReason::DestinationDown),
             }
         };
-        let (kind, summary) = self.describe(&m.payload);
         if let Some(reason) = reason {
+            let kind = payload_kind(&m.payload);
             self.st.stats.dropped += 1;
             self.record(
                 TraceKind::Drop {
@@ -275,6 +275,7 @@ impl<P: Protocol> Sim<P> {
             );
             return;
         }
+        let (kind, summary) = self.describe(&m.payload);
         self.st.stats.delivered += 1;
         self.record(
             TraceKind::Deliver {
@@ -303,14 +304,16 @@ impl<P: Protocol> Sim<P> {
             }
         };
         match cmd {
-            Command::Crash { node } | Command::Pause { node } => need(node, NodeStatus::Up, "up"),
+            Command::Crash { node } | Command::Pause { node } | Command::Fire { node, .. } => {
+                need(node, NodeStatus::Up, "up")
+            }
             Command::Restart { node } => need(node, NodeStatus::Crashed, "crashed"),
             Command::Resume { node } => need(node, NodeStatus::Paused, "paused"),
             Command::RemoveNode { node } => match status(node) {
                 Some(NodeStatus::Removed) | None => Err(format!("{node} is not in the cluster")),
                 _ => Ok(()),
             },
-            Command::Fire { node, .. } | Command::Client { node, .. } => {
+            Command::Client { node, .. } => {
                 if status(node).is_some_and(|s| s != NodeStatus::Removed) {
                     Ok(())
                 } else {
@@ -410,17 +413,15 @@ impl<P: Protocol> Sim<P> {
             }
             Command::Fire { node, timer } => {
                 if let Some(timer) = P::Timer::parse(&timer) {
-                    if self.st.slots.get(&node).map(|s| s.status) == Some(NodeStatus::Up) {
-                        self.cancel_timer(node, timer);
-                        self.record(
-                            TraceKind::Timer {
-                                node,
-                                timer: timer.name(),
-                            },
-                            |_| {},
-                        );
-                        self.call(node, |n, cx| n.on_timer(cx, timer));
-                    }
+                    self.cancel_timer(node, timer);
+                    self.record(
+                        TraceKind::Timer {
+                            node,
+                            timer: timer.name(),
+                        },
+                        |_| {},
+                    );
+                    self.call(node, |n, cx| n.on_timer(cx, timer));
                 }
             }
             Command::DropMessage { id } => {
@@ -481,6 +482,13 @@ impl<P: Protocol> Sim<P> {
     /// The time a queued message will be delivered.
     pub(super) fn deliver_at(&self, m: &InFlight<P>) -> Time {
         m.key.0
+    }
+}
+
+fn payload_kind<P: Protocol>(payload: &Payload<P>) -> &'static str {
+    match payload {
+        Payload::Msg(m) => m.kind(),
+        Payload::Client { .. } => "client",
     }
 }
 

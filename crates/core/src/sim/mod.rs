@@ -339,6 +339,12 @@ impl<P: Protocol> Sim<P> {
         self.trace.iter()
     }
 
+    /// Takes the trace entries kept in memory (for streaming them out;
+    /// after this, seeking back shows a shorter event log).
+    pub fn drain_trace(&mut self) -> Vec<TraceEvent> {
+        self.trace.drain(..).collect()
+    }
+
     /// How many trace entries the run has produced in all.
     pub fn trace_len(&self) -> u64 {
         self.st.trace_len
@@ -366,7 +372,8 @@ impl<P: Protocol> Sim<P> {
             protocol: P::KIND,
             nodes: self.initial_nodes,
             seed: self.seed,
-            until_ms: self.until.0 / 1000,
+            // Cover everything played, so the CLI replays every command.
+            until_ms: self.until.max(self.horizon).0.div_ceil(1000),
             network: self.network.clone(),
             params: serde_json::to_value(&self.params).unwrap_or_default(),
             schedule: self.schedule.clone(),

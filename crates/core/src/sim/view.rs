@@ -6,7 +6,7 @@ use super::state::{ClientStatus, NodeStatus, Payload};
 use super::Sim;
 use crate::id::{MsgId, NodeId, OpId};
 use crate::net::LinkParams;
-use crate::node::{Badge, Protocol, TimerName};
+use crate::node::{Badge, MessageInfo, Protocol, TimerName};
 use crate::time::Time;
 use serde::Serialize;
 
@@ -91,6 +91,9 @@ pub struct NetworkView {
     pub groups: Vec<Vec<NodeId>>,
     /// One-way cuts `(from, to)`.
     pub cuts: Vec<(NodeId, NodeId)>,
+    /// Every direction `(from, to)` between cluster nodes that is cut now,
+    /// by a partition or a one-way cut (what the network enforces).
+    pub blocked: Vec<(NodeId, NodeId)>,
 }
 
 /// Everything the UI draws, at one instant.
@@ -157,10 +160,9 @@ impl<P: Protocol> Sim<P> {
             .inflight
             .iter()
             .map(|(&id, m)| {
-                let (kind, _) = self.describe(&m.payload);
-                let label = match &m.payload {
-                    Payload::Msg(msg) => crate::node::MessageInfo::label(msg),
-                    Payload::Client { request, .. } => P::request_label(request),
+                let (kind, label) = match &m.payload {
+                    Payload::Msg(msg) => (msg.kind(), msg.label()),
+                    Payload::Client { request, .. } => ("client", P::request_label(request)),
                 };
                 MessageView {
                     id,
@@ -200,6 +202,17 @@ impl<P: Protocol> Sim<P> {
             }
             groups.retain(|g| !g.is_empty());
         }
+        let members: Vec<NodeId> = st
+            .slots
+            .iter()
+            .filter(|(_, s)| s.status != NodeStatus::Removed)
+            .map(|(id, _)| *id)
+            .collect();
+        let blocked = members
+            .iter()
+            .flat_map(|&a| members.iter().map(move |&b| (a, b)))
+            .filter(|&(a, b)| a != b && st.net.blocked(a, b))
+            .collect();
         SimView {
             now: st.now,
             horizon: self.horizon,
@@ -211,6 +224,7 @@ impl<P: Protocol> Sim<P> {
                 link: st.net.default_link(),
                 groups,
                 cuts: st.net.cuts().iter().copied().collect(),
+                blocked,
             },
         }
     }

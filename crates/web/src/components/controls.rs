@@ -19,6 +19,8 @@ pub struct ControlsProps {
     pub horizon: Time,
     /// Events processed.
     pub events: u64,
+    /// The trace hash so far.
+    pub trace_hash: String,
     /// Play or pause.
     pub on_toggle: Callback<()>,
     /// One event.
@@ -73,7 +75,8 @@ pub fn controls(p: &ControlsProps) -> Html {
                         value={p.speed_exp.to_string()} oninput={speed_input} aria-label="Speed" />
                     <output class="mono">{ format::speed(factor) }</output>
                 </label>
-                <span class="clock mono" aria-label="Virtual time" data-now-ms={format!("{:.3}", p.now.as_ms())}>
+                <span class="clock mono" aria-label="Virtual time" data-now-ms={format!("{:.3}", p.now.as_ms())}
+                    data-trace-hash={p.trace_hash.clone()} data-events={p.events.to_string()}>
                     { format!("t = {}", format::time(p.now)) }
                 </span>
                 <span class="spacer" />

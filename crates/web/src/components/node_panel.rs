@@ -137,7 +137,7 @@ pub fn node_panel(p: &NodePanelProps) -> Html {
             <div class="row wrap">
                 <button onclick={crash} title="C">{ crash_label }</button>
                 <button onclick={pause} disabled={n.status == NodeStatus::Crashed} title="P">{ pause_label }</button>
-                <button onclick={timeout} disabled={!up} title="T">{ "Time out now" }</button>
+                <button onclick={timeout} disabled={!up || n.badge.role == "leader"} title="T">{ "Time out now" }</button>
                 <label class="inline">
                     <span>{ "clock" }</span>
                     <select onchange={skew} aria-label="Clock rate">

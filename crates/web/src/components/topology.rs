@@ -198,10 +198,8 @@ pub fn topology(p: &TopologyProps) -> Html {
         .enumerate()
         .flat_map(|(i, g)| g.iter().map(move |id| (*id, i)))
         .collect();
-    let cut = |a: NodeId, b: NodeId| {
-        let grouped = !side.is_empty() && side.get(&a) != side.get(&b);
-        grouped || s.network.cuts.contains(&(a, b))
-    };
+    let blocked: BTreeSet<(NodeId, NodeId)> = s.network.blocked.iter().copied().collect();
+    let cut = |a: NodeId, b: NodeId| blocked.contains(&(a, b));
     let mut links = Vec::new();
     for (i, a) in live.iter().enumerate() {
         for b in live.iter().skip(i + 1) {

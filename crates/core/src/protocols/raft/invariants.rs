@@ -151,7 +151,13 @@ impl RaftChecker {
         if r.role != Role::Leader {
             return;
         }
-        if let Some((&term, &(index, chain))) = self.committed.range(..r.term).next_back() {
+        // The highest index committed in any earlier term (records are per
+        // term and need not grow with it).
+        let earlier = self
+            .committed
+            .range(..r.term)
+            .max_by_key(|(_, &(index, _))| index);
+        if let Some((&term, &(index, chain))) = earlier {
             if r.log.chain_at(index) != Some(chain) {
                 out.push(Violation {
                     invariant: LEADER_COMPLETENESS,
@@ -207,5 +213,75 @@ impl Checker<Raft> for RaftChecker {
         self.log_matching(now, node, r, out);
         self.leader_completeness(now, node, r, out);
         self.state_machine_safety(now, node, r, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocols::raft::{Entry, RaftDurable, RaftLog, RaftParams};
+    use crate::node::Protocol;
+
+    fn server(id: u32, term: u64, entries: u64, commit: u64, role: Role) -> Raft {
+        let mut log = RaftLog::default();
+        for i in 1..=entries {
+            log.push(Entry {
+                term: 1,
+                command: format!("set k={i}"),
+                op: None,
+            });
+        }
+        let peers: Vec<NodeId> = (0..5).filter(|&p| p != id).map(NodeId).collect();
+        let durable = RaftDurable {
+            term,
+            voted_for: None,
+            log,
+        };
+        let mut r = Raft::new(NodeId(id), &peers, &RaftParams::default(), Some(durable));
+        r.commit = commit;
+        r.role = role;
+        r
+    }
+
+    // §5.4: a leader of a later term must hold every committed entry, even
+    // when the latest record before its term is a lower commit index (a
+    // lagging node that moved on to a newer term).
+    #[test]
+    fn leader_completeness_uses_the_highest_earlier_commit() {
+        let mut c = RaftChecker::default();
+        let mut out = Vec::new();
+        let t = Time::ZERO;
+        c.after_event(
+            t,
+            NodeId(0),
+            &server(0, 2, 10, 10, Role::Follower),
+            &mut out,
+        );
+        c.after_event(t, NodeId(1), &server(1, 3, 4, 4, Role::Follower), &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        c.after_event(t, NodeId(2), &server(2, 4, 5, 0, Role::Leader), &mut out);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(out[0].invariant, LEADER_COMPLETENESS);
+        assert!(out[0].detail.contains("entry 10"), "{}", out[0].detail);
+    }
+
+    // §5.4: a leader holding every committed entry passes.
+    #[test]
+    fn a_complete_leader_passes() {
+        let mut c = RaftChecker::default();
+        let mut out = Vec::new();
+        c.after_event(
+            Time::ZERO,
+            NodeId(0),
+            &server(0, 2, 10, 10, Role::Follower),
+            &mut out,
+        );
+        c.after_event(
+            Time::ZERO,
+            NodeId(2),
+            &server(2, 4, 12, 0, Role::Leader),
+            &mut out,
+        );
+        assert!(out.is_empty(), "{out:?}");
     }
 }
