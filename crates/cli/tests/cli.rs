@@ -80,3 +80,35 @@ fn a_malformed_scenario_fails_with_the_field_named() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("network.drop"), "{err}");
 }
+
+#[test]
+fn clocks_reports_every_event_with_its_stamps() {
+    let preset = format!(
+        "{}/../../www/presets/clocks-lww-vs-vector.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = faultline(&["run", &preset]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["protocol"], "clocks");
+    let events = r["metrics"]["events"].as_array().unwrap();
+    assert!(events.len() >= 10);
+    for (i, e) in events.iter().enumerate() {
+        assert_eq!(e["id"], i as u64);
+        for key in ["node", "kind", "at_ms", "lamport", "vector", "hlc"] {
+            assert!(!e[key].is_null(), "event {i} misses {key}");
+        }
+        assert_eq!(e["vector"].as_array().unwrap().len(), 3);
+        assert_eq!(e["hlc"].as_array().unwrap().len(), 2);
+        if e["kind"] == "recv" {
+            let send = &events[e["send_id"].as_u64().unwrap() as usize];
+            assert_eq!(send["kind"], "send");
+            assert!(send["lamport"].as_u64() < e["lamport"].as_u64());
+        }
+    }
+    assert_eq!(r["metrics"]["registers"][0]["lww_lost"][0], "b");
+}

@@ -3,6 +3,7 @@
 
 use crate::command::{Command, Scheduled};
 use crate::invariant::{Checker, Violation};
+use crate::protocols::clocks::{Clocks, ClocksChecker};
 use crate::protocols::raft::{Raft, RaftChecker};
 use crate::report::Report;
 use crate::scenario::{ProtocolName, Scenario, ScenarioError};
@@ -15,6 +16,8 @@ use crate::trace::{TraceEvent, TraceHash};
 pub enum AnySim {
     /// Raft.
     Raft(Sim<Raft>),
+    /// Logical clocks.
+    Clocks(Sim<Clocks>),
 }
 
 /// Calls the same method on whichever simulator is inside.
@@ -22,6 +25,7 @@ macro_rules! each {
     ($self:expr, $s:ident => $e:expr) => {
         match $self {
             AnySim::Raft($s) => $e,
+            AnySim::Clocks($s) => $e,
         }
     };
 }
@@ -31,6 +35,7 @@ impl AnySim {
     pub fn new(scenario: &Scenario, config: SimConfig) -> Result<AnySim, ScenarioError> {
         Ok(match scenario.protocol {
             ProtocolName::Raft => AnySim::Raft(Sim::from_scenario(scenario, config)?),
+            ProtocolName::Clocks => AnySim::Clocks(Sim::from_scenario(scenario, config)?),
         })
     }
 
@@ -43,6 +48,7 @@ impl AnySim {
     pub fn protocol(&self) -> ProtocolName {
         match self {
             AnySim::Raft(_) => ProtocolName::Raft,
+            AnySim::Clocks(_) => ProtocolName::Clocks,
         }
     }
 
@@ -110,6 +116,7 @@ impl AnySim {
     pub fn invariant_names(&self) -> &'static [&'static str] {
         match self {
             AnySim::Raft(_) => <RaftChecker as Checker<Raft>>::NAMES,
+            AnySim::Clocks(_) => <ClocksChecker as Checker<Clocks>>::NAMES,
         }
     }
 

@@ -86,6 +86,10 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     type View: Clone + Debug + PartialEq + Serialize;
     /// The protocol's named invariants.
     type Checker: Checker<Self>;
+    /// What a node may report about itself for views and reports (for the
+    /// clocks protocol, every event with its stamps); the simulator adds the
+    /// real time and the node. Protocols with nothing to report use `()`.
+    type Observation: Clone + Debug + Serialize;
 
     /// Checks parameters; the error names the offending field.
     fn validate(params: &Self::Params) -> Result<(), String>;
@@ -140,6 +144,8 @@ pub enum Effect<P: Protocol> {
         /// The answer.
         response: P::Response,
     },
+    /// Report an observation.
+    Observe(P::Observation),
 }
 
 /// What a handler can see and do.
@@ -218,5 +224,10 @@ impl<'a, P: Protocol> Context<'a, P> {
     /// Answers client operation `op`.
     pub fn respond(&mut self, op: OpId, response: P::Response) {
         self.effects.push(Effect::Respond { op, response });
+    }
+
+    /// Reports an observation (stamped with real time by the simulator).
+    pub fn observe(&mut self, observation: P::Observation) {
+        self.effects.push(Effect::Observe(observation));
     }
 }

@@ -33,6 +33,7 @@ impl Report {
     pub fn of(sim: &AnySim) -> Report {
         let metrics = match sim {
             AnySim::Raft(s) => crate::protocols::raft::metrics(s),
+            AnySim::Clocks(s) => crate::protocols::clocks::metrics(s),
         };
         Report {
             protocol: sim.protocol().as_str(),

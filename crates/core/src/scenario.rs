@@ -23,6 +23,8 @@ pub const MAX_UNTIL_MS: u64 = 1_000_000_000;
 pub enum ProtocolName {
     /// Raft consensus.
     Raft,
+    /// Lamport, vector and hybrid logical clocks.
+    Clocks,
 }
 
 impl ProtocolName {
@@ -30,6 +32,7 @@ impl ProtocolName {
     pub fn as_str(self) -> &'static str {
         match self {
             ProtocolName::Raft => "raft",
+            ProtocolName::Clocks => "clocks",
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::perf::FrameTimer;
 use crate::presets::PRESETS;
 use crate::snapshot::Snapshot;
 use faultline_core::sim::NodeStatus;
-use faultline_core::{AnySim, Command, NodeId, Scenario, SimConfig, Time};
+use faultline_core::{AnySim, Command, NodeId, ProtocolName, Scenario, SimConfig, Time};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::collections::BTreeSet;
@@ -103,7 +103,7 @@ fn default_scenario() -> Scenario {
     // would be a build defect, so fall back to the built-in defaults.
     Scenario::from_json(PRESETS[0].json).unwrap_or_else(|_| Scenario {
         name: None,
-        protocol: faultline_core::ProtocolName::Raft,
+        protocol: ProtocolName::Raft,
         nodes: 5,
         seed: 1,
         until_ms: 10_000,
@@ -113,7 +113,14 @@ fn default_scenario() -> Scenario {
     })
 }
 
-fn build(scenario: &Scenario) -> Result<AnySim, String> {
+/// Builds the simulation of a scenario the browser lab can show.
+pub fn build(scenario: &Scenario) -> Result<AnySim, String> {
+    if scenario.protocol != ProtocolName::Raft {
+        return Err(format!(
+            "protocol: the {} lab is not in the browser yet; run this scenario with `faultline run`",
+            scenario.protocol.as_str()
+        ));
+    }
     AnySim::new(scenario, SimConfig::default()).map_err(|e| e.to_string())
 }
 

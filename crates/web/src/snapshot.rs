@@ -67,9 +67,42 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// Takes the snapshot of `sim`.
+    /// Takes the snapshot of `sim`. The browser lab runs Raft today; other
+    /// protocols are refused before a simulation is built (see `app::build`),
+    /// so they get an empty frame here.
     pub fn of(sim: &AnySim) -> Snapshot {
-        let AnySim::Raft(s) = sim;
+        match sim {
+            AnySim::Raft(s) => Snapshot::of_raft(sim, s),
+            AnySim::Clocks(_) => Snapshot::empty(sim),
+        }
+    }
+
+    fn empty(sim: &AnySim) -> Snapshot {
+        Snapshot {
+            now: sim.now(),
+            horizon: sim.horizon(),
+            events: sim.events(),
+            nodes: Vec::new(),
+            messages: Vec::new(),
+            network: NetworkView {
+                link: Default::default(),
+                groups: Vec::new(),
+                cuts: Vec::new(),
+                blocked: Vec::new(),
+            },
+            invariants: sim.invariant_names(),
+            violations: sim.violations().to_vec(),
+            log: Vec::new(),
+            raft: None,
+            ring_full: 1,
+            trace_hash: sim.trace_hash().hex(),
+        }
+    }
+
+    fn of_raft(
+        sim: &AnySim,
+        s: &faultline_core::Sim<faultline_core::protocols::raft::Raft>,
+    ) -> Snapshot {
         let view = s.view();
         let ring_full = s.params().election_timeout_ms[1] * 1000;
         let now = view.now;

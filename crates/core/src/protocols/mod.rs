@@ -1,3 +1,4 @@
 //! The protocols faultline simulates.
 
+pub mod clocks;
 pub mod raft;

@@ -88,6 +88,7 @@ impl<P: Protocol> Sim<P> {
                 Effect::SetTimer { timer, after } => self.set_timer(id, timer, after),
                 Effect::CancelTimer(timer) => self.cancel_timer(id, timer),
                 Effect::Respond { op, response } => self.client_response(id, op, response),
+                Effect::Observe(observation) => self.observe(id, observation),
             }
         }
         self.effects = effects;

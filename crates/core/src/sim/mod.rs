@@ -48,6 +48,21 @@ impl Default for SimConfig {
     }
 }
 
+/// Most observations one run keeps.
+pub const MAX_OBSERVATIONS: usize = 200_000;
+
+/// An observation with where and when it was made.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Observed<O> {
+    /// Real virtual time.
+    #[serde(rename = "at_ms", serialize_with = "crate::trace::ser_ms")]
+    pub at: Time,
+    /// The node that reported it.
+    pub node: NodeId,
+    /// What it reported.
+    pub observation: O,
+}
+
 /// The random stream numbers: the network's, then one per node.
 const NET_STREAM: u64 = u64::MAX;
 
@@ -58,6 +73,7 @@ pub struct Sim<P: Protocol> {
     schedule: Vec<Scheduled>,
     checkpoints: Vec<State<P>>,
     trace: VecDeque<TraceEvent>,
+    observations: Vec<Observed<P::Observation>>,
     config: SimConfig,
     params: P::Params,
     seed: u64,
@@ -104,6 +120,7 @@ impl<P: Protocol> Sim<P> {
             checker: Default::default(),
             violations: Vec::new(),
             trace_len: 0,
+            observed: 0,
             trace_hash: TraceHash::default(),
         };
         let mut sim = Sim {
@@ -111,6 +128,7 @@ impl<P: Protocol> Sim<P> {
             schedule,
             checkpoints: Vec::new(),
             trace: VecDeque::new(),
+            observations: Vec::new(),
             config,
             params,
             seed: scenario.seed,
@@ -218,6 +236,7 @@ impl<P: Protocol> Sim<P> {
                 while self.trace.back().is_some_and(|e| e.seq >= len) {
                     self.trace.pop_back();
                 }
+                self.observations.truncate(self.st.observed);
             }
         }
         self.run_until(t);
@@ -283,6 +302,20 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
+    /// Records what node `node` reported, with the real time. At most
+    /// [`MAX_OBSERVATIONS`] are kept; later ones are counted but not kept.
+    pub(crate) fn observe(&mut self, node: NodeId, observation: P::Observation) {
+        if self.observations.len() < MAX_OBSERVATIONS {
+            self.observations.truncate(self.st.observed);
+            self.observations.push(Observed {
+                at: self.st.now,
+                node,
+                observation,
+            });
+            self.st.observed = self.observations.len();
+        }
+    }
+
     pub(crate) fn push_violations(&mut self, found: Vec<Violation>) {
         const MAX_VIOLATIONS: usize = 1_000;
         for v in found {
@@ -343,6 +376,11 @@ impl<P: Protocol> Sim<P> {
     /// after this, seeking back shows a shorter event log).
     pub fn drain_trace(&mut self) -> Vec<TraceEvent> {
         self.trace.drain(..).collect()
+    }
+
+    /// What the nodes reported, in order, with real times.
+    pub fn observations(&self) -> &[Observed<P::Observation>] {
+        &self.observations[..self.st.observed.min(self.observations.len())]
     }
 
     /// How many trace entries the run has produced in all.

@@ -157,6 +157,8 @@ pub(crate) struct State<P: Protocol> {
     pub checker: P::Checker,
     pub violations: Vec<Violation>,
     pub trace_len: u64,
+    /// Observations recorded so far (the list lives outside checkpoints).
+    pub observed: usize,
     pub trace_hash: TraceHash,
 }
 

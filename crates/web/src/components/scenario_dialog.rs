@@ -2,7 +2,7 @@
 //! wrong and where, and the running lab is left untouched.
 
 use crate::presets::PRESETS;
-use faultline_core::{AnySim, Scenario, SimConfig};
+use faultline_core::Scenario;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -20,7 +20,7 @@ pub struct ScenarioDialogProps {
 /// Parses and fully checks `text`.
 fn check(text: &str) -> Result<Scenario, String> {
     let scenario = Scenario::from_json(text).map_err(|e| e.to_string())?;
-    AnySim::new(&scenario, SimConfig::default()).map_err(|e| e.to_string())?;
+    crate::app::build(&scenario)?;
     Ok(scenario)
 }
 

@@ -219,8 +219,8 @@ impl Checker<Raft> for RaftChecker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocols::raft::{Entry, RaftDurable, RaftLog, RaftParams};
     use crate::node::Protocol;
+    use crate::protocols::raft::{Entry, RaftDurable, RaftLog, RaftParams};
 
     fn server(id: u32, term: u64, entries: u64, commit: u64, role: Role) -> Raft {
         let mut log = RaftLog::default();

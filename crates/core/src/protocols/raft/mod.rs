@@ -487,6 +487,7 @@ impl Protocol for Raft {
     type Durable = RaftDurable;
     type View = RaftView;
     type Checker = RaftChecker;
+    type Observation = ();
 
     fn validate(p: &RaftParams) -> Result<(), String> {
         let [lo, hi] = p.election_timeout_ms;
