@@ -134,7 +134,7 @@ test('a malformed scenario shows what is wrong and where, and the lab keeps runn
     ['{"protocol":"raft","schedule":[{"at_ms":5,"op":"crash","node":99}]}', /schedule\[0\]\.node/],
     ['{"protocol":"raft",', /EOF while parsing/],
     ['{"protocol":"paxos"}', /protocol.*paxos/],
-    ['{"protocol":"clocks","nodes":3}', /clocks lab is not in the browser yet/],
+    ['{"protocol":"gossip"}', /protocol.*gossip/],
   ]) {
     await area.fill(text);
     await page.getByRole('button', { name: 'Load' }).click();

@@ -46,6 +46,7 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod spacetime;
 pub mod time;
 pub mod trace;
 

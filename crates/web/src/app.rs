@@ -2,15 +2,17 @@
 //! into commands, and lays out the lab.
 
 use crate::components::{
-    controls::Controls, event_log::EventLog, header::Header, help::Help, invariants::Invariants,
-    logs::Logs, network_panel::NetworkPanel, node_panel::NodePanel,
-    scenario_dialog::ScenarioDialog, topology::Topology,
+    clocks_panel::ClocksPanel, controls::Controls, event_log::EventLog, header::Header, help::Help,
+    invariants::Invariants, logs::Logs, network_panel::NetworkPanel, node_panel::NodePanel,
+    scenario_dialog::ScenarioDialog, spacetime::SpaceTime, topology::Topology,
 };
 use crate::keys::{self, KeyAction};
 use crate::perf::FrameTimer;
 use crate::presets::PRESETS;
 use crate::snapshot::Snapshot;
+use faultline_core::protocols::clocks::{Relation, VClock};
 use faultline_core::sim::NodeStatus;
+use faultline_core::spacetime::{Diagram, Point};
 use faultline_core::{AnySim, Command, NodeId, ProtocolName, Scenario, SimConfig, Time};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{request_animation_frame, AnimationFrame};
@@ -77,6 +79,61 @@ pub enum Msg {
     Key(KeyAction),
     /// Hide the error toast.
     DismissError,
+    /// The location hash changed.
+    Route(String),
+    /// Select an event of the space-time diagram (or none).
+    SelectPoint(Option<usize>),
+    /// Compare an event with the selected one.
+    ComparePoint(usize),
+    /// Find two concurrent events ordered by Lamport time.
+    FindPair,
+    /// Download the run as a ShiViz log.
+    ExportShiviz,
+    /// Show or hide the space-time diagram.
+    ToggleDiagram,
+}
+
+/// A diagram event, named so it survives renumbering as the window moves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct PointKey {
+    node: NodeId,
+    at: Time,
+    lamport: u64,
+}
+
+impl PointKey {
+    fn of(d: &Diagram, id: usize) -> Option<PointKey> {
+        d.points.get(id).map(|p| PointKey {
+            node: p.node,
+            at: p.at,
+            lamport: p.lamport,
+        })
+    }
+
+    fn find(self, d: &Diagram) -> Option<usize> {
+        d.points
+            .iter()
+            .rposition(|p| p.node == self.node && p.at == self.at && p.lamport == self.lamport)
+    }
+}
+
+/// Two concurrent events with L(a) < L(b), preferring the widest Lamport gap.
+fn lamport_limit(d: &Diagram, since: Time) -> Option<(usize, usize)> {
+    let visible: Vec<&Point> = d.points.iter().filter(|p| p.at >= since).collect();
+    let mut best: Option<(u64, usize, usize)> = None;
+    for a in &visible {
+        for b in &visible {
+            let concurrent = VClock(a.vector.clone()).relation(&VClock(b.vector.clone()))
+                == Relation::Concurrent;
+            if a.lamport < b.lamport && concurrent {
+                let gap = b.lamport - a.lamport;
+                if best.is_none_or(|(g, _, _)| gap > g) {
+                    best = Some((gap, a.id, b.id));
+                }
+            }
+        }
+    }
+    best.map(|(_, a, b)| (a, b))
 }
 
 /// The app.
@@ -90,32 +147,56 @@ pub struct App {
     frame: Option<AnimationFrame>,
     timer: FrameTimer,
     _keys: EventListener,
+    _route: EventListener,
     selected: Option<NodeId>,
     selected_link: Option<(NodeId, NodeId)>,
     partition: Option<BTreeSet<NodeId>>,
     overlay: Option<Overlay>,
     error: Option<String>,
     requests: u32,
+    point: Option<PointKey>,
+    pair: Option<(PointKey, PointKey)>,
+    compare: Option<PointKey>,
+    diagram: bool,
 }
 
-fn default_scenario() -> Scenario {
-    // The preset is compiled in and covered by tests; failing to parse it
-    // would be a build defect, so fall back to the built-in defaults.
-    Scenario::from_json(PRESETS[0].json).unwrap_or_else(|_| Scenario {
-        name: None,
-        protocol: ProtocolName::Raft,
-        nodes: 5,
-        seed: 1,
-        until_ms: 10_000,
-        network: Default::default(),
-        params: serde_json::Value::Null,
-        schedule: Vec::new(),
-    })
+/// The protocols the browser lab shows, by route (`#/raft`).
+pub const ROUTES: &[ProtocolName] = &[ProtocolName::Raft, ProtocolName::Clocks];
+
+/// The protocol a location hash names (Raft for anything else).
+fn route(hash: &str) -> ProtocolName {
+    let name = hash.trim_start_matches('#').trim_start_matches('/');
+    ROUTES
+        .iter()
+        .copied()
+        .find(|p| p.as_str() == name)
+        .unwrap_or(ProtocolName::Raft)
+}
+
+/// The default lab of a protocol: its `<protocol>-default` preset. Presets
+/// are compiled in and covered by tests; should one ever fail to parse, a
+/// bare scenario of that protocol stands in.
+fn default_scenario(protocol: ProtocolName) -> Scenario {
+    let id = format!("{}-default", protocol.as_str());
+    PRESETS
+        .iter()
+        .find(|p| p.id == id)
+        .and_then(|p| Scenario::from_json(p.json).ok())
+        .unwrap_or(Scenario {
+            name: None,
+            protocol,
+            nodes: 4,
+            seed: 1,
+            until_ms: 10_000,
+            network: Default::default(),
+            params: serde_json::Value::Null,
+            schedule: Vec::new(),
+        })
 }
 
 /// Builds the simulation of a scenario the browser lab can show.
 pub fn build(scenario: &Scenario) -> Result<AnySim, String> {
-    if scenario.protocol != ProtocolName::Raft {
+    if !ROUTES.contains(&scenario.protocol) {
         return Err(format!(
             "protocol: the {} lab is not in the browser yet; run this scenario with `faultline run`",
             scenario.protocol.as_str()
@@ -140,7 +221,11 @@ impl App {
     }
 
     fn refresh(&mut self) {
-        self.snapshot = Rc::new(Snapshot::of(&self.sim));
+        let diagram = self.diagram;
+        let sim = &self.sim;
+        self.snapshot = Rc::new(crate::perf::measure("faultline-snapshot", || {
+            Snapshot::of(sim, diagram)
+        }));
     }
 
     fn apply(&mut self, command: Command) {
@@ -160,6 +245,8 @@ impl App {
     fn load(&mut self, scenario: Scenario) {
         match build(&scenario) {
             Ok(sim) => {
+                let hash = format!("/{}", scenario.protocol.as_str());
+                gloo::utils::window().location().set_hash(&hash).ok();
                 self.sim = sim;
                 self.scenario = scenario;
                 self.selected = None;
@@ -167,6 +254,9 @@ impl App {
                 self.partition = None;
                 self.error = None;
                 self.requests = 0;
+                self.point = None;
+                self.pair = None;
+                self.compare = None;
             }
             Err(e) => self.error = Some(e),
         }
@@ -235,9 +325,19 @@ impl App {
                         Command::Resume { node }
                     }
                     KeyAction::PauseResume => Command::Pause { node },
-                    KeyAction::TimeoutNow => Command::Fire {
+                    KeyAction::TimeoutNow if self.scenario.protocol == ProtocolName::Raft => {
+                        Command::Fire {
+                            node,
+                            timer: "election".into(),
+                        }
+                    }
+                    KeyAction::TimeoutNow => {
+                        self.error = Some("T (time out now) is a Raft control.".into());
+                        return true;
+                    }
+                    _ if self.scenario.protocol == ProtocolName::Clocks => Command::Client {
                         node,
-                        timer: "election".into(),
+                        request: serde_json::json!({"type": "local"}),
                     },
                     _ => Command::Client {
                         node,
@@ -256,7 +356,15 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
-        let scenario = default_scenario();
+        let hash = gloo::utils::window().location().hash().unwrap_or_default();
+        let protocol = route(&hash);
+        if hash != format!("#/{}", protocol.as_str()) {
+            gloo::utils::window()
+                .location()
+                .set_hash(&format!("/{}", protocol.as_str()))
+                .ok();
+        }
+        let scenario = default_scenario(protocol);
         let (sim, error) = match build(&scenario) {
             Ok(sim) => (sim, None),
             Err(e) => {
@@ -295,11 +403,12 @@ impl Component for App {
                 }
             },
         );
-        let route = gloo::utils::window().location().hash().unwrap_or_default();
-        if route != "#/raft" {
-            gloo::utils::window().location().set_hash("/raft").ok();
-        }
-        let snapshot = Rc::new(Snapshot::of(&sim));
+        let on_route = ctx.link().clone();
+        let route_listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+            let hash = gloo::utils::window().location().hash().unwrap_or_default();
+            on_route.send_message(Msg::Route(hash));
+        });
+        let snapshot = Rc::new(Snapshot::of(&sim, true));
         let mut app = App {
             scenario,
             sim,
@@ -310,12 +419,17 @@ impl Component for App {
             frame: None,
             timer: FrameTimer::default(),
             _keys: keys,
+            _route: route_listener,
             selected: None,
             selected_link: None,
             partition: None,
             overlay: None,
             error,
             requests: 0,
+            point: None,
+            pair: None,
+            compare: None,
+            diagram: true,
         };
         app.schedule_frame(ctx);
         app
@@ -403,6 +517,58 @@ impl Component for App {
                 return false;
             }
             Msg::DismissError => self.error = None,
+            Msg::SelectPoint(id) => {
+                self.point = id.and_then(|i| {
+                    self.snapshot
+                        .diagram
+                        .as_ref()
+                        .and_then(|d| PointKey::of(d, i))
+                });
+                self.compare = None;
+            }
+            Msg::ComparePoint(id) => {
+                self.compare = self
+                    .snapshot
+                    .diagram
+                    .as_ref()
+                    .and_then(|d| PointKey::of(d, id));
+            }
+            Msg::FindPair => {
+                let since =
+                    Time::from_ms_f64(self.snapshot.now.as_ms() - self.snapshot.diagram_span_ms);
+                let found = self.snapshot.diagram.as_ref().and_then(|d| {
+                    let (a, b) = lamport_limit(d, since)?;
+                    Some((PointKey::of(d, a)?, PointKey::of(d, b)?))
+                });
+                self.playing = false;
+                match found {
+                    Some(pair) => self.pair = Some(pair),
+                    None => {
+                        self.error =
+                            Some("No concurrent pair in view yet: let it run a little.".into())
+                    }
+                }
+            }
+            Msg::ExportShiviz => {
+                if let Some(d) = self.snapshot.diagram.as_ref() {
+                    let name = format!(
+                        "faultline-{}-seed{}.log",
+                        self.scenario.protocol.as_str(),
+                        self.sim.seed()
+                    );
+                    if let Err(e) = crate::download::text_file(&name, &d.shiviz()) {
+                        self.error = Some(e);
+                    }
+                }
+            }
+            Msg::ToggleDiagram => self.diagram = !self.diagram,
+            Msg::Route(hash) => {
+                let protocol = route(&hash);
+                if protocol != self.scenario.protocol {
+                    self.load(default_scenario(protocol));
+                    self.playing = true;
+                }
+            }
         }
         self.refresh();
         true
@@ -436,6 +602,7 @@ impl Component for App {
         html! {
             <div class="app">
                 <Header
+                    protocol={self.scenario.protocol}
                     scenario={name}
                     seed={self.sim.seed()}
                     on_scenario={link.callback(|_| Msg::OpenScenario)}
@@ -445,6 +612,7 @@ impl Component for App {
                     <section class="stage" aria-label="Cluster">
                         <Topology
                             snapshot={snap.clone()}
+                            protocol={self.scenario.protocol}
                             selected={self.selected}
                             selected_link={self.selected_link}
                             partition={self.partition.clone()}
@@ -466,15 +634,45 @@ impl Component for App {
                             on_seek={link.callback(Msg::Seek)}
                             on_reset={link.callback(|new_seed| Msg::Reset { new_seed })}
                         />
-                        <Logs snapshot={snap.clone()} selected={self.selected} on_select={on_select.clone()} />
+                        if snap.raft.is_some() {
+                            <Logs snapshot={snap.clone()} selected={self.selected} on_select={on_select.clone()} />
+                        }
+                        if !self.diagram {
+                            <section class="panel spacetime collapsed">
+                                <button onclick={link.callback(|_| Msg::ToggleDiagram)}>{ "Show space-time diagram" }</button>
+                            </section>
+                        }
+                        if let Some(d) = snap.diagram.as_ref() {
+                            <SpaceTime
+                                snapshot={snap.clone()}
+                                selected={self.point.and_then(|k| k.find(d))}
+                                pair={self.pair.and_then(|(a, b)| Some((a.find(d)?, b.find(d)?)))}
+                                compare={self.compare.and_then(|k| k.find(d))}
+                                on_compare={link.callback(Msg::ComparePoint)}
+                                on_select={link.callback(Msg::SelectPoint)}
+                                on_find_pair={link.callback(|_| Msg::FindPair)}
+                                on_export={link.callback(|_| Msg::ExportShiviz)}
+                                on_hide={link.callback(|_| Msg::ToggleDiagram)}
+                            />
+                        }
                     </section>
                     <aside class="side">
-                        <NodePanel
-                            snapshot={snap.clone()}
-                            selected={self.selected}
-                            on_command={on_command.clone()}
-                            on_select={on_select}
-                        />
+                        if snap.raft.is_some() {
+                            <NodePanel
+                                snapshot={snap.clone()}
+                                selected={self.selected}
+                                on_command={on_command.clone()}
+                                on_select={on_select.clone()}
+                            />
+                        }
+                        if snap.clocks.is_some() {
+                            <ClocksPanel
+                                snapshot={snap.clone()}
+                                selected={self.selected}
+                                on_command={on_command.clone()}
+                                on_select={on_select}
+                            />
+                        }
                         <NetworkPanel
                             snapshot={snap.clone()}
                             selected_link={self.selected_link}

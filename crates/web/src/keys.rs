@@ -48,8 +48,11 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("1 – 9", "select node n0 – n8"),
     ("C", "crash / restart the selected node"),
     ("P", "pause / resume the selected node"),
-    ("T", "selected node times out now"),
-    ("Q", "client request to the selected node"),
+    ("T", "selected node times out now (Raft)"),
+    (
+        "Q",
+        "client request (Raft) or local event (clocks) at the selected node",
+    ),
     ("H", "heal the network"),
     ("?", "show these shortcuts"),
     ("Esc", "close, cancel, deselect"),

@@ -7,6 +7,20 @@ const MEASURE: &str = "faultline-frame";
 /// Measures kept before the buffer is cleared (about 30 s at 60 fps).
 const KEEP: u32 = 2_000;
 
+/// Runs `f` and records its duration as a Performance API measure named
+/// `name` (the browser keeps at most a bounded buffer; callers sample it).
+pub fn measure<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let Some(p) = performance() else {
+        return f();
+    };
+    let start = format!("{name}-start");
+    p.mark(&start).ok();
+    let out = f();
+    p.measure_with_start_mark(name, &start).ok();
+    p.clear_marks_with_mark_name(&start);
+    out
+}
+
 /// Marks and measures frames.
 #[derive(Default)]
 pub struct FrameTimer {

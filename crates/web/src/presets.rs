@@ -26,4 +26,12 @@ pub const PRESETS: &[Preset] = &[
         id: "raft-zombie-leader",
         json: include_str!("../../../www/presets/raft-zombie-leader.json"),
     },
+    Preset {
+        id: "clocks-default",
+        json: include_str!("../../../www/presets/clocks-default.json"),
+    },
+    Preset {
+        id: "clocks-lww-vs-vector",
+        json: include_str!("../../../www/presets/clocks-lww-vs-vector.json"),
+    },
 ];

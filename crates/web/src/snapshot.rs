@@ -3,13 +3,21 @@
 
 use faultline_core::net::DropReason;
 use faultline_core::node::Badge;
+use faultline_core::protocols::clocks::ClocksView;
 use faultline_core::protocols::raft::RaftView;
 use faultline_core::sim::{MessageView, NetworkView, NodeStatus, SimView};
-use faultline_core::trace::TraceKind;
+use faultline_core::spacetime::Diagram;
+use faultline_core::trace::{TraceEvent, TraceKind};
 use faultline_core::{AnySim, NodeId, Time, Violation};
 
 /// Most lines the event log shows.
 pub const LOG_LINES: usize = 80;
+/// Most events the space-time diagram keeps.
+pub const DIAGRAM_POINTS: usize = 2_000;
+/// Most events the space-time diagram draws at once.
+pub const DRAWN_POINTS: usize = 320;
+/// Trace entries read to build a diagram from a protocol's trace.
+const DIAGRAM_TRACE: usize = 4_000;
 
 /// A node as the topology draws it (any protocol).
 #[derive(Clone, Debug, PartialEq)]
@@ -60,51 +68,95 @@ pub struct Snapshot {
     pub log: Vec<LogLine>,
     /// The Raft view, when Raft runs.
     pub raft: Option<SimView<RaftView>>,
-    /// The election timeout's upper bound (scale of the timer ring), in µs.
-    pub ring_full: u64,
+    /// The clocks lab's data, when the clocks protocol runs.
+    pub clocks: Option<ClocksLab>,
+    /// The space-time diagram of the newest events.
+    pub diagram: Option<Diagram>,
+    /// How much virtual time the diagram shows, in ms.
+    pub diagram_span_ms: f64,
     /// The trace hash so far (32 hex digits), exposed for tests and sharing.
     pub trace_hash: String,
 }
 
+/// What the clocks lab draws beyond the generic frame.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClocksLab {
+    /// Every process's clocks and registers.
+    pub view: SimView<ClocksView>,
+}
+
 impl Snapshot {
-    /// Takes the snapshot of `sim`. The browser lab runs Raft today; other
-    /// protocols are refused before a simulation is built (see `app::build`),
-    /// so they get an empty frame here.
-    pub fn of(sim: &AnySim) -> Snapshot {
+    /// Takes the snapshot of `sim`: the generic frame every protocol has,
+    /// plus what its own panels read; the space-time diagram only when
+    /// `diagram` is on.
+    pub fn of(sim: &AnySim, diagram: bool) -> Snapshot {
         match sim {
-            AnySim::Raft(s) => Snapshot::of_raft(sim, s),
-            AnySim::Clocks(_) => Snapshot::empty(sim),
+            AnySim::Raft(s) => {
+                let view = s.view();
+                let ring_full = s.params().election_timeout_ms[1] * 1000;
+                let mut snap = Snapshot::frame(sim, &view, Some(("election", ring_full)));
+                let now = view.now;
+                let leaders: Vec<_> = s.checker().leaders().filter(|l| l.at <= now).collect();
+                snap.log
+                    .extend(leaders.iter().rev().take(LOG_LINES).map(|l| LogLine {
+                        seq: u64::MAX - l.term,
+                        at: l.at,
+                        text: format!("{} became leader of term {}", l.node, l.term),
+                        class: "leader",
+                    }));
+                snap.log
+                    .sort_by(|a, b| b.at.cmp(&a.at).then(b.seq.cmp(&a.seq)));
+                snap.log.truncate(LOG_LINES);
+                if !diagram {
+                    snap.raft = Some(view);
+                    return snap;
+                }
+                // The newest trace entries: enough for the visible window.
+                let recent: Vec<&TraceEvent> = sim.trace().rev().take(DIAGRAM_TRACE).collect();
+                let mut diagram = Diagram::from_trace(recent.into_iter().rev(), view.nodes.len());
+                diagram.keep_last(DIAGRAM_POINTS);
+                snap.diagram_span_ms = visible_span(&diagram, now, 500.0);
+                snap.diagram = Some(diagram);
+                snap.raft = Some(view);
+                snap
+            }
+            AnySim::Clocks(s) => {
+                let view = s.view();
+                let mut snap = Snapshot::frame(sim, &view, None);
+                if !diagram {
+                    snap.clocks = Some(ClocksLab { view });
+                    return snap;
+                }
+                let events = s.observations();
+                let recent = &events[events.len().saturating_sub(DIAGRAM_POINTS)..];
+                let mut diagram = Diagram::from_clock_events(recent, view.nodes.len(), &[]);
+                // Open arrows are messages still in flight: give them their
+                // arrival time, matched by sender, receiver and send time.
+                for a in diagram
+                    .arrows
+                    .iter_mut()
+                    .filter(|a| a.to.is_none() && a.dropped_at.is_none())
+                {
+                    let from = diagram.points.get(a.from).map(|p| p.node);
+                    if let Some(m) = view.messages.iter().find(|m| {
+                        Some(m.from) == from && m.to == a.to_node && m.sent_at == a.sent_at
+                    }) {
+                        a.deliver_at = m.deliver_at;
+                    }
+                }
+                diagram.keep_last(DIAGRAM_POINTS);
+                snap.diagram_span_ms = visible_span(&diagram, view.now, 1500.0);
+                snap.diagram = Some(diagram);
+                snap.clocks = Some(ClocksLab { view });
+                snap
+            }
         }
     }
 
-    fn empty(sim: &AnySim) -> Snapshot {
-        Snapshot {
-            now: sim.now(),
-            horizon: sim.horizon(),
-            events: sim.events(),
-            nodes: Vec::new(),
-            messages: Vec::new(),
-            network: NetworkView {
-                link: Default::default(),
-                groups: Vec::new(),
-                cuts: Vec::new(),
-                blocked: Vec::new(),
-            },
-            invariants: sim.invariant_names(),
-            violations: sim.violations().to_vec(),
-            log: Vec::new(),
-            raft: None,
-            ring_full: 1,
-            trace_hash: sim.trace_hash().hex(),
-        }
-    }
-
-    fn of_raft(
-        sim: &AnySim,
-        s: &faultline_core::Sim<faultline_core::protocols::raft::Raft>,
-    ) -> Snapshot {
-        let view = s.view();
-        let ring_full = s.params().election_timeout_ms[1] * 1000;
+    /// The generic frame: nodes, messages, network, invariants, event log.
+    /// `ring` names the timer drawn as a ring round each node, with its
+    /// full scale in µs.
+    fn frame<V>(sim: &AnySim, view: &SimView<V>, ring: Option<(&str, u64)>) -> Snapshot {
         let now = view.now;
         let nodes = view
             .nodes
@@ -113,31 +165,20 @@ impl Snapshot {
                 id: n.id,
                 status: n.status,
                 badge: n.badge.clone(),
-                ring: n
-                    .timers
-                    .iter()
-                    .find(|t| t.name == "election")
-                    .map(|t| ((t.at - now) as f64 / ring_full as f64).clamp(0.0, 1.0)),
+                ring: ring.and_then(|(name, full)| {
+                    n.timers
+                        .iter()
+                        .find(|t| t.name == name)
+                        .map(|t| ((t.at - now) as f64 / full.max(1) as f64).clamp(0.0, 1.0))
+                }),
             })
             .collect();
-        let mut log: Vec<LogLine> = s
-            .checker()
-            .leaders()
-            .filter(|l| l.at <= now)
-            .collect::<Vec<_>>()
-            .into_iter()
+        let log = sim
+            .trace()
             .rev()
+            .filter_map(log_line)
             .take(LOG_LINES)
-            .map(|l| LogLine {
-                seq: u64::MAX - l.term,
-                at: l.at,
-                text: format!("{} became leader of term {}", l.node, l.term),
-                class: "leader",
-            })
             .collect();
-        log.extend(sim.trace().rev().filter_map(log_line).take(LOG_LINES));
-        log.sort_by(|a, b| b.at.cmp(&a.at).then(b.seq.cmp(&a.seq)));
-        log.truncate(LOG_LINES);
         Snapshot {
             now,
             horizon: view.horizon,
@@ -148,14 +189,34 @@ impl Snapshot {
             invariants: sim.invariant_names(),
             violations: sim.violations().to_vec(),
             log,
-            raft: Some(view),
-            ring_full,
+            raft: None,
+            clocks: None,
+            diagram: None,
+            diagram_span_ms: 500.0,
             trace_hash: sim.trace_hash().hex(),
         }
     }
 }
 
-fn log_line(e: &faultline_core::trace::TraceEvent) -> Option<LogLine> {
+/// How much time the diagram shows: `default_ms`, narrowed when more than
+/// [`DRAWN_POINTS`] events fall in it, so a busy run stays legible and cheap
+/// to draw (all [`DIAGRAM_POINTS`] stay in the model for causal cones).
+fn visible_span(d: &Diagram, now: Time, default_ms: f64) -> f64 {
+    let n = d.points.len();
+    if n <= DRAWN_POINTS {
+        return default_ms;
+    }
+    // Halve the window until at most DRAWN_POINTS fall in it; halving keeps
+    // the scale steady between frames.
+    let cut = (now.as_ms() - d.points[n - DRAWN_POINTS].at.as_ms()).max(20.0);
+    let mut span = default_ms;
+    while span > cut && span / 2.0 >= 20.0 {
+        span /= 2.0;
+    }
+    span
+}
+
+fn log_line(e: &TraceEvent) -> Option<LogLine> {
     let (text, class) = match &e.kind {
         TraceKind::Start { node } => (format!("{node} started"), "start"),
         TraceKind::Send { .. } => return None,

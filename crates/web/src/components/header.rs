@@ -1,10 +1,14 @@
 //! The header: name, protocol switcher, scenario and help buttons.
 
+use crate::app::ROUTES;
+use faultline_core::ProtocolName;
 use yew::prelude::*;
 
 /// Header properties.
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
+    /// The protocol running.
+    pub protocol: ProtocolName,
     /// The scenario's title.
     pub scenario: String,
     /// The run's seed.
@@ -15,13 +19,14 @@ pub struct HeaderProps {
     pub on_help: Callback<()>,
 }
 
-/// The protocols, with whether they are available yet.
-const PROTOCOLS: &[(&str, &str, bool)] = &[
-    ("raft", "Raft", true),
-    ("clocks", "Clocks", false),
-    ("gossip", "Gossip", false),
-    ("quorum", "Quorum", false),
-    ("ring", "Hash ring", false),
+/// Every protocol tab: route name and label. Those not in
+/// [`ROUTES`] are shown as coming.
+const PROTOCOLS: &[(&str, &str)] = &[
+    ("raft", "Raft"),
+    ("clocks", "Clocks"),
+    ("gossip", "Gossip"),
+    ("quorum", "Quorum"),
+    ("ring", "Hash ring"),
 ];
 
 /// The header.
@@ -36,8 +41,10 @@ pub fn header(p: &HeaderProps) -> Html {
                 <span class="name">{ "faultline" }</span>
             </div>
             <nav class="protocols" aria-label="Protocol">
-                { for PROTOCOLS.iter().map(|(id, label, ready)| if *ready {
+                { for PROTOCOLS.iter().map(|(id, label)| if p.protocol.as_str() == *id {
                     html! { <a class="tab active" href={format!("#/{id}")} aria-current="page">{ *label }</a> }
+                } else if ROUTES.iter().any(|r| r.as_str() == *id) {
+                    html! { <a class="tab" href={format!("#/{id}")}>{ *label }</a> }
                 } else {
                     html! { <span class="tab soon" title="Coming in a later release" aria-disabled="true">{ *label }</span> }
                 }) }

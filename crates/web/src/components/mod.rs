@@ -1,6 +1,7 @@
 //! The lab's components. Each renders typed snapshots and reports user
 //! actions through callbacks; none touches the simulator.
 
+pub mod clocks_panel;
 pub mod controls;
 pub mod event_log;
 pub mod header;
@@ -8,6 +9,8 @@ pub mod help;
 pub mod invariants;
 pub mod logs;
 pub mod network_panel;
+pub mod node_actions;
 pub mod node_panel;
 pub mod scenario_dialog;
+pub mod spacetime;
 pub mod topology;

@@ -1,11 +1,12 @@
 //! The selected node: its Raft state and the actions on it.
 
+use crate::components::node_actions::NodeActions;
 use crate::components::topology::status_name;
 use crate::snapshot::Snapshot;
 use faultline_core::sim::NodeStatus;
 use faultline_core::{Command, NodeId};
 use std::rc::Rc;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 /// Node panel properties.
@@ -20,15 +21,6 @@ pub struct NodePanelProps {
     /// Change the selection.
     pub on_select: Callback<Option<NodeId>>,
 }
-
-/// Clock rates offered for skew.
-const RATES: &[(f64, &str)] = &[
-    (0.25, "0.25× (slow)"),
-    (0.5, "0.5×"),
-    (1.0, "1× (exact)"),
-    (2.0, "2×"),
-    (4.0, "4× (fast)"),
-];
 
 /// The panel.
 #[function_component(NodePanel)]
@@ -51,14 +43,6 @@ pub fn node_panel(p: &NodePanelProps) -> Html {
     let cmd = |c: Command| {
         let on = p.on_command.clone();
         Callback::from(move |_: MouseEvent| on.emit(c.clone()))
-    };
-    let (crash_label, crash) = match n.status {
-        NodeStatus::Crashed => ("Restart", cmd(Command::Restart { node: id })),
-        _ => ("Crash", cmd(Command::Crash { node: id })),
-    };
-    let (pause_label, pause) = match n.status {
-        NodeStatus::Paused => ("Resume", cmd(Command::Resume { node: id })),
-        _ => ("Pause", cmd(Command::Pause { node: id })),
     };
     let timeout = cmd(Command::Fire {
         node: id,
@@ -84,17 +68,6 @@ pub fn node_panel(p: &NodePanelProps) -> Html {
         Callback::from(move |e: InputEvent| {
             if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
                 request.set(i.value());
-            }
-        })
-    };
-    let skew = {
-        let on = p.on_command.clone();
-        Callback::from(move |e: Event| {
-            if let Some(rate) = e
-                .target_dyn_into::<HtmlSelectElement>()
-                .and_then(|s| s.value().parse::<f64>().ok())
-            {
-                on.emit(Command::Skew { node: id, rate });
             }
         })
     };
@@ -134,19 +107,9 @@ pub fn node_panel(p: &NodePanelProps) -> Html {
                     <p class="dim small">{ "Crashed: term, vote and log survive on disk; commit index and state are rebuilt on restart." }</p>
                 }
             }
-            <div class="row wrap">
-                <button onclick={crash} title="C">{ crash_label }</button>
-                <button onclick={pause} disabled={n.status == NodeStatus::Crashed} title="P">{ pause_label }</button>
+            <NodeActions node={id} status={n.status} clock_rate={n.clock_rate} on_command={p.on_command.clone()}>
                 <button onclick={timeout} disabled={!up || n.badge.role == "leader"} title="T">{ "Time out now" }</button>
-                <label class="inline">
-                    <span>{ "clock" }</span>
-                    <select onchange={skew} aria-label="Clock rate">
-                        { for RATES.iter().map(|(r, label)| html! {
-                            <option value={r.to_string()} selected={(n.clock_rate - r).abs() < 1e-9}>{ *label }</option>
-                        }) }
-                    </select>
-                </label>
-            </div>
+            </NodeActions>
             <form class="row request" onsubmit={send}>
                 <input type="text" value={(*request).clone()} oninput={edit} aria-label="Client request" placeholder="set x=1" />
                 <button class="primary" type="submit" title="Q">{ "Send request" }</button>

@@ -3,7 +3,7 @@
 
 use crate::snapshot::{Snapshot, TopoNode};
 use faultline_core::sim::{MessageView, NodeStatus};
-use faultline_core::{MsgId, NodeId};
+use faultline_core::{MsgId, NodeId, ProtocolName};
 use std::collections::{BTreeMap, BTreeSet};
 use std::f64::consts::PI;
 use std::rc::Rc;
@@ -18,6 +18,8 @@ const ORBIT: f64 = 215.0;
 pub struct TopologyProps {
     /// The frame.
     pub snapshot: Rc<Snapshot>,
+    /// The protocol (for the legend).
+    pub protocol: ProtocolName,
     /// The selected node.
     pub selected: Option<NodeId>,
     /// The selected link.
@@ -53,19 +55,26 @@ fn kind_class(kind: &str) -> &'static str {
         "Heartbeat" => "k-heartbeat",
         "AppendEntriesReply" => "k-append-reply",
         "client" => "k-client",
+        "message" => "k-message",
+        "write" => "k-write",
         _ => "k-other",
     }
 }
 
-/// The legend under the drawing.
-pub const LEGEND: &[(&str, &str)] = &[
-    ("k-vote", "RequestVote"),
-    ("k-vote-reply", "vote reply"),
-    ("k-append", "AppendEntries"),
-    ("k-heartbeat", "heartbeat"),
-    ("k-append-reply", "append reply"),
-    ("k-client", "client redirect"),
-];
+/// The message legend of a protocol (CSS class, label).
+pub fn legend(protocol: ProtocolName) -> &'static [(&'static str, &'static str)] {
+    match protocol {
+        ProtocolName::Raft => &[
+            ("k-vote", "RequestVote"),
+            ("k-vote-reply", "vote reply"),
+            ("k-append", "AppendEntries"),
+            ("k-heartbeat", "heartbeat"),
+            ("k-append-reply", "append reply"),
+            ("k-client", "client redirect"),
+        ],
+        ProtocolName::Clocks => &[("k-message", "message"), ("k-write", "replicated write")],
+    }
+}
 
 fn message(
     m: &MessageView,
@@ -274,7 +283,7 @@ pub fn topology(p: &TopologyProps) -> Html {
                 <div class="mode-hint">{ "Click nodes to put them on the other side, then Apply in the Network panel." }</div>
             }
             <ul class="legend" aria-label="Message colors">
-                { for LEGEND.iter().map(|(class, label)| html! {
+                { for legend(p.protocol).iter().map(|(class, label)| html! {
                     <li><span class={classes!("dot", *class)} />{ *label }</li>
                 }) }
                 <li><span class="dot lost" />{ "will be lost" }</li>

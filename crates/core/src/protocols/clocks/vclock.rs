@@ -76,7 +76,7 @@ impl VClock {
         }
     }
 
-    /// Why `relation` holds, in words ("[1,0,2] ≤ [1,1,2] component-wise").
+    /// Why `relation` holds, in words (`"[1, 0, 2] ≤ [1, 1, 2] in every component…"`).
     pub fn explain(&self, other: &VClock) -> String {
         let a = format!("{:?}", self.0);
         let b = format!("{:?}", other.0);

@@ -33,7 +33,7 @@ pub struct RaftView {
     pub commit_index: u64,
     /// Index of its last entry.
     pub last_index: u64,
-    /// The newest entries (at most [`VIEW_LOG_TAIL`]), oldest first.
+    /// The newest entries (at most 40), oldest first.
     pub log_tail: Vec<EntryView>,
     /// On a leader: each follower's nextIndex.
     pub next_index: Vec<(NodeId, u64)>,

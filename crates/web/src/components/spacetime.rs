@@ -1,0 +1,254 @@
+//! The space-time diagram: one lane per node, time flowing left to right
+//! with the simulation, events as dots, messages as arrows from send to
+//! receive (growing while in flight, crossed out where they were dropped).
+//! Click an event to light up its causal past and future.
+
+use crate::format;
+use crate::snapshot::Snapshot;
+use faultline_core::protocols::clocks::VClock;
+use faultline_core::spacetime::{Arrow, Diagram, Mark, Point};
+use faultline_core::Time;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+use yew::prelude::*;
+
+const WIDTH: f64 = 900.0;
+const LEFT: f64 = 44.0;
+const RIGHT: f64 = 14.0;
+const TOP: f64 = 18.0;
+const LANE: f64 = 40.0;
+
+/// Space-time properties.
+#[derive(Properties, PartialEq)]
+pub struct SpaceTimeProps {
+    /// The frame (its `diagram` is drawn).
+    pub snapshot: Rc<Snapshot>,
+    /// The selected event.
+    pub selected: Option<usize>,
+    /// Select an event (or none).
+    pub on_select: Callback<Option<usize>>,
+    /// A pair to highlight (Lamport's limit).
+    pub pair: Option<(usize, usize)>,
+    /// A second event compared with the selected one (shift-click).
+    pub compare: Option<usize>,
+    /// Compare an event with the selected one.
+    pub on_compare: Callback<usize>,
+    /// Ask for a Lamport-limit pair.
+    pub on_find_pair: Callback<()>,
+    /// Download the ShiViz log.
+    pub on_export: Callback<()>,
+    /// Hide the diagram.
+    pub on_hide: Callback<()>,
+}
+
+/// Time to x: every event keeps a fixed x (`t · k`); one group is
+/// translated as time flows, so old dots do not change from frame to frame.
+struct Scale {
+    k: f64,
+}
+
+impl Scale {
+    fn x(&self, t: Time) -> f64 {
+        t.as_ms() * self.k
+    }
+}
+
+fn lane_y(d: &Diagram, node: faultline_core::NodeId) -> f64 {
+    let i = d.lanes.iter().position(|n| *n == node).unwrap_or(0);
+    TOP + i as f64 * LANE
+}
+
+fn arrow(d: &Diagram, a: &Arrow, now: Time, s: &Scale) -> Html {
+    let Some(from) = d.points.get(a.from) else {
+        return Html::default();
+    };
+    let (x1, y1) = (s.x(from.at), lane_y(d, from.node));
+    let y_to = lane_y(d, a.to_node);
+    let (x2, y2, class) = match (a.to.and_then(|i| d.points.get(i)), a.dropped_at) {
+        (Some(to), _) => (s.x(to.at), lane_y(d, to.node), "arrow"),
+        (None, Some(died)) => {
+            let span = (a.deliver_at.as_ms() - a.sent_at.as_ms()).max(1e-6);
+            let f = ((died.as_ms() - a.sent_at.as_ms()) / span).clamp(0.0, 1.0);
+            (s.x(died), y1 + (y_to - y1) * f, "arrow dropped")
+        }
+        (None, None) => {
+            let span = (a.deliver_at.as_ms() - a.sent_at.as_ms()).max(1e-6);
+            let f = ((now.as_ms() - a.sent_at.as_ms()) / span).clamp(0.0, 1.0);
+            (
+                s.x(now.min(a.deliver_at)),
+                y1 + (y_to - y1) * f,
+                "arrow flying",
+            )
+        }
+    };
+    html! {
+        <g class={class}>
+            <line x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} />
+            if class == "arrow dropped" {
+                <text class="died" x={format!("{x2:.1}")} y={format!("{y2:.1}")}>{ "✕" }</text>
+            }
+        </g>
+    }
+}
+
+fn stamps(p: &Point) -> String {
+    let hlc = p
+        .hlc
+        .map(|h| format!(" · HLC {:.3} ms/{}", h.physical as f64 / 1000.0, h.logical))
+        .unwrap_or_default();
+    format!("L={} · V={:?}{hlc}", p.lamport, p.vector)
+}
+
+/// The diagram.
+#[function_component(SpaceTime)]
+pub fn space_time(p: &SpaceTimeProps) -> Html {
+    let Some(d) = p.snapshot.diagram.as_ref() else {
+        return Html::default();
+    };
+    let now = p.snapshot.now;
+    let span = p.snapshot.diagram_span_ms;
+    let scale = Scale {
+        k: (WIDTH - LEFT - RIGHT) / span,
+    };
+    let start = Time::from_ms_f64((now.as_ms() - span).max(0.0));
+    let shift = WIDTH - RIGHT - scale.x(now);
+    let cone = p
+        .selected
+        .filter(|&i| i < d.points.len())
+        .map(|i| d.cone(i));
+    let (past, future): (BTreeSet<usize>, BTreeSet<usize>) = cone
+        .as_ref()
+        .map(|c| {
+            (
+                c.past.iter().copied().collect(),
+                c.future.iter().copied().collect(),
+            )
+        })
+        .unwrap_or_default();
+    let height = TOP * 2.0 + (d.lanes.len().max(1) - 1) as f64 * LANE;
+    let lanes: Html = d
+        .lanes
+        .iter()
+        .map(|n| {
+            let y = lane_y(d, *n);
+            html! {
+                <g class="lane">
+                    <text x="6" y={format!("{y:.1}")}>{ n.to_string() }</text>
+                    <line x1={LEFT.to_string()} x2={(WIDTH - RIGHT).to_string()} y1={format!("{y:.1}")} y2={format!("{y:.1}")} />
+                </g>
+            }
+        })
+        .collect();
+    let arrows: Html = d
+        .arrows
+        .iter()
+        .filter(|a| {
+            let end =
+                a.to.and_then(|i| d.points.get(i))
+                    .map(|q| q.at)
+                    .or(a.dropped_at)
+                    .unwrap_or(now);
+            end >= start
+        })
+        .map(|a| arrow(d, a, now, &scale))
+        .collect();
+    let points: Html = d
+        .points
+        .iter()
+        .filter(|q| q.at >= start)
+        .map(|q| {
+            let id = q.id;
+            let rel = match (p.selected, &cone) {
+                (Some(s), _) if s == id => "chosen",
+                (_, Some(_)) if past.contains(&id) => "past",
+                (_, Some(_)) if future.contains(&id) => "future",
+                (_, Some(_)) => "concurrent",
+                _ => "",
+            };
+            let paired = p.pair.is_some_and(|(a, b)| a == id || b == id) || p.compare == Some(id);
+            let class = classes!(
+                "point",
+                match q.mark {
+                    Mark::Local => "local",
+                    Mark::Send => "send",
+                    Mark::Recv => "recv",
+                },
+                (!rel.is_empty()).then_some(rel),
+                paired.then_some("paired")
+            );
+            let (select, compare) = (p.on_select.clone(), p.on_compare.clone());
+            let onclick = Callback::from(move |e: MouseEvent| {
+                if e.shift_key() {
+                    compare.emit(id);
+                } else {
+                    select.emit(Some(id));
+                }
+            });
+            html! {
+                <circle key={id} class={class} cx={format!("{:.1}", scale.x(q.at))} cy={format!("{:.1}", lane_y(d, q.node))}
+                    r="5.5" {onclick} data-point={id.to_string()} />
+            }
+        })
+        .collect();
+    let now_x = WIDTH - RIGHT;
+    let detail = p.selected.and_then(|i| d.points.get(i)).map(|q| {
+        let c = cone.as_ref();
+        html! {
+            <p class="stamp mono" data-selected-point={q.id.to_string()}>
+                <b>{ format!("{} at {}", q.node, format::time(q.at)) }</b>{ format!(" · {} · {}", q.label, stamps(q)) }
+                <br />
+                <span class="dim">{ format!("causal past {} · future {} · concurrent {}",
+                    c.map_or(0, |c| c.past.len()), c.map_or(0, |c| c.future.len()), c.map_or(0, |c| c.concurrent.len())) }</span>
+            </p>
+        }
+    });
+    let pair = p.pair.and_then(|(a, b)| Some((d.points.get(a)?, d.points.get(b)?))).map(|(a, b)| {
+        html! {
+            <p class="stamp mono pair">
+                { format!("L({}) = {} < L({}) = {}, yet {:?} and {:?} are concurrent: Lamport order is not causality.",
+                    a.id, a.lamport, b.id, b.lamport, a.vector, b.vector) }
+            </p>
+        }
+    });
+    let relation = p
+        .selected
+        .zip(p.compare)
+        .and_then(|(a, b)| Some((d.points.get(a)?, d.points.get(b)?)))
+        .map(|(a, b)| {
+            let why = VClock(a.vector.clone()).explain(&VClock(b.vector.clone()));
+            html! {
+                <p class="stamp mono relation">
+                    { format!("a = {} at {}, b = {} at {}: {why}", a.node, format::time(a.at), b.node, format::time(b.at)) }
+                </p>
+            }
+        });
+    let find = p.on_find_pair.reform(|_: MouseEvent| ());
+    let export = p.on_export.reform(|_: MouseEvent| ());
+    let clear = p.on_select.reform(|_: MouseEvent| None);
+    html! {
+        <section class="panel spacetime" aria-label="Space-time diagram">
+            <h3>
+                { "Space-time" }
+                <span class="dim small">{ format!("last {} · click an event for its causal cone, shift-click another to compare", format::time(Time::from_ms_f64(span))) }</span>
+                <span class="spacer" />
+                <button onclick={find} title="Find two concurrent events ordered by Lamport time">{ "Lamport's limit" }</button>
+                <button onclick={export}>{ "Export ShiViz log" }</button>
+                <button onclick={p.on_hide.reform(|_: MouseEvent| ())} aria-label="Hide the space-time diagram">{ "Hide" }</button>
+            </h3>
+            <svg viewBox={format!("0 0 {WIDTH} {height:.0}")} role="img" aria-label="Space-time diagram" onclick={clear}>
+                <g class="lanes">{ lanes }</g>
+                <line class="now" x1={format!("{now_x:.1}")} x2={format!("{now_x:.1}")} y1="2" y2={format!("{:.0}", height - 2.0)} />
+                <clipPath id="spacetime-clip"><rect x={LEFT.to_string()} y="0" width={(WIDTH - LEFT - RIGHT + 8.0).to_string()} height={format!("{height:.0}")} /></clipPath>
+                <g clip-path="url(#spacetime-clip)">
+                    <g transform={format!("translate({shift:.2},0)")}>
+                        <g class="arrows">{ arrows }</g>
+                        <g class="points" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>{ points }</g>
+                    </g>
+                </g>
+            </svg>
+            { detail }
+            { relation }
+            { pair }
+        </section>
+    }
+}
