@@ -2,9 +2,18 @@
 //! into commands, and lays out the lab.
 
 use crate::components::{
-    clocks_panel::ClocksPanel, controls::Controls, event_log::EventLog, header::Header, help::Help,
-    invariants::Invariants, logs::Logs, network_panel::NetworkPanel, node_panel::NodePanel,
-    scenario_dialog::ScenarioDialog, spacetime::SpaceTime, topology::Topology,
+    clocks_panel::ClocksPanel,
+    controls::Controls,
+    event_log::EventLog,
+    header::Header,
+    help::Help,
+    invariants::Invariants,
+    logs::Logs,
+    network_panel::NetworkPanel,
+    node_panel::NodePanel,
+    scenario_dialog::ScenarioDialog,
+    spacetime::{DotKey, SpaceTime},
+    topology::Topology,
 };
 use crate::keys::{self, KeyAction};
 use crate::perf::FrameTimer;
@@ -82,39 +91,15 @@ pub enum Msg {
     /// The location hash changed.
     Route(String),
     /// Select an event of the space-time diagram (or none).
-    SelectPoint(Option<usize>),
+    SelectPoint(Option<DotKey>),
     /// Compare an event with the selected one.
-    ComparePoint(usize),
+    ComparePoint(DotKey),
     /// Find two concurrent events ordered by Lamport time.
     FindPair,
     /// Download the run as a ShiViz log.
     ExportShiviz,
     /// Show or hide the space-time diagram.
     ToggleDiagram,
-}
-
-/// A diagram event, named so it survives renumbering as the window moves.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct PointKey {
-    node: NodeId,
-    at: Time,
-    lamport: u64,
-}
-
-impl PointKey {
-    fn of(d: &Diagram, id: usize) -> Option<PointKey> {
-        d.points.get(id).map(|p| PointKey {
-            node: p.node,
-            at: p.at,
-            lamport: p.lamport,
-        })
-    }
-
-    fn find(self, d: &Diagram) -> Option<usize> {
-        d.points
-            .iter()
-            .rposition(|p| p.node == self.node && p.at == self.at && p.lamport == self.lamport)
-    }
 }
 
 /// Two concurrent events with L(a) < L(b), preferring the widest Lamport gap.
@@ -154,9 +139,9 @@ pub struct App {
     overlay: Option<Overlay>,
     error: Option<String>,
     requests: u32,
-    point: Option<PointKey>,
-    pair: Option<(PointKey, PointKey)>,
-    compare: Option<PointKey>,
+    point: Option<DotKey>,
+    pair: Option<(DotKey, DotKey)>,
+    compare: Option<DotKey>,
     diagram: bool,
 }
 
@@ -517,28 +502,17 @@ impl Component for App {
                 return false;
             }
             Msg::DismissError => self.error = None,
-            Msg::SelectPoint(id) => {
-                self.point = id.and_then(|i| {
-                    self.snapshot
-                        .diagram
-                        .as_ref()
-                        .and_then(|d| PointKey::of(d, i))
-                });
+            Msg::SelectPoint(key) => {
+                self.point = key;
                 self.compare = None;
             }
-            Msg::ComparePoint(id) => {
-                self.compare = self
-                    .snapshot
-                    .diagram
-                    .as_ref()
-                    .and_then(|d| PointKey::of(d, id));
-            }
+            Msg::ComparePoint(key) => self.compare = Some(key),
             Msg::FindPair => {
                 let since =
                     Time::from_ms_f64(self.snapshot.now.as_ms() - self.snapshot.diagram_span_ms);
                 let found = self.snapshot.diagram.as_ref().and_then(|d| {
                     let (a, b) = lamport_limit(d, since)?;
-                    Some((PointKey::of(d, a)?, PointKey::of(d, b)?))
+                    Some((DotKey::of(d, a)?, DotKey::of(d, b)?))
                 });
                 self.playing = false;
                 match found {

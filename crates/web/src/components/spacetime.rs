@@ -7,7 +7,7 @@ use crate::format;
 use crate::snapshot::Snapshot;
 use faultline_core::protocols::clocks::VClock;
 use faultline_core::spacetime::{Arrow, Diagram, Mark, Point};
-use faultline_core::Time;
+use faultline_core::{NodeId, Time};
 use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -26,13 +26,13 @@ pub struct SpaceTimeProps {
     /// The selected event.
     pub selected: Option<usize>,
     /// Select an event (or none).
-    pub on_select: Callback<Option<usize>>,
+    pub on_select: Callback<Option<DotKey>>,
     /// A pair to highlight (Lamport's limit).
     pub pair: Option<(usize, usize)>,
     /// A second event compared with the selected one (shift-click).
     pub compare: Option<usize>,
     /// Compare an event with the selected one.
-    pub on_compare: Callback<usize>,
+    pub on_compare: Callback<DotKey>,
     /// Ask for a Lamport-limit pair.
     pub on_find_pair: Callback<()>,
     /// Download the ShiViz log.
@@ -53,42 +53,120 @@ impl Scale {
     }
 }
 
+/// A diagram event named so it survives the renumbering of points as the
+/// kept window slides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DotKey {
+    node: NodeId,
+    at: Time,
+    lamport: u64,
+}
+
+impl DotKey {
+    /// The key of point `id`.
+    pub fn of(d: &Diagram, id: usize) -> Option<DotKey> {
+        d.points.get(id).map(|p| DotKey {
+            node: p.node,
+            at: p.at,
+            lamport: p.lamport,
+        })
+    }
+
+    /// The current id of this event, if it is still kept.
+    pub fn find(self, d: &Diagram) -> Option<usize> {
+        d.points
+            .iter()
+            .rposition(|p| p.node == self.node && p.at == self.at && p.lamport == self.lamport)
+    }
+}
+
+/// One dot as drawn.
+#[derive(Clone, Debug, PartialEq)]
+struct Dot {
+    key: DotKey,
+    x: f32,
+    y: f32,
+    class: Classes,
+}
+
+/// A finished arrow (received or dropped) as drawn.
+#[derive(Clone, Debug, PartialEq)]
+struct Line {
+    x1: f32,
+    y1: f32,
+    x2: f32,
+    y2: f32,
+    dropped: bool,
+}
+
+#[derive(Properties)]
+struct BlockProps {
+    dots: Vec<Dot>,
+    lines: Vec<Line>,
+    on_pick: Callback<(DotKey, bool)>,
+}
+
+impl PartialEq for BlockProps {
+    // The callback always does the same thing; a block re-renders only when
+    // what it draws changes, so past blocks cost nothing per frame.
+    fn eq(&self, other: &Self) -> bool {
+        self.dots == other.dots && self.lines == other.lines
+    }
+}
+
+/// The events and finished arrows of one slice of time.
+#[function_component(Block)]
+fn block(p: &BlockProps) -> Html {
+    let lines: Html = p
+        .lines
+        .iter()
+        .map(|l| {
+            html! {
+                <g class={if l.dropped { "arrow dropped" } else { "arrow" }}>
+                    <line x1={format!("{:.1}", l.x1)} y1={format!("{:.1}", l.y1)} x2={format!("{:.1}", l.x2)} y2={format!("{:.1}", l.y2)} />
+                    if l.dropped {
+                        <text class="died" x={format!("{:.1}", l.x2)} y={format!("{:.1}", l.y2)}>{ "✕" }</text>
+                    }
+                </g>
+            }
+        })
+        .collect();
+    let dots: Html = p
+        .dots
+        .iter()
+        .map(|d| {
+            let (key, pick) = (d.key, p.on_pick.clone());
+            let onclick = Callback::from(move |e: MouseEvent| pick.emit((key, e.shift_key())));
+            html! {
+                <circle class={d.class.clone()} cx={format!("{:.1}", d.x)} cy={format!("{:.1}", d.y)} r="5.5" {onclick} />
+            }
+        })
+        .collect();
+    html! { <g>{ lines }{ dots }</g> }
+}
+
 fn lane_y(d: &Diagram, node: faultline_core::NodeId) -> f64 {
     let i = d.lanes.iter().position(|n| *n == node).unwrap_or(0);
     TOP + i as f64 * LANE
 }
 
-fn arrow(d: &Diagram, a: &Arrow, now: Time, s: &Scale) -> Html {
-    let Some(from) = d.points.get(a.from) else {
-        return Html::default();
-    };
-    let (x1, y1) = (s.x(from.at), lane_y(d, from.node));
+/// Where an arrow ends now: `(x, y, finished, dropped)`.
+fn arrow_end(d: &Diagram, a: &Arrow, now: Time, s: &Scale) -> Option<(f64, f64, bool, bool)> {
+    let from = d.points.get(a.from)?;
+    let y1 = lane_y(d, from.node);
     let y_to = lane_y(d, a.to_node);
-    let (x2, y2, class) = match (a.to.and_then(|i| d.points.get(i)), a.dropped_at) {
-        (Some(to), _) => (s.x(to.at), lane_y(d, to.node), "arrow"),
-        (None, Some(died)) => {
-            let span = (a.deliver_at.as_ms() - a.sent_at.as_ms()).max(1e-6);
-            let f = ((died.as_ms() - a.sent_at.as_ms()) / span).clamp(0.0, 1.0);
-            (s.x(died), y1 + (y_to - y1) * f, "arrow dropped")
-        }
-        (None, None) => {
-            let span = (a.deliver_at.as_ms() - a.sent_at.as_ms()).max(1e-6);
-            let f = ((now.as_ms() - a.sent_at.as_ms()) / span).clamp(0.0, 1.0);
-            (
-                s.x(now.min(a.deliver_at)),
-                y1 + (y_to - y1) * f,
-                "arrow flying",
-            )
-        }
+    let along = |t: Time| {
+        let span = (a.deliver_at.as_ms() - a.sent_at.as_ms()).max(1e-6);
+        y1 + (y_to - y1) * ((t.as_ms() - a.sent_at.as_ms()) / span).clamp(0.0, 1.0)
     };
-    html! {
-        <g class={class}>
-            <line x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} />
-            if class == "arrow dropped" {
-                <text class="died" x={format!("{x2:.1}")} y={format!("{y2:.1}")}>{ "✕" }</text>
-            }
-        </g>
-    }
+    Some(match (a.to.and_then(|i| d.points.get(i)), a.dropped_at) {
+        (Some(to), _) => (s.x(to.at), lane_y(d, to.node), true, false),
+        (None, Some(died)) => (s.x(died), along(died), true, true),
+        (None, None) => {
+            let t = now.min(a.deliver_at);
+            (s.x(t), along(t), false, false)
+        }
+    })
 }
 
 fn stamps(p: &Point) -> String {
@@ -139,56 +217,84 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
             }
         })
         .collect();
-    let arrows: Html = d
-        .arrows
-        .iter()
-        .filter(|a| {
-            let end =
-                a.to.and_then(|i| d.points.get(i))
-                    .map(|q| q.at)
-                    .or(a.dropped_at)
-                    .unwrap_or(now);
-            end >= start
-        })
-        .map(|a| arrow(d, a, now, &scale))
-        .collect();
-    let points: Html = d
-        .points
-        .iter()
-        .filter(|q| q.at >= start)
-        .map(|q| {
-            let id = q.id;
-            let rel = match (p.selected, &cone) {
-                (Some(s), _) if s == id => "chosen",
-                (_, Some(_)) if past.contains(&id) => "past",
-                (_, Some(_)) if future.contains(&id) => "future",
-                (_, Some(_)) => "concurrent",
-                _ => "",
-            };
-            let paired = p.pair.is_some_and(|(a, b)| a == id || b == id) || p.compare == Some(id);
-            let class = classes!(
-                "point",
-                match q.mark {
-                    Mark::Local => "local",
-                    Mark::Send => "send",
-                    Mark::Recv => "recv",
-                },
-                (!rel.is_empty()).then_some(rel),
-                paired.then_some("paired")
-            );
-            let (select, compare) = (p.on_select.clone(), p.on_compare.clone());
-            let onclick = Callback::from(move |e: MouseEvent| {
-                if e.shift_key() {
-                    compare.emit(id);
-                } else {
-                    select.emit(Some(id));
-                }
+    // Finished arrows and dots go into slices of time; only the newest
+    // slice changes from frame to frame. Arrows still flying are drawn live.
+    let slice_ms = span / 6.0;
+    let slice = |t: Time| (t.as_ms() / slice_ms).floor() as i64;
+    let mut blocks: std::collections::BTreeMap<i64, (Vec<Dot>, Vec<Line>)> = Default::default();
+    let mut flying = Vec::new();
+    for a in &d.arrows {
+        let Some(from) = d.points.get(a.from) else {
+            continue;
+        };
+        let Some((x2, y2, finished, dropped)) = arrow_end(d, a, now, &scale) else {
+            continue;
+        };
+        let end =
+            a.to.and_then(|i| d.points.get(i))
+                .map(|q| q.at)
+                .or(a.dropped_at)
+                .unwrap_or(now);
+        if end < start {
+            continue;
+        }
+        let (x1, y1) = (scale.x(from.at), lane_y(d, from.node));
+        if finished {
+            blocks.entry(slice(end)).or_default().1.push(Line {
+                x1: x1 as f32,
+                y1: y1 as f32,
+                x2: x2 as f32,
+                y2: y2 as f32,
+                dropped,
             });
-            html! {
-                <circle key={id} class={class} cx={format!("{:.1}", scale.x(q.at))} cy={format!("{:.1}", lane_y(d, q.node))}
-                    r="5.5" {onclick} data-point={id.to_string()} />
-            }
-        })
+        } else {
+            flying.push(html! {
+                <g class="arrow flying">
+                    <line x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} />
+                </g>
+            });
+        }
+    }
+    for q in d.points.iter().filter(|q| q.at >= start) {
+        let id = q.id;
+        let rel = match (p.selected, &cone) {
+            (Some(s), _) if s == id => "chosen",
+            (_, Some(_)) if past.contains(&id) => "past",
+            (_, Some(_)) if future.contains(&id) => "future",
+            (_, Some(_)) => "concurrent",
+            _ => "",
+        };
+        let paired = p.pair.is_some_and(|(a, b)| a == id || b == id) || p.compare == Some(id);
+        let class = classes!(
+            "point",
+            match q.mark {
+                Mark::Local => "local",
+                Mark::Send => "send",
+                Mark::Recv => "recv",
+            },
+            (!rel.is_empty()).then_some(rel),
+            paired.then_some("paired")
+        );
+        if let Some(key) = DotKey::of(d, id) {
+            blocks.entry(slice(q.at)).or_default().0.push(Dot {
+                key,
+                x: scale.x(q.at) as f32,
+                y: lane_y(d, q.node) as f32,
+                class,
+            });
+        }
+    }
+    let (select, compare) = (p.on_select.clone(), p.on_compare.clone());
+    let on_pick = Callback::from(move |(key, shift): (DotKey, bool)| {
+        if shift {
+            compare.emit(key);
+        } else {
+            select.emit(Some(key));
+        }
+    });
+    let blocks: Html = blocks
+        .into_iter()
+        .map(|(k, (dots, lines))| html! { <Block key={k} {dots} {lines} on_pick={on_pick.clone()} /> })
         .collect();
     let now_x = WIDTH - RIGHT;
     let detail = p.selected.and_then(|i| d.points.get(i)).map(|q| {
@@ -241,8 +347,8 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
                 <clipPath id="spacetime-clip"><rect x={LEFT.to_string()} y="0" width={(WIDTH - LEFT - RIGHT + 8.0).to_string()} height={format!("{height:.0}")} /></clipPath>
                 <g clip-path="url(#spacetime-clip)">
                     <g transform={format!("translate({shift:.2},0)")}>
-                        <g class="arrows">{ arrows }</g>
-                        <g class="points" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>{ points }</g>
+                        <g class="arrows">{ flying }</g>
+                        <g class="points" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>{ blocks }</g>
                     </g>
                 </g>
             </svg>
