@@ -31,7 +31,7 @@ test('the space-time diagram follows the run and a click shows the causal cone',
   await page.keyboard.press(' '); // pause, so the picture holds still
   const n = await points(page);
   assert.ok(n > 12, `${n} events drawn`);
-  await page.locator('.spacetime circle.point').nth(Math.floor(n / 2)).click();
+  await page.locator('.spacetime circle.point').nth(Math.floor(n / 2)).click({ force: true });
   assert.equal(await page.locator('.spacetime .point.chosen').count(), 1);
   const past = await page.locator('.spacetime .point.past').count();
   const future = await page.locator('.spacetime .point.future').count();
@@ -42,11 +42,11 @@ test('the space-time diagram follows the run and a click shows the causal cone',
   assert.match(stamp, /L=\d+ · V=\[[\d, ]+\] · HLC [\d.]+ ms\/\d+/);
   assert.match(stamp, new RegExp(`causal past ${past} · future ${future} · concurrent ${concurrent}`));
   // Shift-click a concurrent event: the relation, explained by the vectors.
-  await page.locator('.spacetime .point.concurrent').first().click({ modifiers: ['Shift'] });
+  await page.locator('.spacetime .point.concurrent').first().click({ modifiers: ['Shift'], force: true });
   assert.match(await page.textContent('.spacetime .relation'), /is ahead at n\d+, .* is ahead at n\d+: concurrent/);
   // And one from the causal past: a → b read off the vectors.
   if (past > 0) {
-    await page.locator('.spacetime .point.past').first().click({ modifiers: ['Shift'] });
+    await page.locator('.spacetime .point.past').first().click({ modifiers: ['Shift'], force: true });
     assert.match(await page.textContent('.spacetime .relation'), /in every component and differs: b → a/);
   }
   assert.deepEqual(errors, []);

@@ -341,6 +341,7 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
                 <button onclick={export}>{ "Export ShiViz log" }</button>
                 <button onclick={p.on_hide.reform(|_: MouseEvent| ())} aria-label="Hide the space-time diagram">{ "Hide" }</button>
             </h3>
+            <div class="scroll">
             <svg viewBox={format!("0 0 {WIDTH} {height:.0}")} role="img" aria-label="Space-time diagram" onclick={clear}>
                 <g class="lanes">{ lanes }</g>
                 <line class="now" x1={format!("{now_x:.1}")} x2={format!("{now_x:.1}")} y1="2" y2={format!("{:.0}", height - 2.0)} />
@@ -352,6 +353,7 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
                     </g>
                 </g>
             </svg>
+            </div>
             { detail }
             { relation }
             { pair }
