@@ -202,6 +202,18 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
+    /// Records a timer firing and runs the node's handler.
+    fn fire_timer(&mut self, node: NodeId, timer: P::Timer) {
+        self.record(
+            TraceKind::Timer {
+                node,
+                timer: timer.name(),
+            },
+            |_| {},
+        );
+        self.call(node, |n, cx| n.on_timer(cx, timer));
+    }
+
     fn drop_timers_of(&mut self, id: NodeId) {
         let keys: Vec<_> = self
             .st
@@ -228,16 +240,7 @@ impl<P: Protocol> Sim<P> {
                 };
                 match slot.status {
                     NodeStatus::Paused => slot.held.push(timer),
-                    NodeStatus::Up => {
-                        self.record(
-                            TraceKind::Timer {
-                                node,
-                                timer: timer.name(),
-                            },
-                            |_| {},
-                        );
-                        self.call(node, |n, cx| n.on_timer(cx, timer));
-                    }
+                    NodeStatus::Up => self.fire_timer(node, timer),
                     NodeStatus::Crashed | NodeStatus::Removed => {}
                 }
             }
@@ -415,14 +418,7 @@ impl<P: Protocol> Sim<P> {
             Command::Fire { node, timer } => {
                 if let Some(timer) = P::Timer::parse(&timer) {
                     self.cancel_timer(node, timer);
-                    self.record(
-                        TraceKind::Timer {
-                            node,
-                            timer: timer.name(),
-                        },
-                        |_| {},
-                    );
-                    self.call(node, |n, cx| n.on_timer(cx, timer));
+                    self.fire_timer(node, timer);
                 }
             }
             Command::DropMessage { id } => {
