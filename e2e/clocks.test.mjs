@@ -102,3 +102,24 @@ test('the protocol tabs switch labs by route', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the diagram follows the scrubber back and forward', async () => {
+  const { page, errors } = await openClocks();
+  await page.waitForFunction(() => document.querySelectorAll('.spacetime circle.point').length > 15);
+  await page.keyboard.press(' ');
+  const t1 = +(await page.getAttribute('.clock', 'data-now-ms'));
+  const n1 = await points(page);
+  const seek = (ms) => page.locator('input[aria-label="Timeline"]').evaluate((el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, ms);
+  await seek(t1 / 3);
+  await page.waitForFunction((n) => document.querySelectorAll('.spacetime circle.point').length < n, n1);
+  const n0 = await points(page);
+  assert.ok(n0 < n1, `${n0} events a third of the way in, ${n1} at the end`);
+  await seek(t1);
+  await page.waitForFunction((n) => document.querySelectorAll('.spacetime circle.point').length === n, n1);
+  assert.equal(await points(page), n1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
