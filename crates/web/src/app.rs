@@ -143,6 +143,7 @@ pub struct App {
     pair: Option<(DotKey, DotKey)>,
     compare: Option<DotKey>,
     diagram: bool,
+    reveal: bool,
 }
 
 /// The protocols the browser lab shows, by route (`#/raft`).
@@ -415,6 +416,7 @@ impl Component for App {
             pair: None,
             compare: None,
             diagram: true,
+            reveal: false,
         };
         app.schedule_frame(ctx);
         app
@@ -448,6 +450,7 @@ impl Component for App {
             Msg::Select(id) => {
                 self.selected = id;
                 self.selected_link = None;
+                self.reveal = id.is_some();
             }
             Msg::SelectLink(link) => {
                 self.selected_link = link;
@@ -550,6 +553,9 @@ impl Component for App {
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
         self.timer.end();
+        if std::mem::take(&mut self.reveal) {
+            reveal_node_panel();
+        }
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
@@ -672,6 +678,23 @@ impl Component for App {
                 }
             </div>
         }
+    }
+}
+
+/// On a stacked (narrow) layout the node panel sits far below the drawing:
+/// bring it into view when a node is selected.
+fn reveal_node_panel() {
+    let window = gloo::utils::window();
+    let narrow = window
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w < 980.0);
+    if !narrow {
+        return;
+    }
+    if let Ok(Some(panel)) = gloo::utils::document().query_selector(".side .panel.node") {
+        panel.scroll_into_view();
     }
 }
 

@@ -254,6 +254,8 @@ fn log_line(e: &TraceEvent) -> Option<LogLine> {
             (format!("client → {node}: {summary}"), "client")
         }
         TraceKind::Reply { node, summary, .. } => (format!("{node} → client: {summary}"), "client"),
+        // A client command is logged by the request it makes.
+        TraceKind::Command { op, .. } if *op == "client" => return None,
         TraceKind::Command { summary, .. } => (summary.clone(), "command"),
         TraceKind::Ignored { summary, .. } => (format!("skipped: {summary}"), "drop"),
     };

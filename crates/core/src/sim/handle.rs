@@ -178,7 +178,7 @@ impl<P: Protocol> Sim<P> {
             Payload::Client { request, .. } => (
                 "client",
                 if self.config.labels {
-                    P::request_label(request)
+                    format!("client redirected: {}", P::request_label(request))
                 } else {
                     String::new()
                 },

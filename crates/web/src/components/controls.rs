@@ -86,8 +86,14 @@ pub fn controls(p: &ControlsProps) -> Html {
             <div class="row scrub">
                 <input class="scrubber" type="range" min="0" max={format!("{horizon:.3}")} step="any"
                     value={format!("{:.3}", p.now.as_ms())} oninput={seek_input} aria-label="Timeline" />
-                <span class="mono dim">{ format!("{} events", p.events) }</span>
+                <span class="mono dim">{ format!("{} event{}", p.events, if p.events == 1 { "" } else { "s" }) }</span>
             </div>
+            if p.now < p.horizon {
+                <p class="past" role="status">
+                    { format!("Viewing the past: {} of later history is kept and replays as you play. Changing anything now discards it.",
+                        format::time(faultline_core::Time(p.horizon.0 - p.now.0))) }
+                </p>
+            }
         </div>
     }
 }

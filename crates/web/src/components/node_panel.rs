@@ -108,7 +108,10 @@ pub fn node_panel(p: &NodePanelProps) -> Html {
                 }
             }
             <NodeActions node={id} status={n.status} clock_rate={n.clock_rate} on_command={p.on_command.clone()}>
-                <button onclick={timeout} disabled={!up || n.badge.role == "leader"} title="T">{ "Time out now" }</button>
+                <button onclick={timeout} disabled={!up || n.badge.role == "leader"}
+                    title={if n.badge.role == "leader" { "A leader has no election timer (T)" } else if !up { "Only a running node can time out (T)" } else { "Start an election now (T)" }}>
+                    { "Time out now" }
+                </button>
             </NodeActions>
             <form class="row request" onsubmit={send}>
                 <input type="text" value={(*request).clone()} oninput={edit} aria-label="Client request" placeholder="set x=1" />

@@ -221,6 +221,21 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
     // slice changes from frame to frame. Arrows still flying are drawn live.
     let slice_ms = span / 6.0;
     let slice = |t: Time| (t.as_ms() / slice_ms).floor() as i64;
+    // Events at (nearly) the same instant on one lane, such as a broadcast's
+    // sends, are spread a few pixels apart in program order so each shows.
+    let mut nudge = vec![0.0; d.points.len()];
+    let mut last_on_lane: std::collections::BTreeMap<NodeId, f64> = Default::default();
+    for q in d.points.iter().filter(|q| q.at >= start) {
+        let x = scale.x(q.at);
+        let shown = match last_on_lane.get(&q.node) {
+            Some(&prev) if x - prev < 6.0 => prev + 6.0,
+            _ => x,
+        };
+        if let Some(n) = nudge.get_mut(q.id) {
+            *n = shown - x;
+        }
+        last_on_lane.insert(q.node, shown);
+    }
     let mut blocks: std::collections::BTreeMap<i64, (Vec<Dot>, Vec<Line>)> = Default::default();
     let mut flying = Vec::new();
     for a in &d.arrows {
@@ -238,7 +253,11 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
         if end < start {
             continue;
         }
-        let (x1, y1) = (scale.x(from.at), lane_y(d, from.node));
+        let (x1, y1) = (
+            scale.x(from.at) + nudge.get(a.from).copied().unwrap_or(0.0),
+            lane_y(d, from.node),
+        );
+        let x2 = x2 + a.to.and_then(|i| nudge.get(i)).copied().unwrap_or(0.0);
         if finished {
             blocks.entry(slice(end)).or_default().1.push(Line {
                 x1: x1 as f32,
@@ -257,6 +276,7 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
     }
     for q in d.points.iter().filter(|q| q.at >= start) {
         let id = q.id;
+        let x = scale.x(q.at) + nudge.get(id).copied().unwrap_or(0.0);
         let rel = match (p.selected, &cone) {
             (Some(s), _) if s == id => "chosen",
             (_, Some(_)) if past.contains(&id) => "past",
@@ -278,7 +298,7 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
         if let Some(key) = DotKey::of(d, id) {
             blocks.entry(slice(q.at)).or_default().0.push(Dot {
                 key,
-                x: scale.x(q.at) as f32,
+                x: x as f32,
                 y: lane_y(d, q.node) as f32,
                 class,
             });
