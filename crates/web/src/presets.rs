@@ -8,30 +8,49 @@ pub struct Preset {
     pub json: &'static str,
 }
 
-/// Every preset, the default lab first.
+/// A preset from `www/presets/<id>.json`.
+macro_rules! preset {
+    ($id:literal) => {
+        Preset {
+            id: $id,
+            json: include_str!(concat!("../../../www/presets/", $id, ".json")),
+        }
+    };
+}
+
+/// Every preset; each protocol's `<protocol>-default` opens its lab.
 pub const PRESETS: &[Preset] = &[
-    Preset {
-        id: "raft-default",
-        json: include_str!("../../../www/presets/raft-default.json"),
-    },
-    Preset {
-        id: "raft-minority-partition",
-        json: include_str!("../../../www/presets/raft-minority-partition.json"),
-    },
-    Preset {
-        id: "raft-split-vote",
-        json: include_str!("../../../www/presets/raft-split-vote.json"),
-    },
-    Preset {
-        id: "raft-zombie-leader",
-        json: include_str!("../../../www/presets/raft-zombie-leader.json"),
-    },
-    Preset {
-        id: "clocks-default",
-        json: include_str!("../../../www/presets/clocks-default.json"),
-    },
-    Preset {
-        id: "clocks-lww-vs-vector",
-        json: include_str!("../../../www/presets/clocks-lww-vs-vector.json"),
-    },
+    preset!("raft-default"),
+    preset!("raft-minority-partition"),
+    preset!("raft-split-vote"),
+    preset!("raft-zombie-leader"),
+    preset!("clocks-default"),
+    preset!("clocks-lww-vs-vector"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::PRESETS;
+    use faultline_core::{AnySim, Scenario, SimConfig, Time};
+
+    #[test]
+    fn every_preset_parses_builds_and_runs_clean() {
+        for p in PRESETS {
+            let s = Scenario::from_json(p.json).unwrap_or_else(|e| panic!("{}: {e}", p.id));
+            let mut sim =
+                AnySim::new(&s, SimConfig::default()).unwrap_or_else(|e| panic!("{}: {e}", p.id));
+            sim.run_until(Time::from_ms(s.until_ms.min(5_000)));
+            assert!(
+                sim.violations().is_empty(),
+                "{}: {:?}",
+                p.id,
+                sim.violations()
+            );
+            assert!(sim.stats().delivered > 0, "{}: nothing happened", p.id);
+        }
+        for protocol in crate::app::ROUTES {
+            let id = format!("{}-default", protocol.as_str());
+            assert!(PRESETS.iter().any(|p| p.id == id), "no {id} preset");
+        }
+    }
+}
