@@ -17,7 +17,7 @@
 
 use crate::id::{MsgId, NodeId};
 use crate::net::DropReason;
-use crate::protocols::clocks::{ClockEvent, EventKind, EventRef, Hlc, Relation};
+use crate::protocols::clocks::{ClockEvent, EventKind, EventRef, Hlc, Relation, VClock};
 use crate::sim::Observed;
 use crate::time::Time;
 use crate::trace::{TraceEvent, TraceKind};
@@ -503,6 +503,28 @@ impl Diagram {
             }
         }
         d
+    }
+
+    /// Two concurrent points at or after `since` with L(a) < L(b), the
+    /// pair with the widest Lamport gap: Lamport order is not causality
+    /// (Lamport 1978, §3).
+    pub fn lamport_limit(&self, since: Time) -> Option<(usize, usize)> {
+        let shown: Vec<&Point> = self.points.iter().filter(|p| p.at >= since).collect();
+        let mut best: Option<(u64, usize, usize)> = None;
+        for a in &shown {
+            for b in &shown {
+                if a.lamport < b.lamport
+                    && VClock(a.vector.clone()).relation(&VClock(b.vector.clone()))
+                        == Relation::Concurrent
+                {
+                    let gap = b.lamport - a.lamport;
+                    if best.is_none_or(|(g, _, _)| gap > g) {
+                        best = Some((gap, a.id, b.id));
+                    }
+                }
+            }
+        }
+        best.map(|(_, a, b)| (a, b))
     }
 
     /// The ids of the points that happened before / after point `id` (by

@@ -19,9 +19,7 @@ use crate::keys::{self, KeyAction};
 use crate::perf::FrameTimer;
 use crate::presets::PRESETS;
 use crate::snapshot::Snapshot;
-use faultline_core::protocols::clocks::{Relation, VClock};
 use faultline_core::sim::NodeStatus;
-use faultline_core::spacetime::{Diagram, Point};
 use faultline_core::{AnySim, Command, NodeId, ProtocolName, Scenario, SimConfig, Time};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{request_animation_frame, AnimationFrame};
@@ -100,25 +98,6 @@ pub enum Msg {
     ExportShiviz,
     /// Show or hide the space-time diagram.
     ToggleDiagram,
-}
-
-/// Two concurrent events with L(a) < L(b), preferring the widest Lamport gap.
-fn lamport_limit(d: &Diagram, since: Time) -> Option<(usize, usize)> {
-    let visible: Vec<&Point> = d.points.iter().filter(|p| p.at >= since).collect();
-    let mut best: Option<(u64, usize, usize)> = None;
-    for a in &visible {
-        for b in &visible {
-            let concurrent = VClock(a.vector.clone()).relation(&VClock(b.vector.clone()))
-                == Relation::Concurrent;
-            if a.lamport < b.lamport && concurrent {
-                let gap = b.lamport - a.lamport;
-                if best.is_none_or(|(g, _, _)| gap > g) {
-                    best = Some((gap, a.id, b.id));
-                }
-            }
-        }
-    }
-    best.map(|(_, a, b)| (a, b))
 }
 
 /// The app.
@@ -514,7 +493,7 @@ impl Component for App {
                 let since =
                     Time::from_ms_f64(self.snapshot.now.as_ms() - self.snapshot.diagram_span_ms);
                 let found = self.snapshot.diagram.as_ref().and_then(|d| {
-                    let (a, b) = lamport_limit(d, since)?;
+                    let (a, b) = d.lamport_limit(since)?;
                     Some((DotKey::of(d, a)?, DotKey::of(d, b)?))
                 });
                 self.playing = false;
