@@ -93,10 +93,13 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
 
     /// Checks parameters; the error names the offending field.
     fn validate(params: &Self::Params) -> Result<(), String>;
-    /// A node, fresh (`durable == None`) or restarted from what survived a crash.
+    /// A node, fresh (`durable == None`) or restarted from what survived a
+    /// crash. `members` lists the cluster's live members in id order (it may
+    /// include `id` itself); it is shared, so a protocol that needs the list
+    /// later should read [`Context::peers`] rather than copy it.
     fn new(
         id: NodeId,
-        peers: &[NodeId],
+        members: &[NodeId],
         params: &Self::Params,
         durable: Option<Self::Durable>,
     ) -> Self;
@@ -152,25 +155,26 @@ pub enum Effect<P: Protocol> {
 pub struct Context<'a, P: Protocol> {
     id: NodeId,
     now: Time,
-    peers: &'a [NodeId],
+    members: &'a [NodeId],
     rng: &'a mut Rng,
     effects: &'a mut Vec<Effect<P>>,
 }
 
 impl<'a, P: Protocol> Context<'a, P> {
     /// A context for one handler call; the simulator makes these, and tests
-    /// that drive a node by hand may too.
+    /// that drive a node by hand may too. `members` lists the cluster's live
+    /// members in id order, with or without `id` itself.
     pub fn new(
         id: NodeId,
         now: Time,
-        peers: &'a [NodeId],
+        members: &'a [NodeId],
         rng: &'a mut Rng,
         effects: &'a mut Vec<Effect<P>>,
     ) -> Self {
         Context {
             id,
             now,
-            peers,
+            members,
             rng,
             effects,
         }
@@ -186,9 +190,29 @@ impl<'a, P: Protocol> Context<'a, P> {
         self.now
     }
 
-    /// Every other node this node knows of, in id order.
-    pub fn peers(&self) -> &[NodeId] {
-        self.peers
+    /// Every other live member of the cluster, in id order.
+    pub fn peers(&self) -> impl Iterator<Item = NodeId> + '_ {
+        let me = self.id;
+        self.members.iter().copied().filter(move |&m| m != me)
+    }
+
+    /// How many other live members there are.
+    pub fn peer_count(&self) -> usize {
+        self.members.len() - usize::from(self.members.binary_search(&self.id).is_ok())
+    }
+
+    /// A peer drawn uniformly from this node's random stream, if there is any.
+    pub fn random_peer(&mut self) -> Option<NodeId> {
+        let me = self.members.binary_search(&self.id).ok();
+        let count = self.members.len() - usize::from(me.is_some());
+        if count == 0 {
+            return None;
+        }
+        let mut i = self.rng.below(count as u64) as usize;
+        if me.is_some_and(|m| i >= m) {
+            i += 1;
+        }
+        Some(self.members[i])
     }
 
     /// The node's own seeded random stream.
@@ -203,11 +227,13 @@ impl<'a, P: Protocol> Context<'a, P> {
 
     /// Sends a copy of `msg` to every peer.
     pub fn broadcast(&mut self, msg: P::Msg) {
-        for &to in self.peers {
-            self.effects.push(Effect::Send {
-                to,
-                msg: msg.clone(),
-            });
+        for &to in self.members {
+            if to != self.id {
+                self.effects.push(Effect::Send {
+                    to,
+                    msg: msg.clone(),
+                });
+            }
         }
     }
 

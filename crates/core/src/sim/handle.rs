@@ -11,6 +11,7 @@ use crate::rng::Rng;
 use crate::time::{ms_to_micros, Time};
 use crate::trace::TraceKind;
 use crate::Checker;
+use std::sync::Arc;
 
 impl<P: Protocol> Sim<P> {
     /// Creates the slot of a new node (not started yet) and links it with
@@ -18,18 +19,7 @@ impl<P: Protocol> Sim<P> {
     pub(super) fn spawn_node(&mut self) -> NodeId {
         let id = NodeId(self.st.next_node);
         self.st.next_node += 1;
-        let peers: Vec<NodeId> = self
-            .st
-            .slots
-            .iter()
-            .filter(|(_, s)| s.status != NodeStatus::Removed)
-            .map(|(n, _)| *n)
-            .collect();
-        for slot in self.st.slots.values_mut() {
-            if slot.status != NodeStatus::Removed {
-                slot.peers.push(id);
-            }
-        }
+        Arc::make_mut(&mut self.st.members).push(id);
         self.st.slots.insert(
             id,
             Slot {
@@ -37,7 +27,6 @@ impl<P: Protocol> Sim<P> {
                 durable: None,
                 status: NodeStatus::Crashed,
                 rng: Rng::stream(self.seed, u64::from(id.0)),
-                peers,
                 held: Vec::new(),
                 rate_milli: 1000,
                 clock_base: (self.st.now, self.st.now),
@@ -52,7 +41,7 @@ impl<P: Protocol> Sim<P> {
             return;
         };
         let durable = slot.durable.take();
-        slot.node = Some(P::new(id, &slot.peers, &self.params, durable));
+        slot.node = Some(P::new(id, &self.st.members, &self.params, durable));
         slot.status = NodeStatus::Up;
         self.record(TraceKind::Start { node: id }, |_| {});
         self.call(id, |n, cx| n.on_start(cx));
@@ -69,13 +58,11 @@ impl<P: Protocol> Sim<P> {
                 return;
             };
             let local = slot.local_now(now);
-            let Slot {
-                node, rng, peers, ..
-            } = slot;
+            let Slot { node, rng, .. } = slot;
             let Some(node) = node.as_mut() else {
                 return;
             };
-            let mut cx = Context::new(id, local, peers, rng, &mut effects);
+            let mut cx = Context::new(id, local, &st.members, rng, &mut effects);
             f(node, &mut cx);
             st.checker.after_event(now, id, node, &mut found);
         }
@@ -355,9 +342,7 @@ impl<P: Protocol> Sim<P> {
             Command::Crash { node } => self.crash(node, NodeStatus::Crashed),
             Command::RemoveNode { node } => {
                 self.crash(node, NodeStatus::Removed);
-                for slot in self.st.slots.values_mut() {
-                    slot.peers.retain(|p| *p != node);
-                }
+                Arc::make_mut(&mut self.st.members).retain(|p| *p != node);
             }
             Command::Restart { node } => self.start_node(node),
             Command::Pause { node } => {

@@ -108,6 +108,7 @@ impl<P: Protocol> Sim<P> {
             next_cmd: 0,
             queue: BTreeMap::new(),
             slots: BTreeMap::new(),
+            members: Default::default(),
             net: Network::new(scenario.network.link_params()),
             net_rng: Rng::stream(scenario.seed, NET_STREAM),
             timers: BTreeMap::new(),
@@ -428,7 +429,7 @@ impl<P: Protocol> Sim<P> {
     pub fn durable_node(&self, id: NodeId) -> Option<P> {
         let slot = self.st.slots.get(&id)?;
         let durable = slot.durable.clone()?;
-        Some(P::new(id, &slot.peers, &self.params, Some(durable)))
+        Some(P::new(id, &self.st.members, &self.params, Some(durable)))
     }
 
     /// Every running node's state, for protocol-specific reports.

@@ -9,6 +9,7 @@ use crate::time::Time;
 use crate::trace::TraceHash;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A key of the event queue: total order by time, then by sequence number.
 pub(crate) type QueueKey = (Time, u64);
@@ -45,7 +46,6 @@ pub(crate) struct Slot<P: Protocol> {
     pub durable: Option<P::Durable>,
     pub status: NodeStatus,
     pub rng: Rng,
-    pub peers: Vec<NodeId>,
     /// Timers that came due while the node was paused.
     pub held: Vec<P::Timer>,
     /// Clock rate in thousandths (1000 = exact).
@@ -145,6 +145,9 @@ pub(crate) struct State<P: Protocol> {
     pub next_cmd: usize,
     pub queue: BTreeMap<QueueKey, Event<P>>,
     pub slots: BTreeMap<NodeId, Slot<P>>,
+    /// The live (not removed) members in id order, shared by every handler
+    /// call and checkpoint; replaced, not edited, when membership changes.
+    pub members: Arc<Vec<NodeId>>,
     pub net: Network,
     pub net_rng: Rng,
     pub timers: BTreeMap<(NodeId, P::Timer), QueueKey>,

@@ -129,7 +129,7 @@ impl<P: Protocol> Sim<P> {
                 let node = match (&slot.node, &slot.durable) {
                     (Some(n), _) => Some(n),
                     (None, Some(d)) => {
-                        revived = P::new(id, &slot.peers, &self.params, Some(d.clone()));
+                        revived = P::new(id, &st.members, &self.params, Some(d.clone()));
                         Some(&revived)
                     }
                     (None, None) => None,

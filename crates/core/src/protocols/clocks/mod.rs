@@ -319,11 +319,11 @@ impl Protocol for Clocks {
 
     fn new(
         id: NodeId,
-        peers: &[NodeId],
+        members: &[NodeId],
         params: &ClocksParams,
         durable: Option<ClocksDurable>,
     ) -> Self {
-        let n = peers
+        let n = members
             .iter()
             .map(|p| p.0 as usize + 1)
             .max()
@@ -331,7 +331,7 @@ impl Protocol for Clocks {
             .max(id.0 as usize + 1);
         Clocks {
             id,
-            peers: peers.to_vec(),
+            peers: members.iter().copied().filter(|&m| m != id).collect(),
             params: params.clone(),
             d: durable.unwrap_or(ClocksDurable {
                 seq: 0,

@@ -513,7 +513,7 @@ impl Protocol for Raft {
 
     fn new(
         id: NodeId,
-        peers: &[NodeId],
+        members: &[NodeId],
         params: &RaftParams,
         durable: Option<RaftDurable>,
     ) -> Self {
@@ -524,7 +524,7 @@ impl Protocol for Raft {
         });
         Raft {
             id,
-            peers: peers.to_vec(),
+            peers: members.iter().copied().filter(|&m| m != id).collect(),
             params: params.clone(),
             term: d.term,
             voted_for: d.voted_for,
