@@ -88,6 +88,11 @@ pub enum Command {
         /// The request.
         request: serde_json::Value,
     },
+    /// Start a rumor at a node (gossip only).
+    Rumor {
+        /// The node.
+        node: NodeId,
+    },
     /// Fire a named timer now (for Raft, `"election"`: time out now).
     Fire {
         /// The node.
@@ -130,6 +135,7 @@ impl Command {
             Command::AddNode => "add_node",
             Command::RemoveNode { .. } => "remove_node",
             Command::Client { .. } => "client",
+            Command::Rumor { .. } => "rumor",
             Command::Fire { .. } => "fire",
             Command::DropMessage { .. } => "drop_message",
             Command::DuplicateMessage { .. } => "duplicate_message",
@@ -145,6 +151,7 @@ impl Command {
             | Command::Pause { node }
             | Command::Resume { node }
             | Command::RemoveNode { node } => format!("{} {node}", self.op()),
+            Command::Rumor { node } => format!("start a rumor at {node}"),
             Command::Partition { groups } => {
                 let sides: Vec<String> = groups
                     .iter()

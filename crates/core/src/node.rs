@@ -7,6 +7,7 @@
 //! client). The handler runs to completion; the simulator then applies the
 //! effects. This is the whole driving contract.
 
+use crate::command::Scheduled;
 use crate::id::{NodeId, OpId};
 use crate::invariant::Checker;
 use crate::rng::Rng;
@@ -119,6 +120,13 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     fn badge(&self) -> Badge;
     /// A short label for a client request (`"set x=1"`).
     fn request_label(request: &Self::Request) -> String;
+
+    /// Commands a scenario implies without naming them (gossip starts a
+    /// rumor at node 0 at time 0 unless the schedule starts one). They are
+    /// recorded like any other, so an exported run names them.
+    fn implied_commands(_params: &Self::Params, _schedule: &[Scheduled]) -> Vec<Scheduled> {
+        Vec::new()
+    }
 }
 
 /// An effect a handler asks the simulator to carry out.

@@ -34,6 +34,7 @@ impl Report {
         let metrics = match sim {
             AnySim::Raft(s) => crate::protocols::raft::metrics(s),
             AnySim::Clocks(s) => crate::protocols::clocks::metrics(s),
+            AnySim::Gossip(s) => crate::protocols::gossip::metrics(s),
         };
         Report {
             protocol: sim.protocol().as_str(),

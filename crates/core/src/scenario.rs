@@ -25,6 +25,8 @@ pub enum ProtocolName {
     Raft,
     /// Lamport, vector and hybrid logical clocks.
     Clocks,
+    /// Gossip spread and SWIM failure detection.
+    Gossip,
 }
 
 impl ProtocolName {
@@ -33,6 +35,7 @@ impl ProtocolName {
         match self {
             ProtocolName::Raft => "raft",
             ProtocolName::Clocks => "clocks",
+            ProtocolName::Gossip => "gossip",
         }
     }
 }
@@ -247,7 +250,17 @@ impl Scenario {
                 ScenarioError::at(field_path("params", e.path()), e.into_inner().to_string())
             })?
         };
-        P::validate(&params).map_err(|m| ScenarioError::at("params", m))?;
+        P::validate(&params).map_err(|m| match m.split_once(": ") {
+            // A message that starts with a field name points at that field.
+            Some((field, rest))
+                if field
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') =>
+            {
+                ScenarioError::at(format!("params.{field}"), rest)
+            }
+            _ => ScenarioError::at("params", m),
+        })?;
         if self.schedule.len() > MAX_SCHEDULE {
             return Err(ScenarioError::at(
                 "schedule",
@@ -376,6 +389,17 @@ pub fn check_command<P: Protocol>(
                     format!("not a {} request: {e}", P::KIND.as_str()),
                 )
             })
+        }
+        Command::Rumor { node } => {
+            node_ok("node", *node)?;
+            if P::Request::deserialize(serde_json::json!({ "type": "rumor" })).is_ok() {
+                Ok(())
+            } else {
+                Err(ScenarioError::at(
+                    format!("{path}.op"),
+                    format!("rumor is for gossip; {} has no rumors", P::KIND.as_str()),
+                ))
+            }
         }
         Command::Fire { node, timer } => {
             node_ok("node", *node)?;

@@ -1,4 +1,5 @@
 //! The protocols faultline simulates.
 
 pub mod clocks;
+pub mod gossip;
 pub mod raft;

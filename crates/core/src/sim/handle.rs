@@ -11,6 +11,7 @@ use crate::rng::Rng;
 use crate::time::{ms_to_micros, Time};
 use crate::trace::TraceKind;
 use crate::Checker;
+use serde::Deserialize;
 use std::sync::Arc;
 
 impl<P: Protocol> Sim<P> {
@@ -295,9 +296,10 @@ impl<P: Protocol> Sim<P> {
             }
         };
         match cmd {
-            Command::Crash { node } | Command::Pause { node } | Command::Fire { node, .. } => {
-                need(node, NodeStatus::Up, "up")
-            }
+            Command::Crash { node }
+            | Command::Pause { node }
+            | Command::Fire { node, .. }
+            | Command::Rumor { node } => need(node, NodeStatus::Up, "up"),
             Command::Restart { node } => need(node, NodeStatus::Crashed, "crashed"),
             Command::Resume { node } => need(node, NodeStatus::Paused, "paused"),
             Command::RemoveNode { node } => match status(node) {
@@ -397,6 +399,12 @@ impl<P: Protocol> Sim<P> {
             }
             Command::Client { node, request } => {
                 if let Ok(request) = serde_json::from_value::<P::Request>(request) {
+                    self.submit(node, request);
+                }
+            }
+            Command::Rumor { node } => {
+                if let Ok(request) = P::Request::deserialize(serde_json::json!({ "type": "rumor" }))
+                {
                     self.submit(node, request);
                 }
             }

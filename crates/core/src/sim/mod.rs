@@ -10,7 +10,9 @@ mod state;
 mod view;
 
 pub use state::{ClientStatus, MessageStats, NodeStatus};
-pub use view::{ClientView, MessageView, NetworkView, NodeView, SimView, TimerView};
+pub use view::{
+    ClientView, MessageView, NetworkView, NodeView, SimView, TimerView, MAX_BLOCKED_LIST,
+};
 
 use crate::command::{Command, Scheduled};
 use crate::id::NodeId;
@@ -100,6 +102,7 @@ impl<P: Protocol> Sim<P> {
         }
         let params = scenario.validate::<P>()?;
         let mut schedule = scenario.schedule.clone();
+        schedule.extend(P::implied_commands(&params, &schedule));
         schedule.sort_by_key(|s| s.at);
         let st = State {
             now: Time::ZERO,

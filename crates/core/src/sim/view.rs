@@ -10,6 +10,9 @@ use crate::node::{Badge, MessageInfo, Protocol, TimerName};
 use crate::time::Time;
 use serde::Serialize;
 
+/// The largest cluster whose cut links are listed one by one.
+pub const MAX_BLOCKED_LIST: usize = 64;
+
 /// One node as the UI sees it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct NodeView<V> {
@@ -92,7 +95,9 @@ pub struct NetworkView {
     /// One-way cuts `(from, to)`.
     pub cuts: Vec<(NodeId, NodeId)>,
     /// Every direction `(from, to)` between cluster nodes that is cut now,
-    /// by a partition or a one-way cut (what the network enforces).
+    /// by a partition or a one-way cut (what the network enforces). Left
+    /// empty above [`MAX_BLOCKED_LIST`] members, where it would be quadratic:
+    /// read `groups` and `cuts` there.
     pub blocked: Vec<(NodeId, NodeId)>,
 }
 
@@ -121,6 +126,13 @@ impl<P: Protocol> Sim<P> {
     /// A snapshot of everything the UI draws.
     pub fn view(&self) -> SimView<P::View> {
         let st = &self.st;
+        let mut timers: std::collections::BTreeMap<NodeId, Vec<TimerView>> = Default::default();
+        for ((n, t), key) in &st.timers {
+            timers.entry(*n).or_default().push(TimerView {
+                name: t.name(),
+                at: key.0,
+            });
+        }
         let nodes = st
             .slots
             .iter()
@@ -134,15 +146,7 @@ impl<P: Protocol> Sim<P> {
                     }
                     (None, None) => None,
                 };
-                let timers = st
-                    .timers
-                    .iter()
-                    .filter(|((n, _), _)| *n == id)
-                    .map(|((_, t), key)| TimerView {
-                        name: t.name(),
-                        at: key.0,
-                    })
-                    .collect();
+                let timers = timers.remove(&id).unwrap_or_default();
                 NodeView {
                     id,
                     status: slot.status,
@@ -208,11 +212,15 @@ impl<P: Protocol> Sim<P> {
             .filter(|(_, s)| s.status != NodeStatus::Removed)
             .map(|(id, _)| *id)
             .collect();
-        let blocked = members
-            .iter()
-            .flat_map(|&a| members.iter().map(move |&b| (a, b)))
-            .filter(|&(a, b)| a != b && st.net.blocked(a, b))
-            .collect();
+        let blocked = if members.len() <= MAX_BLOCKED_LIST {
+            members
+                .iter()
+                .flat_map(|&a| members.iter().map(move |&b| (a, b)))
+                .filter(|&(a, b)| a != b && st.net.blocked(a, b))
+                .collect()
+        } else {
+            Vec::new()
+        };
         SimView {
             now: st.now,
             horizon: self.horizon,
