@@ -134,7 +134,7 @@ test('a malformed scenario shows what is wrong and where, and the lab keeps runn
     ['{"protocol":"raft","schedule":[{"at_ms":5,"op":"crash","node":99}]}', /schedule\[0\]\.node/],
     ['{"protocol":"raft",', /EOF while parsing/],
     ['{"protocol":"paxos"}', /protocol.*paxos/],
-    ['{"protocol":"gossip"}', /protocol.*gossip/],
+    ['{"protocol":"gossip","params":{"fanout":0}}', /params\.fanout: 0 is out of range/],
   ]) {
     await area.fill(text);
     await page.getByRole('button', { name: 'Load' }).click();

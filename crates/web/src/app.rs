@@ -5,6 +5,9 @@ use crate::components::{
     clocks_panel::ClocksPanel,
     controls::Controls,
     event_log::EventLog,
+    gossip_canvas::GossipCanvas,
+    gossip_charts::{ChartData, GossipCharts},
+    gossip_panel::GossipPanel,
     header::Header,
     help::Help,
     invariants::Invariants,
@@ -21,6 +24,7 @@ use crate::presets::PRESETS;
 use crate::snapshot::Snapshot;
 use faultline_core::sim::NodeStatus;
 use faultline_core::{AnySim, Command, NodeId, ProtocolName, Scenario, SimConfig, Time};
+
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::collections::BTreeSet;
@@ -33,6 +37,26 @@ pub const SPEED_RANGE: (f64, f64) = (-3.0, 1.0);
 /// The opening speed: the first election lands within a few seconds while
 /// messages are still slow enough to follow.
 const DEFAULT_SPEED_EXP: f64 = -1.4;
+
+/// The opening speed of a lab: gossip's rounds are slower than Raft's
+/// heartbeats, and its point is the whole curve, so it opens faster.
+fn default_speed(protocol: ProtocolName) -> f64 {
+    match protocol {
+        ProtocolName::Gossip => -0.6,
+        _ => DEFAULT_SPEED_EXP,
+    }
+}
+
+/// The simulator's settings for a scenario: time-travel checkpoints get
+/// sparser as the cluster grows, so memory stays near 100 MB at worst.
+fn sim_config(scenario: &Scenario) -> SimConfig {
+    let scale = u64::from(scenario.nodes / 16).max(1);
+    SimConfig {
+        checkpoint_every: 512 * scale,
+        max_checkpoints: (512 / scale as usize).max(32),
+        ..SimConfig::default()
+    }
+}
 /// Most virtual time one frame may advance, so a hidden tab does not jump.
 const MAX_FRAME_MS: f64 = 100.0;
 /// Most events one frame may process (the sim lags rather than freezes).
@@ -123,10 +147,20 @@ pub struct App {
     compare: Option<DotKey>,
     diagram: bool,
     reveal: bool,
+    charts: Option<Rc<ChartData>>,
+    charts_at: f64,
 }
 
+/// While the lab plays, charts redraw at most this often (ms of wall time):
+/// a chart is a few milliseconds of SVG, too much for every frame.
+const CHART_PERIOD_MS: f64 = 250.0;
+
 /// The protocols the browser lab shows, by route (`#/raft`).
-pub const ROUTES: &[ProtocolName] = &[ProtocolName::Raft, ProtocolName::Clocks];
+pub const ROUTES: &[ProtocolName] = &[
+    ProtocolName::Raft,
+    ProtocolName::Clocks,
+    ProtocolName::Gossip,
+];
 
 /// The protocol a location hash names (Raft for anything else).
 fn route(hash: &str) -> ProtocolName {
@@ -167,7 +201,7 @@ pub fn build(scenario: &Scenario) -> Result<AnySim, String> {
             scenario.protocol.as_str()
         ));
     }
-    AnySim::new(scenario, SimConfig::default()).map_err(|e| e.to_string())
+    AnySim::new(scenario, sim_config(scenario)).map_err(|e| e.to_string())
 }
 
 fn is_typing(event: &web_sys::KeyboardEvent) -> bool {
@@ -185,12 +219,26 @@ impl App {
         }));
     }
 
-    fn refresh(&mut self) {
+    /// Takes a new snapshot; the charts follow at most every
+    /// [`CHART_PERIOD_MS`] unless `now` asks for them at once.
+    fn refresh(&mut self, now: bool) {
         let diagram = self.diagram;
         let sim = &self.sim;
         self.snapshot = Rc::new(crate::perf::measure("faultline-snapshot", || {
             Snapshot::of(sim, diagram)
         }));
+        let wall = crate::perf::wall_ms();
+        match self.snapshot.gossip.as_ref() {
+            Some(lab) if now || wall - self.charts_at >= CHART_PERIOD_MS => {
+                let data = ChartData::of(lab);
+                if self.charts.as_deref() != Some(&data) {
+                    self.charts = Some(Rc::new(data));
+                }
+                self.charts_at = wall;
+            }
+            Some(_) => {}
+            None => self.charts = None,
+        }
     }
 
     fn apply(&mut self, command: Command) {
@@ -212,6 +260,9 @@ impl App {
             Ok(sim) => {
                 let hash = format!("/{}", scenario.protocol.as_str());
                 gloo::utils::window().location().set_hash(&hash).ok();
+                if scenario.protocol != self.scenario.protocol {
+                    self.speed_exp = default_speed(scenario.protocol);
+                }
                 self.sim = sim;
                 self.scenario = scenario;
                 self.selected = None;
@@ -300,6 +351,7 @@ impl App {
                         self.error = Some("T (time out now) is a Raft control.".into());
                         return true;
                     }
+                    _ if self.scenario.protocol == ProtocolName::Gossip => Command::Rumor { node },
                     _ if self.scenario.protocol == ProtocolName::Clocks => Command::Client {
                         node,
                         request: serde_json::json!({"type": "local"}),
@@ -379,7 +431,7 @@ impl Component for App {
             sim,
             snapshot,
             playing: true,
-            speed_exp: DEFAULT_SPEED_EXP,
+            speed_exp: default_speed(protocol),
             last_frame: None,
             frame: None,
             timer: FrameTimer::default(),
@@ -396,12 +448,15 @@ impl Component for App {
             compare: None,
             diagram: true,
             reveal: false,
+            charts: None,
+            charts_at: f64::NEG_INFINITY,
         };
         app.schedule_frame(ctx);
         app
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        let frame = matches!(msg, Msg::Frame(_));
         match msg {
             Msg::Frame(ts) => {
                 self.schedule_frame(ctx);
@@ -415,7 +470,10 @@ impl Component for App {
                 self.timer.start();
                 let factor = 10f64.powf(self.speed_exp);
                 let target = self.sim.now() + (dt * factor * 1000.0).round() as u64;
-                self.sim.run_until_bounded(target, FRAME_EVENT_BUDGET);
+                let sim = &mut self.sim;
+                crate::perf::measure("faultline-step", || {
+                    sim.run_until_bounded(target, FRAME_EVENT_BUDGET)
+                });
             }
             Msg::TogglePlay => {
                 self.playing = !self.playing;
@@ -478,7 +536,7 @@ impl Component for App {
             }
             Msg::Key(action) => {
                 if self.on_key(ctx, action) {
-                    self.refresh();
+                    self.refresh(true);
                     return true;
                 }
                 return false;
@@ -526,7 +584,7 @@ impl Component for App {
                 }
             }
         }
-        self.refresh();
+        self.refresh(!frame);
         true
     }
 
@@ -569,17 +627,27 @@ impl Component for App {
                 />
                 <main class="lab">
                     <section class="stage" aria-label="Cluster">
-                        <Topology
-                            snapshot={snap.clone()}
-                            protocol={self.scenario.protocol}
-                            selected={self.selected}
-                            selected_link={self.selected_link}
-                            partition={self.partition.clone()}
-                            on_select={on_select.clone()}
-                            on_select_link={on_select_link}
-                            on_partition_node={on_partition_node}
-                            on_drop={on_drop}
-                        />
+                        if snap.gossip.is_some() {
+                            <GossipCanvas
+                                snapshot={snap.clone()}
+                                selected={self.selected}
+                                partition={self.partition.clone()}
+                                on_select={on_select.clone()}
+                                on_partition_node={on_partition_node}
+                            />
+                        } else {
+                            <Topology
+                                snapshot={snap.clone()}
+                                protocol={self.scenario.protocol}
+                                selected={self.selected}
+                                selected_link={self.selected_link}
+                                partition={self.partition.clone()}
+                                on_select={on_select.clone()}
+                                on_select_link={on_select_link}
+                                on_partition_node={on_partition_node}
+                                on_drop={on_drop}
+                            />
+                        }
                         <Controls
                             playing={self.playing}
                             speed_exp={self.speed_exp}
@@ -596,7 +664,10 @@ impl Component for App {
                         if snap.raft.is_some() {
                             <Logs snapshot={snap.clone()} selected={self.selected} on_select={on_select.clone()} />
                         }
-                        if !self.diagram {
+                        if let Some(data) = self.charts.clone() {
+                            <GossipCharts {data} />
+                        }
+                        if !self.diagram && snap.gossip.is_none() {
                             <section class="panel spacetime collapsed">
                                 <button onclick={link.callback(|_| Msg::ToggleDiagram)}>{ "Show space-time diagram" }</button>
                             </section>
@@ -622,6 +693,13 @@ impl Component for App {
                                 selected={self.selected}
                                 on_command={on_command.clone()}
                                 on_select={on_select.clone()}
+                            />
+                        }
+                        if snap.gossip.is_some() {
+                            <GossipPanel
+                                snapshot={snap.clone()}
+                                selected={self.selected}
+                                on_command={on_command.clone()}
                             />
                         }
                         if snap.clocks.is_some() {

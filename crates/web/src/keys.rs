@@ -51,7 +51,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("T", "selected node times out now (Raft)"),
     (
         "Q",
-        "client request (Raft) or local event (clocks) at the selected node",
+        "client request (Raft), local event (clocks) or new rumor (gossip) at the selected node",
     ),
     ("H", "heal the network"),
     ("?", "show these shortcuts"),

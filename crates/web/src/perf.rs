@@ -7,12 +7,26 @@ const MEASURE: &str = "faultline-frame";
 /// Measures kept before the buffer is cleared (about 30 s at 60 fps).
 const KEEP: u32 = 2_000;
 
+thread_local! {
+    static MEASURED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
 /// Runs `f` and records its duration as a Performance API measure named
-/// `name` (the browser keeps at most a bounded buffer; callers sample it).
+/// `name`. The browser keeps user-timing entries until cleared, so every
+/// [`KEEP`] × 4 measures all of them are cleared; callers sample windows
+/// much shorter than that.
 pub fn measure<T>(name: &str, f: impl FnOnce() -> T) -> T {
     let Some(p) = performance() else {
         return f();
     };
+    let count = MEASURED.with(|c| {
+        c.set(c.get() + 1);
+        c.get()
+    });
+    if count > KEEP * 4 {
+        MEASURED.with(|c| c.set(0));
+        p.clear_measures();
+    }
     let start = format!("{name}-start");
     p.mark(&start).ok();
     let out = f();
@@ -30,6 +44,11 @@ pub struct FrameTimer {
 
 fn performance() -> Option<web_sys::Performance> {
     web_sys::window()?.performance()
+}
+
+/// Milliseconds of wall time since the page opened (0 without a clock).
+pub fn wall_ms() -> f64 {
+    performance().map_or(0.0, |p| p.now())
 }
 
 impl FrameTimer {

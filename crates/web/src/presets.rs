@@ -26,6 +26,11 @@ pub const PRESETS: &[Preset] = &[
     preset!("raft-zombie-leader"),
     preset!("clocks-default"),
     preset!("clocks-lww-vs-vector"),
+    preset!("gossip-default"),
+    preset!("gossip-thousand"),
+    preset!("gossip-partition"),
+    preset!("gossip-mongering"),
+    preset!("gossip-swim"),
 ];
 
 #[cfg(test)]

@@ -4,6 +4,9 @@
 pub mod clocks_panel;
 pub mod controls;
 pub mod event_log;
+pub mod gossip_canvas;
+pub mod gossip_charts;
+pub mod gossip_panel;
 pub mod header;
 pub mod help;
 pub mod invariants;

@@ -73,6 +73,8 @@ pub fn legend(protocol: ProtocolName) -> &'static [(&'static str, &'static str)]
             ("k-client", "client redirect"),
         ],
         ProtocolName::Clocks => &[("k-message", "message"), ("k-write", "replicated write")],
+        // The gossip lab draws on a canvas with its own legend.
+        ProtocolName::Gossip => &[],
     }
 }
 
