@@ -6,11 +6,15 @@
 //! Practical Partial Quorums", VLDB 2012:
 //!
 //! - [`dist`]: one-way latency distributions (Pareto, exponential, uniform,
-//!   mixtures), sampled by inverse CDF from the simulator's [`Rng`](crate::rng::Rng).
+//!   mixtures), sampled by inverse CDF from the simulator's [`Rng`](crate::rng::Rng);
+//! - [`profile`]: the four WARS delays of a deployment, the paper's named fits
+//!   (`lnkd-ssd`, `lnkd-disk`, `ymmr`) and the simulator's uniform links.
 //!
 //! Times are in milliseconds throughout.
 
 pub mod dist;
 mod math;
+pub mod profile;
 
 pub use dist::Dist;
+pub use profile::{Profile, ProfileName};
