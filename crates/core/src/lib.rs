@@ -41,6 +41,7 @@ pub mod id;
 pub mod invariant;
 pub mod net;
 pub mod node;
+pub mod pbs;
 pub mod protocols;
 pub mod report;
 pub mod rng;
