@@ -41,6 +41,7 @@ pub mod id;
 pub mod invariant;
 pub mod net;
 pub mod node;
+pub mod placement;
 pub mod protocols;
 pub mod report;
 pub mod rng;
