@@ -89,6 +89,6 @@ pub fn hash_pair(node: u32, key: u64) -> u64 {
 }
 
 /// [`hash_pair`] from its two halves, for callers that cache them.
-fn combine(key_hash: u64, node_hash: u64) -> u64 {
+pub(crate) fn combine(key_hash: u64, node_hash: u64) -> u64 {
     fmix64(key_hash ^ node_hash)
 }
