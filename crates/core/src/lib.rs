@@ -42,6 +42,7 @@ pub mod invariant;
 pub mod net;
 pub mod node;
 pub mod pbs;
+pub mod placement;
 pub mod protocols;
 pub mod report;
 pub mod rng;
