@@ -161,6 +161,22 @@ fn field_path(prefix: &str, path: &serde_path_to_error::Path) -> String {
     out
 }
 
+/// An error of a protocol's parameter check: one that starts with a field
+/// name (`r: must be …`) is about `params.r`, any other about `params`.
+fn params_error(message: String) -> ScenarioError {
+    let is_field = |f: &str| {
+        !f.is_empty()
+            && f.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
+    match message.split_once(": ") {
+        Some((field, what)) if is_field(field) => {
+            ScenarioError::at(format!("params.{field}"), what)
+        }
+        _ => ScenarioError::at("params", message),
+    }
+}
+
 fn check_prob(path: &str, p: f64) -> Result<(), ScenarioError> {
     if (0.0..=1.0).contains(&p) {
         Ok(())
@@ -247,7 +263,8 @@ impl Scenario {
                 ScenarioError::at(field_path("params", e.path()), e.into_inner().to_string())
             })?
         };
-        P::validate(&params).map_err(|m| ScenarioError::at("params", m))?;
+        P::validate(&params).map_err(params_error)?;
+        P::validate_nodes(&params, self.nodes).map_err(params_error)?;
         if self.schedule.len() > MAX_SCHEDULE {
             return Err(ScenarioError::at(
                 "schedule",
