@@ -4,6 +4,7 @@
 use crate::command::{Command, Scheduled};
 use crate::invariant::{Checker, Violation};
 use crate::protocols::clocks::{Clocks, ClocksChecker};
+use crate::protocols::quorum::{Quorum, QuorumChecker};
 use crate::protocols::raft::{Raft, RaftChecker};
 use crate::report::Report;
 use crate::scenario::{ProtocolName, Scenario, ScenarioError};
@@ -18,6 +19,8 @@ pub enum AnySim {
     Raft(Sim<Raft>),
     /// Logical clocks.
     Clocks(Sim<Clocks>),
+    /// The quorum key-value store.
+    Quorum(Sim<Quorum>),
 }
 
 /// Calls the same method on whichever simulator is inside.
@@ -26,6 +29,7 @@ macro_rules! each {
         match $self {
             AnySim::Raft($s) => $e,
             AnySim::Clocks($s) => $e,
+            AnySim::Quorum($s) => $e,
         }
     };
 }
@@ -36,6 +40,7 @@ impl AnySim {
         Ok(match scenario.protocol {
             ProtocolName::Raft => AnySim::Raft(Sim::from_scenario(scenario, config)?),
             ProtocolName::Clocks => AnySim::Clocks(Sim::from_scenario(scenario, config)?),
+            ProtocolName::Quorum => AnySim::Quorum(Sim::from_scenario(scenario, config)?),
         })
     }
 
@@ -49,6 +54,7 @@ impl AnySim {
         match self {
             AnySim::Raft(_) => ProtocolName::Raft,
             AnySim::Clocks(_) => ProtocolName::Clocks,
+            AnySim::Quorum(_) => ProtocolName::Quorum,
         }
     }
 
@@ -117,6 +123,7 @@ impl AnySim {
         match self {
             AnySim::Raft(_) => <RaftChecker as Checker<Raft>>::NAMES,
             AnySim::Clocks(_) => <ClocksChecker as Checker<Clocks>>::NAMES,
+            AnySim::Quorum(_) => <QuorumChecker as Checker<Quorum>>::NAMES,
         }
     }
 

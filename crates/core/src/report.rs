@@ -34,6 +34,7 @@ impl Report {
         let metrics = match sim {
             AnySim::Raft(s) => crate::protocols::raft::metrics(s),
             AnySim::Clocks(s) => crate::protocols::clocks::metrics(s),
+            AnySim::Quorum(s) => crate::protocols::quorum::metrics(s),
         };
         Report {
             protocol: sim.protocol().as_str(),

@@ -25,6 +25,8 @@ pub enum ProtocolName {
     Raft,
     /// Lamport, vector and hybrid logical clocks.
     Clocks,
+    /// A leaderless, Dynamo-style quorum key-value store.
+    Quorum,
 }
 
 impl ProtocolName {
@@ -33,6 +35,7 @@ impl ProtocolName {
         match self {
             ProtocolName::Raft => "raft",
             ProtocolName::Clocks => "clocks",
+            ProtocolName::Quorum => "quorum",
         }
     }
 }

@@ -1,4 +1,5 @@
 //! The protocols faultline simulates.
 
 pub mod clocks;
+pub mod quorum;
 pub mod raft;

@@ -73,6 +73,7 @@ pub fn legend(protocol: ProtocolName) -> &'static [(&'static str, &'static str)]
             ("k-client", "client redirect"),
         ],
         ProtocolName::Clocks => &[("k-message", "message"), ("k-write", "replicated write")],
+        ProtocolName::Quorum => &[],
     }
 }
 
