@@ -26,6 +26,8 @@ pub const PRESETS: &[Preset] = &[
     preset!("raft-zombie-leader"),
     preset!("clocks-default"),
     preset!("clocks-lww-vs-vector"),
+    preset!("quorum-default"),
+    preset!("quorum-stale-read"),
 ];
 
 #[cfg(test)]
