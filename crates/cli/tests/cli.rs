@@ -112,3 +112,48 @@ fn clocks_reports_every_event_with_its_stamps() {
     }
     assert_eq!(r["metrics"]["registers"][0]["lww_lost"][0], "b");
 }
+
+#[test]
+fn quorum_reports_its_history_and_stale_reads() {
+    let preset = format!(
+        "{}/../../www/presets/quorum-stale-read.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = faultline(&["run", &preset]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["protocol"], "quorum");
+    let m = &r["metrics"];
+    assert!(m["stale_reads"].as_u64().unwrap() > 0);
+    assert!(m["linearizable"].is_null());
+    assert!(m["lost_writes"].is_u64());
+    let history = m["history"].as_array().unwrap();
+    for e in history {
+        for key in ["client", "op", "key", "invoke_ms", "ok"] {
+            assert!(!e[key].is_null(), "an operation misses {key}: {e}");
+        }
+        assert!(e["op"] == "get" || e["op"] == "put");
+    }
+    let stale = history.iter().find(|e| !e["stale"].is_null()).unwrap();
+    assert!(stale["stale"]
+        .as_str()
+        .unwrap()
+        .starts_with("missed the write of"));
+}
+
+#[test]
+fn quorum_params_errors_name_the_field() {
+    let path = std::env::temp_dir().join(format!("bad-quorum-{}.json", std::process::id()));
+    std::fs::write(&path, r#"{"protocol":"quorum","params":{"r":4}}"#).unwrap();
+    let out = faultline(&["run", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("params.r: must be between 1 and n (3)"),
+        "{err}"
+    );
+}

@@ -5,6 +5,7 @@ use crate::command::{Command, Scheduled};
 use crate::invariant::{Checker, Violation};
 use crate::protocols::clocks::{Clocks, ClocksChecker};
 use crate::protocols::gossip::{Gossip, GossipChecker};
+use crate::protocols::quorum::{Quorum, QuorumChecker};
 use crate::protocols::raft::{Raft, RaftChecker};
 use crate::report::Report;
 use crate::scenario::{ProtocolName, Scenario, ScenarioError};
@@ -21,6 +22,8 @@ pub enum AnySim {
     Clocks(Sim<Clocks>),
     /// Gossip and SWIM.
     Gossip(Sim<Gossip>),
+    /// The quorum key-value store.
+    Quorum(Sim<Quorum>),
 }
 
 /// Calls the same method on whichever simulator is inside.
@@ -30,6 +33,7 @@ macro_rules! each {
             AnySim::Raft($s) => $e,
             AnySim::Clocks($s) => $e,
             AnySim::Gossip($s) => $e,
+            AnySim::Quorum($s) => $e,
         }
     };
 }
@@ -41,6 +45,7 @@ impl AnySim {
             ProtocolName::Raft => AnySim::Raft(Sim::from_scenario(scenario, config)?),
             ProtocolName::Clocks => AnySim::Clocks(Sim::from_scenario(scenario, config)?),
             ProtocolName::Gossip => AnySim::Gossip(Sim::from_scenario(scenario, config)?),
+            ProtocolName::Quorum => AnySim::Quorum(Sim::from_scenario(scenario, config)?),
         })
     }
 
@@ -55,6 +60,7 @@ impl AnySim {
             AnySim::Raft(_) => ProtocolName::Raft,
             AnySim::Clocks(_) => ProtocolName::Clocks,
             AnySim::Gossip(_) => ProtocolName::Gossip,
+            AnySim::Quorum(_) => ProtocolName::Quorum,
         }
     }
 
@@ -124,6 +130,7 @@ impl AnySim {
             AnySim::Raft(_) => <RaftChecker as Checker<Raft>>::NAMES,
             AnySim::Clocks(_) => <ClocksChecker as Checker<Clocks>>::NAMES,
             AnySim::Gossip(_) => <GossipChecker as Checker<Gossip>>::NAMES,
+            AnySim::Quorum(_) => <QuorumChecker as Checker<Quorum>>::NAMES,
         }
     }
 

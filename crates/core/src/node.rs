@@ -92,8 +92,14 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     /// real time and the node. Protocols with nothing to report use `()`.
     type Observation: Clone + Debug + Serialize;
 
-    /// Checks parameters; the error names the offending field.
+    /// Checks parameters; the error names the offending field. An error of
+    /// the form `field: what` is reported at `params.field`.
     fn validate(params: &Self::Params) -> Result<(), String>;
+    /// Checks the parameters that depend on the cluster's initial size.
+    fn validate_nodes(params: &Self::Params, nodes: u32) -> Result<(), String> {
+        let _ = (params, nodes);
+        Ok(())
+    }
     /// A node, fresh (`durable == None`) or restarted from what survived a
     /// crash. `members` lists the cluster's live members in id order (it may
     /// include `id` itself); it is shared, so a protocol that needs the list

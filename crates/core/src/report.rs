@@ -35,6 +35,7 @@ impl Report {
             AnySim::Raft(s) => crate::protocols::raft::metrics(s),
             AnySim::Clocks(s) => crate::protocols::clocks::metrics(s),
             AnySim::Gossip(s) => crate::protocols::gossip::metrics(s),
+            AnySim::Quorum(s) => crate::protocols::quorum::metrics(s),
         };
         Report {
             protocol: sim.protocol().as_str(),

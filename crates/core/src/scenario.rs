@@ -27,6 +27,8 @@ pub enum ProtocolName {
     Clocks,
     /// Gossip spread and SWIM failure detection.
     Gossip,
+    /// A leaderless, Dynamo-style quorum key-value store.
+    Quorum,
 }
 
 impl ProtocolName {
@@ -36,6 +38,7 @@ impl ProtocolName {
             ProtocolName::Raft => "raft",
             ProtocolName::Clocks => "clocks",
             ProtocolName::Gossip => "gossip",
+            ProtocolName::Quorum => "quorum",
         }
     }
 }
@@ -164,6 +167,22 @@ fn field_path(prefix: &str, path: &serde_path_to_error::Path) -> String {
     out
 }
 
+/// An error of a protocol's parameter check: one that starts with a field
+/// name (`r: must be …`) is about `params.r`, any other about `params`.
+fn params_error(message: String) -> ScenarioError {
+    let is_field = |f: &str| {
+        !f.is_empty()
+            && f.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.')
+    };
+    match message.split_once(": ") {
+        Some((field, what)) if is_field(field) => {
+            ScenarioError::at(format!("params.{field}"), what)
+        }
+        _ => ScenarioError::at("params", message),
+    }
+}
+
 fn check_prob(path: &str, p: f64) -> Result<(), ScenarioError> {
     if (0.0..=1.0).contains(&p) {
         Ok(())
@@ -250,17 +269,8 @@ impl Scenario {
                 ScenarioError::at(field_path("params", e.path()), e.into_inner().to_string())
             })?
         };
-        P::validate(&params).map_err(|m| match m.split_once(": ") {
-            // A message that starts with a field name points at that field.
-            Some((field, rest))
-                if field
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') =>
-            {
-                ScenarioError::at(format!("params.{field}"), rest)
-            }
-            _ => ScenarioError::at("params", m),
-        })?;
+        P::validate(&params).map_err(params_error)?;
+        P::validate_nodes(&params, self.nodes).map_err(params_error)?;
         if self.schedule.len() > MAX_SCHEDULE {
             return Err(ScenarioError::at(
                 "schedule",

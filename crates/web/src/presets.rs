@@ -31,6 +31,8 @@ pub const PRESETS: &[Preset] = &[
     preset!("gossip-partition"),
     preset!("gossip-mongering"),
     preset!("gossip-swim"),
+    preset!("quorum-default"),
+    preset!("quorum-stale-read"),
 ];
 
 #[cfg(test)]

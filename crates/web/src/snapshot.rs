@@ -197,6 +197,7 @@ impl Snapshot {
                 snap.clocks = Some(ClocksLab { view });
                 snap
             }
+            AnySim::Quorum(s) => Snapshot::frame(sim, &s.view(), None),
         }
     }
 

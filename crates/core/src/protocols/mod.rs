@@ -2,4 +2,5 @@
 
 pub mod clocks;
 pub mod gossip;
+pub mod quorum;
 pub mod raft;

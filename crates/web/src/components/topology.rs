@@ -75,6 +75,7 @@ pub fn legend(protocol: ProtocolName) -> &'static [(&'static str, &'static str)]
         ProtocolName::Clocks => &[("k-message", "message"), ("k-write", "replicated write")],
         // The gossip lab draws on a canvas with its own legend.
         ProtocolName::Gossip => &[],
+        ProtocolName::Quorum => &[],
     }
 }
 
