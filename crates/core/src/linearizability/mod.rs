@@ -254,4 +254,32 @@ INFO  jepsen.util - 1\t:ok\t:read\tnil
         let err = check_file("{:process 0}\n{:process 0, :type :invoke,").unwrap_err();
         assert!(err.starts_with("line 1:"), "{err}");
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 1_000,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        #[test]
+        fn no_input_panics(
+            text in r#"(INFO  jepsen\.util - |\{:process |[\[\]{}":,0-9a-z_ \t\n\-.]){0,40}"#
+        ) {
+            let _ = check_file(&text);
+        }
+
+        #[test]
+        fn no_line_sequence_panics(
+            lines in proptest::collection::vec(
+                proptest::prop_oneof![
+                    r#"INFO  jepsen\.util - [0-2]\t:(invoke|ok|fail|info)\t:(read|write|cas)\t(nil|[0-3]|\[[0-3] [0-3]\]|:timed-out)"#,
+                    r#"\{:process [0-2], :type :(invoke|ok|fail|info), :f :(get|put|append), :key "[ab]", :value (nil|"[xy]")\}"#,
+                ],
+                0..12,
+            )
+        ) {
+            let _ = check_file(&lines.join("\n"));
+        }
+    }
 }
