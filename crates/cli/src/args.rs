@@ -3,11 +3,17 @@
 /// The usage text.
 pub const USAGE: &str = "\
 usage: faultline run SCENARIO.json [--seed N] [--runs K] [--trace FILE.jsonl]
+       faultline check-linearizable HISTORY
 
-Runs a scenario headless and prints one JSON report per run, one per line.
+run: runs a scenario headless and prints one JSON report per run, one per line.
   --seed N          override the scenario's seed
   --runs K          run K times; run i uses seed + i (default 1)
   --trace FILE      write every trace event as one JSON object per line
+
+check-linearizable: checks a history for linearizability and ends with
+`true` or `false`. HISTORY is a faultline history (JSON: an array, an object
+with `history`, or a run report), a Jepsen register log, or an EDN
+key-value history (one `{:process ...}` map per line).
 ";
 
 /// What was asked.
@@ -17,6 +23,8 @@ pub enum Args {
     Help,
     /// Run a scenario.
     Run(RunArgs),
+    /// Check the history in a file for linearizability.
+    CheckLinearizable(String),
 }
 
 /// Arguments of `faultline run`.
@@ -39,6 +47,7 @@ impl Args {
         match it.next().as_deref() {
             None | Some("-h" | "--help" | "help") => return Ok(Args::Help),
             Some("run") => {}
+            Some("check-linearizable") => return Self::parse_check(it),
             Some(other) => return Err(format!("unknown command `{other}`")),
         }
         let mut run = RunArgs {
@@ -75,6 +84,21 @@ impl Args {
         }
         Ok(Args::Run(run))
     }
+
+    /// The arguments of `check-linearizable`: one file.
+    fn parse_check(args: impl Iterator<Item = String>) -> Result<Args, String> {
+        let mut file = None;
+        for arg in args {
+            match arg.as_str() {
+                "-h" | "--help" => return Ok(Args::Help),
+                flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`")),
+                _ if file.is_some() => return Err(format!("unexpected argument `{arg}`")),
+                _ => file = Some(arg),
+            }
+        }
+        file.map(Args::CheckLinearizable)
+            .ok_or_else(|| "check-linearizable needs a history file".into())
+    }
 }
 
 #[cfg(test)]
@@ -97,6 +121,11 @@ mod tests {
             }))
         );
         assert_eq!(parse(""), Ok(Args::Help));
+        assert_eq!(
+            parse("check-linearizable h.log"),
+            Ok(Args::CheckLinearizable("h.log".into()))
+        );
+        assert_eq!(parse("check-linearizable --help"), Ok(Args::Help));
     }
 
     #[test]
@@ -106,5 +135,12 @@ mod tests {
         assert!(parse("run s.json --seed x").unwrap_err().contains("--seed"));
         assert!(parse("run s.json --fast").unwrap_err().contains("--fast"));
         assert!(parse("walk").unwrap_err().contains("walk"));
+        assert!(parse("check-linearizable")
+            .unwrap_err()
+            .contains("history file"));
+        assert!(parse("check-linearizable a b").unwrap_err().contains("`b`"));
+        assert!(parse("check-linearizable a --seed 1")
+            .unwrap_err()
+            .contains("--seed"));
     }
 }

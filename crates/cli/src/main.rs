@@ -1,13 +1,15 @@
-//! `faultline`: runs scenarios headless and prints one JSON report per run.
+//! `faultline`: runs scenarios headless and prints one JSON report per run,
+//! or checks a history for linearizability.
 //!
 //! ```text
 //! faultline run SCENARIO.json [--seed N] [--runs K] [--trace FILE.jsonl]
+//! faultline check-linearizable HISTORY
 //! ```
 
 mod args;
 
 use args::{Args, RunArgs};
-use faultline_core::{AnySim, Scenario, SimConfig};
+use faultline_core::{linearizability, AnySim, Scenario, SimConfig};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -18,18 +20,50 @@ fn main() -> ExitCode {
             print!("{}", args::USAGE);
             ExitCode::SUCCESS
         }
-        Ok(Args::Run(run_args)) => match run(&run_args) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("faultline: {e}");
-                ExitCode::from(1)
-            }
-        },
+        Ok(Args::Run(run_args)) => done(run(&run_args)),
+        Ok(Args::CheckLinearizable(file)) => done(check_linearizable(&file)),
         Err(e) => {
             eprintln!("faultline: {e}\n\n{}", args::USAGE);
             ExitCode::from(2)
         }
     }
+}
+
+/// Exit 0, or 1 with the error on stderr.
+fn done(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("faultline: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Prints a line about the history, the offending operations if any, and
+/// the verdict as the last word: `true` or `false`.
+fn check_linearizable(file: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let report = linearizability::check_file(&text).map_err(|e| format!("{file}: {e}"))?;
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let mut out = format!(
+        "{file}: {}, {}, {}, {}\n",
+        report.format,
+        plural(report.operations, "operation"),
+        plural(report.clients, "client"),
+        plural(report.partitions, "partition"),
+    );
+    if !report.offending.is_empty() {
+        out += "offending operations (no order explains them all, whether or not the others took effect):\n";
+        for line in &report.offending {
+            out += &format!("  {line}\n");
+        }
+    }
+    out += &format!("linearizable: {}\n", report.verdict.is_linearizable());
+    io::stdout()
+        .lock()
+        .write_all(out.as_bytes())
+        .map_err(|e| e.to_string())
 }
 
 /// Trace entries buffered between writes.

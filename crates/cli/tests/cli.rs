@@ -157,3 +157,53 @@ fn quorum_params_errors_name_the_field() {
         "{err}"
     );
 }
+
+fn corpus(file: &str) -> String {
+    format!(
+        "{}/../../../shared/linearizability/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// Runs `check-linearizable` and returns the last word of stdout.
+fn verdict(file: &str) -> String {
+    let out = faultline(&["check-linearizable", file]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("operations"), "{text}");
+    text.split_whitespace()
+        .last()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn check_linearizable_ends_with_the_verdict() {
+    assert_eq!(verdict(&corpus("kv/c10-ok.txt")), "true");
+    assert_eq!(verdict(&corpus("jepsen/etcd_000.log")), "false");
+    assert_eq!(verdict(&corpus("jepsen/etcd_002.log")), "true");
+    assert_eq!(verdict(&corpus("kv/c10-bad.txt")), "false");
+}
+
+#[test]
+fn check_linearizable_fails_clearly_on_bad_files() {
+    let missing = faultline(&["check-linearizable", "/nonexistent/history.log"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read"));
+
+    let path = std::env::temp_dir().join(format!("bad-history-{}.edn", std::process::id()));
+    std::fs::write(
+        &path,
+        "{:process 0, :type :invoke, :f :get, :key \"k\", :value nil}\n{:process 0, :type :ok\n",
+    )
+    .unwrap();
+    let out = faultline(&["check-linearizable", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 2"), "{err}");
+    assert!(out.stdout.is_empty());
+}

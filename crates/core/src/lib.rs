@@ -39,6 +39,7 @@ pub mod any;
 pub mod command;
 pub mod id;
 pub mod invariant;
+pub mod linearizability;
 pub mod net;
 pub mod node;
 pub mod pbs;
