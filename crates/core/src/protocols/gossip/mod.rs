@@ -699,11 +699,13 @@ pub const RUMORS_HAVE_ORIGINS: &str = "Rumors Have Origins";
 /// A node's own SWIM incarnation never goes back.
 pub const INCARNATIONS_GROW: &str = "Incarnations Grow";
 
-/// The gossip invariants' history: what each node knew, and what was started.
+/// The gossip invariants' history: what each node knew, and what was
+/// started, indexed by node id (ids are dense, and this runs after every
+/// event, so a vector beats a map).
 #[derive(Clone, Debug, Default)]
 pub struct GossipChecker {
-    last: BTreeMap<NodeId, (usize, u64)>,
-    started: BTreeMap<NodeId, u32>,
+    last: Vec<(usize, u64)>,
+    started: Vec<u32>,
 }
 
 impl Checker<Gossip> for GossipChecker {
@@ -712,9 +714,13 @@ impl Checker<Gossip> for GossipChecker {
     fn after_event(&mut self, now: Time, node: NodeId, g: &Gossip, out: &mut Vec<Violation>) {
         let inc = g.swim.as_ref().map_or(0, |s| s.members.incarnation);
         let count = g.rumors.len();
-        let started = self.started.entry(node).or_default();
-        *started = (*started).max(g.started);
-        let (last_count, last_inc) = self.last.get(&node).copied().unwrap_or((0, 0));
+        let i = node.0 as usize;
+        if self.last.len() <= i {
+            self.last.resize(i + 1, (0, 0));
+            self.started.resize(i + 1, 0);
+        }
+        self.started[i] = self.started[i].max(g.started);
+        let (last_count, last_inc) = self.last[i];
         if count < last_count {
             out.push(Violation {
                 invariant: RUMORS_KEPT,
@@ -724,7 +730,7 @@ impl Checker<Gossip> for GossipChecker {
         }
         if count != last_count {
             for r in g.rumors.keys() {
-                if r.n > self.started.get(&r.origin).copied().unwrap_or(0) {
+                if r.n > self.started.get(r.origin.0 as usize).copied().unwrap_or(0) {
                     out.push(Violation {
                         invariant: RUMORS_HAVE_ORIGINS,
                         at: now,
@@ -740,6 +746,6 @@ impl Checker<Gossip> for GossipChecker {
                 detail: format!("{node}'s incarnation went from {last_inc} to {inc}"),
             });
         }
-        self.last.insert(node, (count, inc));
+        self.last[i] = (count, inc);
     }
 }
