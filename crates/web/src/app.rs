@@ -153,7 +153,7 @@ pub struct App {
 
 /// While the lab plays, charts redraw at most this often (ms of wall time):
 /// a chart is a few milliseconds of SVG, too much for every frame.
-const CHART_PERIOD_MS: f64 = 250.0;
+const CHART_PERIOD_MS: f64 = 500.0;
 
 /// The protocols the browser lab shows, by route (`#/raft`).
 pub const ROUTES: &[ProtocolName] = &[
