@@ -20,6 +20,8 @@ pub const LOG_LINES: usize = 80;
 pub const DIAGRAM_POINTS: usize = 2_000;
 /// Most events the space-time diagram draws at once.
 pub const DRAWN_POINTS: usize = 320;
+/// Timers that fire every period; the event log leaves them out.
+const ROUTINE_TIMERS: &[&str] = &["heartbeat", "round", "ping_timeout"];
 /// Trace entries read to build a diagram from a protocol's trace.
 const DIAGRAM_TRACE: usize = 4_000;
 
@@ -297,7 +299,8 @@ fn log_line(e: &TraceEvent) -> Option<LogLine> {
             };
             (format!("{from} → {to}: {message} {why}"), "drop")
         }
-        TraceKind::Timer { timer, .. } if *timer == "heartbeat" => return None,
+        // Routine timers would drown the log.
+        TraceKind::Timer { timer, .. } if ROUTINE_TIMERS.contains(timer) => return None,
         TraceKind::Timer { node, timer } => (format!("{node}: {timer} timer fired"), "timer"),
         TraceKind::Request { node, summary, .. } => {
             (format!("client → {node}: {summary}"), "client")

@@ -174,7 +174,7 @@ fn spread_chart(out: &mut String, d: &SpreadData) -> Drawn {
         .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], RUN.stroke_width(3)));
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
+        .position(SeriesLabelPosition::LowerRight)
         .background_style(WHITE.mix(0.9))
         .border_style(RGBColor(226, 232, 240))
         .label_font((FONT, 12))

@@ -428,6 +428,7 @@ impl Gossip {
         if let Some(probe) = &mut s.probe {
             if probe.seq == seq {
                 probe.acked = true;
+                cx.cancel_timer(GossipTimer::PingTimeout);
                 return;
             }
         }
