@@ -218,6 +218,7 @@ mod tests {
             kind,
             key: "k".into(),
             value: (kind == OpKind::Put).then(|| "a".to_string()),
+            need: 1,
             invoke: Time(1_500),
             complete: complete.map(Time),
             ok,
