@@ -14,6 +14,10 @@ use crate::components::{
     logs::Logs,
     network_panel::NetworkPanel,
     node_panel::NodePanel,
+    pbs_panel::PbsPanel,
+    quorum_history::QuorumHistory,
+    quorum_overlay,
+    quorum_panel::QuorumPanel,
     scenario_dialog::ScenarioDialog,
     spacetime::{DotKey, SpaceTime},
     topology::Topology,
@@ -21,7 +25,8 @@ use crate::components::{
 use crate::keys::{self, KeyAction};
 use crate::perf::FrameTimer;
 use crate::presets::PRESETS;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{LinearizabilityCache, Snapshot};
+use faultline_core::protocols::quorum::OpRef;
 use faultline_core::sim::NodeStatus;
 use faultline_core::{AnySim, Command, NodeId, ProtocolName, Scenario, SimConfig, Time};
 
@@ -43,6 +48,8 @@ const DEFAULT_SPEED_EXP: f64 = -1.4;
 fn default_speed(protocol: ProtocolName) -> f64 {
     match protocol {
         ProtocolName::Gossip => -0.6,
+        // Quorum requests take a few round trips: a little faster than Raft.
+        ProtocolName::Quorum => -1.1,
         _ => DEFAULT_SPEED_EXP,
     }
 }
@@ -122,6 +129,8 @@ pub enum Msg {
     ExportShiviz,
     /// Show or hide the space-time diagram.
     ToggleDiagram,
+    /// Focus a quorum operation on the cluster (or follow the latest).
+    FocusOp(Option<OpRef>),
 }
 
 /// The app.
@@ -149,6 +158,8 @@ pub struct App {
     reveal: bool,
     charts: Option<Rc<ChartData>>,
     charts_at: f64,
+    linearizability: LinearizabilityCache,
+    focus_op: Option<OpRef>,
 }
 
 /// While the lab plays, charts redraw at most this often (ms of wall time):
@@ -160,6 +171,7 @@ pub const ROUTES: &[ProtocolName] = &[
     ProtocolName::Raft,
     ProtocolName::Clocks,
     ProtocolName::Gossip,
+    ProtocolName::Quorum,
 ];
 
 /// The protocol a location hash names (Raft for anything else).
@@ -224,9 +236,10 @@ impl App {
     fn refresh(&mut self, now: bool) {
         let diagram = self.diagram;
         let sim = &self.sim;
-        self.snapshot = Rc::new(crate::perf::measure("faultline-snapshot", || {
-            Snapshot::of(sim, diagram)
-        }));
+        let mut snapshot =
+            crate::perf::measure("faultline-snapshot", || Snapshot::of(sim, diagram));
+        self.linearizability.fill(&mut snapshot, now);
+        self.snapshot = Rc::new(snapshot);
         let wall = crate::perf::wall_ms();
         match self.snapshot.gossip.as_ref() {
             Some(lab) if now || wall - self.charts_at >= CHART_PERIOD_MS => {
@@ -273,6 +286,7 @@ impl App {
                 self.point = None;
                 self.pair = None;
                 self.compare = None;
+                self.focus_op = None;
             }
             Err(e) => self.error = Some(e),
         }
@@ -352,6 +366,15 @@ impl App {
                         return true;
                     }
                     _ if self.scenario.protocol == ProtocolName::Gossip => Command::Rumor { node },
+                    _ if self.scenario.protocol == ProtocolName::Quorum => {
+                        self.requests += 1;
+                        Command::Client {
+                            node,
+                            request: serde_json::json!({
+                                "type": "put", "key": "k0", "value": format!("q{}", self.requests)
+                            }),
+                        }
+                    }
                     _ if self.scenario.protocol == ProtocolName::Clocks => Command::Client {
                         node,
                         request: serde_json::json!({"type": "local"}),
@@ -450,6 +473,8 @@ impl Component for App {
             reveal: false,
             charts: None,
             charts_at: f64::NEG_INFINITY,
+            linearizability: LinearizabilityCache::default(),
+            focus_op: None,
         };
         app.schedule_frame(ctx);
         app
@@ -576,6 +601,7 @@ impl Component for App {
                 }
             }
             Msg::ToggleDiagram => self.diagram = !self.diagram,
+            Msg::FocusOp(op) => self.focus_op = op,
             Msg::Route(hash) => {
                 let protocol = route(&hash);
                 if protocol != self.scenario.protocol {
@@ -603,6 +629,18 @@ impl Component for App {
         let on_select_link = link.callback(Msg::SelectLink);
         let on_partition_node = link.callback(Msg::TogglePartitionNode);
         let on_drop = link.callback(|id| Msg::Command(Command::DropMessage { id }));
+        let on_focus = link.callback(Msg::FocusOp);
+        let focus = snap
+            .quorum
+            .as_ref()
+            .and_then(|lab| crate::quorum::focus(lab, self.focus_op));
+        let overlay = snap.quorum.as_ref().map(|lab| {
+            quorum_overlay::overlay(&snap, lab, focus, self.focus_op.is_some(), &on_focus)
+        });
+        let (under, over, caption) = match overlay {
+            Some(o) => (o.under, o.over, o.caption),
+            None => Default::default(),
+        };
         let error = self.error.clone().map(|e| {
             html! {
                 <div class="toast" role="alert">
@@ -646,6 +684,9 @@ impl Component for App {
                                 on_select_link={on_select_link}
                                 on_partition_node={on_partition_node}
                                 on_drop={on_drop}
+                                {under}
+                                {over}
+                                {caption}
                             />
                         }
                         <Controls
@@ -666,6 +707,11 @@ impl Component for App {
                         }
                         if let Some(data) = self.charts.clone() {
                             <GossipCharts {data} />
+                        }
+                        if let Some(lab) = snap.quorum.as_ref() {
+                            <QuorumHistory snapshot={snap.clone()} {focus} on_focus={on_focus.clone()} />
+                            <PbsPanel n={lab.params.n} r={lab.params.r} w={lab.params.w}
+                                latency_us={snap.network.link.latency} />
                         }
                         if !self.diagram && snap.gossip.is_none() {
                             <section class="panel spacetime collapsed">
@@ -700,6 +746,14 @@ impl Component for App {
                                 snapshot={snap.clone()}
                                 selected={self.selected}
                                 on_command={on_command.clone()}
+                            />
+                        }
+                        if snap.quorum.is_some() {
+                            <QuorumPanel
+                                snapshot={snap.clone()}
+                                selected={self.selected}
+                                on_command={on_command.clone()}
+                                on_select={on_select.clone()}
                             />
                         }
                         if snap.clocks.is_some() {

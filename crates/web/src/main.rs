@@ -10,6 +10,7 @@ mod keys;
 mod panic;
 mod perf;
 mod presets;
+mod quorum;
 mod snapshot;
 
 fn main() {

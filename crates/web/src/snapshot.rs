@@ -1,18 +1,21 @@
 //! What one frame draws: typed views taken from the simulator once per
 //! frame and handed to every component.
 
+use faultline_core::linearizability::Verdict;
 use faultline_core::net::DropReason;
 use faultline_core::node::Badge;
 use faultline_core::protocols::clocks::ClocksView;
 use faultline_core::protocols::gossip::{
     self, Detection, GossipParams, GossipView, Health, RumorId, RumorStats, Spread,
 };
+use faultline_core::protocols::quorum::{self, HistoryEntry, Quorum, QuorumParams, QuorumView};
 use faultline_core::protocols::raft::RaftView;
 use faultline_core::sim::{MessageView, NetworkView, NodeStatus, SimView};
 use faultline_core::spacetime::Diagram;
 use faultline_core::trace::{TraceEvent, TraceKind};
 use faultline_core::{AnySim, NodeId, Time, Violation};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// Most lines the event log shows.
 pub const LOG_LINES: usize = 80;
@@ -78,6 +81,8 @@ pub struct Snapshot {
     pub clocks: Option<ClocksLab>,
     /// The gossip lab's data, when gossip runs.
     pub gossip: Option<GossipLab>,
+    /// The quorum lab's data, when the quorum store runs.
+    pub quorum: Option<QuorumLab>,
     /// The space-time diagram of the newest events.
     pub diagram: Option<Diagram>,
     /// How much virtual time the diagram shows, in ms.
@@ -119,6 +124,106 @@ pub struct GossipLab {
     pub crashes: Vec<(NodeId, f64)>,
     /// Every node's view (the selected node's panel reads it).
     pub view: SimView<GossipView>,
+}
+
+/// The linearizability checker's verdict on a history.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checked {
+    /// How many history entries it covered (a prefix of the history).
+    pub entries: usize,
+    /// The verdict; offending operations are indices into the history.
+    pub verdict: Verdict,
+}
+
+/// What the quorum lab draws beyond the generic frame.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuorumLab {
+    /// The run's parameters.
+    pub params: QuorumParams,
+    /// Every node's stored keys, hints, coordinations and clients.
+    pub view: SimView<QuorumView>,
+    /// Every client operation so far, in invocation order.
+    pub history: Rc<Vec<HistoryEntry>>,
+    /// The checker's verdict on the history (filled in by
+    /// [`LinearizabilityCache`], which runs the checker only when the
+    /// history changed).
+    pub checked: Option<Rc<Checked>>,
+}
+
+impl QuorumLab {
+    fn of(s: &faultline_core::Sim<Quorum>, view: SimView<QuorumView>) -> QuorumLab {
+        QuorumLab {
+            params: s.params().clone(),
+            view,
+            history: Rc::new(quorum::history(s.observations())),
+            checked: None,
+        }
+    }
+
+    /// The members, in id order (what preference lists are taken over).
+    pub fn members(&self) -> Vec<NodeId> {
+        self.view.nodes.iter().map(|n| n.id).collect()
+    }
+
+    /// The key's preference list: the N replicas that hold it.
+    pub fn replicas(&self, key: &str) -> Vec<NodeId> {
+        quorum::preference_list(key, &self.members(), self.params.n as usize)
+    }
+
+    /// The offending operations, if the history is not linearizable.
+    pub fn offending(&self) -> &[usize] {
+        match self.checked.as_deref().map(|c| &c.verdict) {
+            Some(Verdict::NotLinearizable { offending }) => offending,
+            _ => &[],
+        }
+    }
+}
+
+/// Runs the linearizability checker on the quorum lab's history only when
+/// the history changed, and at most every [`LinearizabilityCache::PERIOD_MS`]
+/// of wall time while it keeps changing (the search can be costly); in
+/// between, the last verdict stands, with the prefix it covered.
+#[derive(Default)]
+pub struct LinearizabilityCache {
+    last: Option<(Rc<Vec<HistoryEntry>>, Rc<Checked>)>,
+    at: f64,
+}
+
+impl LinearizabilityCache {
+    /// The shortest wall time between two checks while the lab plays, ms.
+    pub const PERIOD_MS: f64 = 250.0;
+
+    /// Fills in the verdict of `snap`'s quorum lab; `now` checks at once if
+    /// the history changed, whatever the period.
+    pub fn fill(&mut self, snap: &mut Snapshot, now: bool) {
+        let Some(lab) = snap.quorum.as_mut() else {
+            self.last = None;
+            return;
+        };
+        let wall = crate::perf::wall_ms();
+        let checked = match &self.last {
+            Some((h, c)) if **h == *lab.history => c.clone(),
+            Some((_, c))
+                if !now && wall - self.at < Self::PERIOD_MS && c.entries <= lab.history.len() =>
+            {
+                c.clone()
+            }
+            _ => {
+                let history = lab.history.clone();
+                let verdict = crate::perf::measure("faultline-linearizability", || {
+                    quorum::check_linearizable(&history)
+                });
+                let c = Rc::new(Checked {
+                    entries: history.len(),
+                    verdict,
+                });
+                self.last = Some((history, c.clone()));
+                self.at = wall;
+                c
+            }
+        };
+        lab.checked = Some(checked);
+    }
 }
 
 /// What the clocks lab draws beyond the generic frame.
@@ -199,7 +304,12 @@ impl Snapshot {
                 snap.clocks = Some(ClocksLab { view });
                 snap
             }
-            AnySim::Quorum(s) => Snapshot::frame(sim, &s.view(), None),
+            AnySim::Quorum(s) => {
+                let view = s.view();
+                let mut snap = Snapshot::frame(sim, &view, None);
+                snap.quorum = Some(QuorumLab::of(s, view));
+                snap
+            }
         }
     }
 
@@ -242,6 +352,7 @@ impl Snapshot {
             raft: None,
             clocks: None,
             gossip: None,
+            quorum: None,
             diagram: None,
             diagram_span_ms: 500.0,
             trace_hash: sim.trace_hash().hex(),

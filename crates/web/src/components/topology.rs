@@ -34,6 +34,16 @@ pub struct TopologyProps {
     pub on_partition_node: Callback<NodeId>,
     /// Drop a message.
     pub on_drop: Callback<MsgId>,
+    /// A lab's drawing under the nodes (in the SVG's coordinates, see
+    /// [`layout`]).
+    #[prop_or_default]
+    pub under: Html,
+    /// A lab's drawing over the nodes.
+    #[prop_or_default]
+    pub over: Html,
+    /// A lab's caption under the drawing.
+    #[prop_or_default]
+    pub caption: Html,
 }
 
 /// Position of node `i` of `n`.
@@ -42,7 +52,28 @@ fn place(i: usize, n: usize) -> (f64, f64) {
     (CENTER + ORBIT * a.cos(), CENTER + ORBIT * a.sin())
 }
 
-fn node_radius(n: usize) -> f64 {
+/// Where each node that has not left is drawn, and the nodes' radius.
+pub fn layout(s: &Snapshot) -> (BTreeMap<NodeId, (f64, f64)>, f64) {
+    let live: Vec<NodeId> = s
+        .nodes
+        .iter()
+        .filter(|n| n.status != NodeStatus::Removed)
+        .map(|n| n.id)
+        .collect();
+    let n = live.len();
+    let pos = live
+        .into_iter()
+        .enumerate()
+        .map(|(i, id)| (id, place(i, n)))
+        .collect();
+    (pos, node_radius(n))
+}
+
+/// The drawing's centre (nodes sit on a circle round it).
+pub const MIDDLE: (f64, f64) = (CENTER, CENTER);
+
+/// A node's radius when `n` are drawn.
+pub fn node_radius(n: usize) -> f64 {
     (ORBIT * (PI / n.max(2) as f64).sin() * 0.55).clamp(20.0, 44.0)
 }
 
@@ -57,6 +88,13 @@ fn kind_class(kind: &str) -> &'static str {
         "client" => "k-client",
         "message" => "k-message",
         "write" => "k-write",
+        "Get" => "k-get",
+        "GetReply" => "k-get-reply",
+        "Put" => "k-put",
+        "PutAck" => "k-put-ack",
+        "ReadRepair" => "k-repair",
+        "Handoff" | "HandoffAck" => "k-handoff",
+        "Digest" | "DigestReply" | "Sync" => "k-sync",
         _ => "k-other",
     }
 }
@@ -75,7 +113,15 @@ pub fn legend(protocol: ProtocolName) -> &'static [(&'static str, &'static str)]
         ProtocolName::Clocks => &[("k-message", "message"), ("k-write", "replicated write")],
         // The gossip lab draws on a canvas with its own legend.
         ProtocolName::Gossip => &[],
-        ProtocolName::Quorum => &[],
+        ProtocolName::Quorum => &[
+            ("k-get", "Get"),
+            ("k-get-reply", "GetReply"),
+            ("k-put", "Put"),
+            ("k-put-ack", "PutAck"),
+            ("k-repair", "read repair"),
+            ("k-handoff", "hinted handoff"),
+            ("k-sync", "anti-entropy"),
+        ],
     }
 }
 
@@ -99,7 +145,7 @@ fn message(
     let travel = len - 2.0 * r;
     let x = x1 + ux * (r + travel * f) + ox;
     let y = y1 + uy * (r + travel * f) + oy;
-    let reply = m.kind.ends_with("Reply");
+    let reply = m.kind.ends_with("Reply") || m.kind.ends_with("Ack");
     let id = m.id;
     let on_drop = on_drop.clone();
     let onclick = Callback::from(move |e: MouseEvent| {
@@ -196,13 +242,7 @@ pub fn topology(p: &TopologyProps) -> Html {
         .iter()
         .filter(|n| n.status != NodeStatus::Removed)
         .collect();
-    let n = live.len();
-    let r = node_radius(n);
-    let pos: BTreeMap<NodeId, (f64, f64)> = live
-        .iter()
-        .enumerate()
-        .map(|(i, node)| (node.id, place(i, n)))
-        .collect();
+    let (pos, r) = layout(s);
     let side: BTreeMap<NodeId, usize> = s
         .network
         .groups
@@ -279,9 +319,12 @@ pub fn topology(p: &TopologyProps) -> Html {
         <div class={classes!("topology", mode.then_some("drawing"))}>
             <svg viewBox={format!("0 0 {SIZE} {SIZE}")} role="img" aria-label="Cluster topology">
                 <g class="links">{ links }</g>
+                <g class="under">{ p.under.clone() }</g>
                 <g class="nodes">{ nodes }</g>
                 <g class="messages">{ messages }</g>
+                <g class="over">{ p.over.clone() }</g>
             </svg>
+            { p.caption.clone() }
             if mode {
                 <div class="mode-hint">{ "Click nodes to put them on the other side, then Apply in the Network panel." }</div>
             }

@@ -215,6 +215,8 @@ pub struct HistoryEntry {
     pub key: String,
     /// A put's value.
     pub value: Option<String>,
+    /// The replies (R) or acknowledgements (W) it waited for.
+    pub need: u32,
     /// When the coordinator took it on.
     #[serde(rename = "invoke_ms", serialize_with = "crate::trace::ser_ms")]
     pub invoke: Time,
@@ -249,6 +251,7 @@ pub fn history(events: &[Observed<QuorumEvent>]) -> Vec<HistoryEntry> {
                     kind: i.kind,
                     key: i.key.clone(),
                     value: i.value.clone(),
+                    need: i.need,
                     invoke: o.at,
                     complete: None,
                     ok: false,

@@ -1,23 +1,87 @@
 //! The quorum figures of a report.
 
 use super::history::{history, HistoryEntry};
-use super::request::OpKind;
+use super::request::{ClientRef, OpKind};
 use super::version::Version;
 use super::{preference_list, Quorum};
 use crate::id::NodeId;
+use crate::linearizability::{self, KvInput, KvModel, KvOutput, Operation, Verdict};
 use crate::sim::Sim;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-/// Whether the history is linearizable for a register per key.
+/// A history entry as the linearizability checker reads it, or `None` when
+/// it is left out. A get returns what it read: no version is the initial
+/// `""`, one version its value, several the siblings (the current value
+/// must be one of them, see [`KvModel`]). A put that never completed or
+/// failed may or may not have taken effect, so it stays pending forever; a
+/// failed get read nothing and is left out. Times are in microseconds.
+pub fn operation(entry: &HistoryEntry) -> Option<Operation<KvInput, KvOutput>> {
+    let key = entry.key.clone();
+    let done = entry.complete.filter(|_| entry.ok);
+    let (input, output) = match entry.kind {
+        OpKind::Put => (
+            KvInput::Put {
+                key,
+                value: entry.value.clone().unwrap_or_default(),
+            },
+            KvOutput::Ok,
+        ),
+        OpKind::Get => {
+            done?;
+            let output = match entry.result.as_slice() {
+                [] => KvOutput::Value(String::new()),
+                [one] => KvOutput::Value(one.value.clone()),
+                many => KvOutput::Siblings(many.iter().map(|v| v.value.clone()).collect()),
+            };
+            (KvInput::Get { key }, output)
+        }
+    };
+    Some(Operation {
+        client: client_number(entry.client),
+        input,
+        output: done.map(|_| output),
+        call: entry.invoke.0,
+        ret: done.map(|t| t.0),
+    })
+}
+
+/// A process number for the checker's reports: workload clients by number
+/// and life, scripted operations above them.
+fn client_number(c: ClientRef) -> u64 {
+    match c {
+        ClientRef::Workload { client, life } => u64::from(life) << 32 | u64::from(client),
+        ClientRef::Script(op) => 1 << 63 | op.0,
+    }
+}
+
+/// Checks the history for linearizability as a map of registers, one per
+/// key, each holding `""` at first ([`KvModel`]: Wing & Gong's search with
+/// Lowe's memoization, split per key). The offending operations of a
+/// [`Verdict::NotLinearizable`] are indices into `history`.
 ///
-/// LINEARIZABILITY CHECKER HOOK: not decided yet, so `None` (reported as
-/// `"linearizable": null`). Connect this one function to
-/// `crate::linearizability` when that module lands; nothing else needs to
-/// change.
+/// Strict quorums (R + W > N) guarantee that a get sees every put completed
+/// before it began, but not linearizability: without a write-back before a
+/// get returns (as in Attiya, Bar-Noy and Dolev's algorithm), a get that
+/// overlaps a put may read the new value and a later get the old one.
+pub fn check_linearizable(history: &[HistoryEntry]) -> Verdict {
+    let (index, ops): (Vec<usize>, Vec<_>) = history
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| operation(e).map(|op| (i, op)))
+        .unzip();
+    match linearizability::check(&KvModel, &ops) {
+        Verdict::Linearizable => Verdict::Linearizable,
+        Verdict::NotLinearizable { offending } => Verdict::NotLinearizable {
+            offending: offending.into_iter().map(|i| index[i]).collect(),
+        },
+    }
+}
+
+/// Whether the history is linearizable for a register per key (see
+/// [`check_linearizable`]); always decided, so `Some`.
 pub fn linearizable(history: &[HistoryEntry]) -> Option<bool> {
-    let _ = history;
-    None
+    Some(check_linearizable(history).is_linearizable())
 }
 
 /// Every node's stored versions and hints at the end: a crashed node's are
@@ -81,9 +145,8 @@ pub fn divergent_keys(nodes: &[(NodeId, Quorum)]) -> usize {
 
 /// The quorum figures of a report: `history` [{`client`, `op`, `key`,
 /// `value`, `invoke_ms`, `complete_ms`, `ok`, `coordinator`, `replicas`,
-/// `stale`}], `stale_reads`, `linearizable` (null until a checker is
-/// connected), `lost_writes`, `divergent_keys`, and with `sloppy` also
-/// `hints_pending`.
+/// `stale`}], `stale_reads`, `linearizable` (see [`check_linearizable`]),
+/// `lost_writes`, `divergent_keys`, and with `sloppy` also `hints_pending`.
 pub fn metrics(sim: &Sim<Quorum>) -> Value {
     let hist = history(sim.observations());
     let nodes = final_states(sim);
@@ -123,4 +186,103 @@ pub fn metrics(sim: &Sim<Quorum>) -> Value {
         out["hints_pending"] = json!(nodes.iter().map(|(_, q)| q.hints().count()).sum::<usize>());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::history::OpRef;
+    use super::super::{Actor, Stamp, VClock};
+    use super::*;
+    use crate::id::OpId;
+    use crate::time::Time;
+
+    fn version(value: &str) -> Version {
+        Version {
+            value: value.into(),
+            clock: VClock::default(),
+            writer: Actor::Client(0),
+            stamp: Stamp {
+                at: Time(0),
+                node: NodeId(0),
+            },
+        }
+    }
+
+    fn entry(kind: OpKind, ok: bool, complete: Option<u64>, result: &[&str]) -> HistoryEntry {
+        HistoryEntry {
+            op: OpRef {
+                node: NodeId(1),
+                req: 4,
+            },
+            client: ClientRef::Script(OpId(7)),
+            kind,
+            key: "k".into(),
+            value: (kind == OpKind::Put).then(|| "a".to_string()),
+            need: 1,
+            invoke: Time(1_500),
+            complete: complete.map(Time),
+            ok,
+            result: result.iter().map(|v| version(v)).collect(),
+            answers: Vec::new(),
+            error: None,
+            stale: None,
+        }
+    }
+
+    #[test]
+    fn entries_become_operations_as_the_checker_reads_them() {
+        let get =
+            |ok, complete, result: &[&str]| operation(&entry(OpKind::Get, ok, complete, result));
+        let op = get(true, Some(2_500), &["a"]).unwrap();
+        assert_eq!((op.call, op.ret), (1_500, Some(2_500)));
+        assert_eq!(op.input, KvInput::Get { key: "k".into() });
+        assert_eq!(op.output, Some(KvOutput::Value("a".into())));
+        assert_eq!(
+            get(true, Some(2_500), &[]).unwrap().output,
+            Some(KvOutput::Value(String::new()))
+        );
+        assert_eq!(
+            get(true, Some(2_500), &["a", "b"]).unwrap().output,
+            Some(KvOutput::Siblings(vec!["a".into(), "b".into()]))
+        );
+        // A failed or unfinished get read nothing: left out.
+        assert!(get(false, Some(2_500), &[]).is_none());
+        assert!(get(false, None, &[]).is_none());
+
+        let put = |ok, complete| operation(&entry(OpKind::Put, ok, complete, &["a"])).unwrap();
+        let done = put(true, Some(3_000));
+        assert_eq!(
+            done.input,
+            KvInput::Put {
+                key: "k".into(),
+                value: "a".into()
+            }
+        );
+        assert_eq!((done.output, done.ret), (Some(KvOutput::Ok), Some(3_000)));
+        // A failed or unfinished put may have taken effect: pending forever.
+        for op in [put(false, Some(3_000)), put(false, None)] {
+            assert!(op.is_pending() && op.output.is_none(), "{op:?}");
+        }
+    }
+
+    #[test]
+    fn offending_indices_point_into_the_history() {
+        // A put of a completes, then a get reads nothing: the failed get in
+        // between is left out of the check, yet indices stay the history's.
+        let mut put = entry(OpKind::Put, true, Some(2_000), &["a"]);
+        put.invoke = Time(1_000);
+        let mut failed = entry(OpKind::Get, false, Some(2_500), &[]);
+        failed.invoke = Time(2_100);
+        let mut get = entry(OpKind::Get, true, Some(4_000), &[]);
+        get.invoke = Time(3_000);
+        let history = [put, failed, get];
+        assert_eq!(
+            check_linearizable(&history),
+            Verdict::NotLinearizable {
+                offending: vec![0, 2]
+            }
+        );
+        assert_eq!(linearizable(&history), Some(false));
+        assert_eq!(linearizable(&history[..2]), Some(true));
+    }
 }

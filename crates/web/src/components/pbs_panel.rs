@@ -1,0 +1,520 @@
+//! Probabilistically bounded staleness (Bailis et al., "Probabilistically
+//! Bounded Staleness for Practical Partial Quorums", VLDB 2012): a Monte
+//! Carlo of their WARS model plots the probability that a read sees a write
+//! against the time since the write committed, for N, R and W, under the
+//! lab's links or one of the paper's fitted latency profiles, with the
+//! closed form for random quorums beside it. The Monte Carlo runs only when
+//! its inputs change; the chart redraws only when its curve does.
+
+use faultline_core::pbs::wars::MAX_N;
+use faultline_core::pbs::{
+    p_stale_closed_form, Profile, ProfileName, StalenessWindows, WarsConfig,
+};
+use plotters::prelude::*;
+use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Monte Carlo trials per curve.
+pub const TRIALS: u32 = 100_000;
+/// The Monte Carlo's seed: the same inputs always draw the same curve.
+const SEED: u64 = 2012;
+/// Points on the curve.
+const POINTS: usize = 240;
+const W: u32 = 560;
+const H: u32 = 260;
+const FONT: &str = "sans-serif";
+const CURVE: RGBColor = RGBColor(37, 99, 235);
+const CLOSED: RGBColor = RGBColor(234, 88, 12);
+const MARK: RGBColor = RGBColor(100, 116, 139);
+
+/// Where the latencies come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source {
+    /// The lab's links: uniform one-way latency.
+    Links,
+    /// One of the paper's fits.
+    Fit(ProfileName),
+}
+
+impl Source {
+    fn value(self) -> &'static str {
+        match self {
+            Source::Links => "links",
+            Source::Fit(p) => p.as_str(),
+        }
+    }
+
+    fn parse(s: &str) -> Source {
+        ProfileName::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .map_or(Source::Links, Source::Fit)
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Source::Links => "this lab's links",
+            Source::Fit(ProfileName::LnkdSsd) => "LNKD-SSD (LinkedIn, SSDs)",
+            Source::Fit(ProfileName::LnkdDisk) => "LNKD-DISK (LinkedIn, disks)",
+            Source::Fit(ProfileName::Ymmr) => "YMMR (Yammer, Riak)",
+        }
+    }
+}
+
+/// PBS panel properties.
+#[derive(Properties, PartialEq)]
+pub struct PbsPanelProps {
+    /// The run's N.
+    pub n: u32,
+    /// The run's R.
+    pub r: u32,
+    /// The run's W.
+    pub w: u32,
+    /// The links' one-way latency range, µs.
+    pub latency_us: (u64, u64),
+}
+
+/// The curve the chart draws.
+#[derive(Clone, Debug, PartialEq)]
+struct Curve {
+    /// (ms after the commit, probability of a consistent read), from 0 on a
+    /// linear axis, from a small positive time on a logarithmic one.
+    points: Vec<(f64, f64)>,
+    /// The 99.9 % t-visibility, ms.
+    t999: f64,
+    /// The closed form's probability of a consistent read.
+    closed: f64,
+    /// Whether the time axis is logarithmic.
+    log: bool,
+}
+
+/// What one Monte Carlo gave.
+struct Outcome {
+    windows: StalenessWindows,
+    /// The 99.9 % t-visibility, ms.
+    t999: f64,
+    /// The closed form's probability of a consistent read.
+    closed: f64,
+    /// Wall time the Monte Carlo took, ms.
+    took_ms: f64,
+}
+
+impl Outcome {
+    /// P(consistent) right at the commit.
+    fn at_commit(&self) -> f64 {
+        self.windows.p_consistent(0.0)
+    }
+
+    /// The curve on a linear or a logarithmic time axis, to a quarter past
+    /// the 99.9 % t-visibility.
+    fn curve(&self, log: bool) -> Curve {
+        let end = (self.t999 * 1.25).max(1.0);
+        let start = (end / 1000.0).max(0.01);
+        let at = |i: usize| {
+            let f = i as f64 / POINTS as f64;
+            if log {
+                start * (end / start).powf(f)
+            } else {
+                end * f
+            }
+        };
+        Curve {
+            points: (0..=POINTS)
+                .map(|i| (at(i), self.windows.p_consistent(at(i))))
+                .collect(),
+            t999: self.t999,
+            closed: self.closed,
+            log,
+        }
+    }
+}
+
+/// Parses a quorum size typed in the form.
+fn whole(field: &str, text: &str) -> Result<u32, String> {
+    text.trim().parse::<u32>().map_err(|_| {
+        format!(
+            "{field} must be a whole number from 1 up, not “{}”",
+            text.trim()
+        )
+    })
+}
+
+/// N, R and W as typed, checked: each error names its field.
+fn config(texts: &[String; 3]) -> Result<WarsConfig, String> {
+    let n = whole("N", &texts[0])?;
+    let r = whole("R", &texts[1])?;
+    let w = whole("W", &texts[2])?;
+    if !(1..=MAX_N).contains(&n) {
+        return Err(format!("N must be between 1 and {MAX_N}, not {n}"));
+    }
+    for (name, v) in [("R", r), ("W", w)] {
+        if !(1..=n).contains(&v) {
+            return Err(format!("{name} must be between 1 and N ({n}), not {v}"));
+        }
+    }
+    let cfg = WarsConfig { n, r, w };
+    cfg.validate()?;
+    Ok(cfg)
+}
+
+/// Runs the Monte Carlo and measures it (a `faultline-pbs` measure).
+fn run(cfg: WarsConfig, source: Source, latency_us: (u64, u64)) -> Result<Outcome, String> {
+    let start = crate::perf::wall_ms();
+    let windows = crate::perf::measure("faultline-pbs", || compute(cfg, source, latency_us))?;
+    Ok(Outcome {
+        t999: windows.t_visibility(0.999)?,
+        closed: 1.0 - p_stale_closed_form(cfg.n, cfg.r, cfg.w)?,
+        windows,
+        took_ms: crate::perf::wall_ms() - start,
+    })
+}
+
+/// The WARS staleness windows of `cfg` under `source`.
+fn compute(
+    cfg: WarsConfig,
+    source: Source,
+    latency_us: (u64, u64),
+) -> Result<StalenessWindows, String> {
+    let profile = match source {
+        Source::Links => {
+            Profile::uniform(latency_us.0 as f64 / 1000.0, latency_us.1 as f64 / 1000.0)?
+        }
+        Source::Fit(p) => p.profile(),
+    };
+    StalenessWindows::sample(cfg, &profile, TRIALS, SEED)
+}
+
+type Drawn = Result<(), Box<dyn std::error::Error>>;
+
+fn draw(out: &mut String, c: &Curve) -> Drawn {
+    let root = SVGBackend::with_string(out, (W, H)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let x_lo = c.points.first().map_or(0.0, |p| p.0);
+    let x_hi = c.points.last().map_or(1.0, |p| p.0).max(x_lo + 1e-3);
+    let lowest = c.points.first().map_or(0.0, |p| p.1).min(c.closed).min(0.9);
+    // A little room under the lowest line, so it does not lie on the axis.
+    let y_min = ((lowest - 0.04).max(0.0) * 10.0).floor() / 10.0;
+    let builder = || {
+        let mut b = ChartBuilder::on(&root);
+        b.margin(12).x_label_area_size(34).y_label_area_size(52);
+        b
+    };
+    if c.log {
+        let chart = builder().build_cartesian_2d((x_lo..x_hi).log_scale(), y_min..1.005)?;
+        plot(chart, c, (x_lo, x_hi), y_min)?;
+    } else {
+        let chart = builder().build_cartesian_2d(x_lo..x_hi, y_min..1.005)?;
+        plot(chart, c, (x_lo, x_hi), y_min)?;
+    }
+    root.present()?;
+    Ok(())
+}
+
+/// Draws the mesh and the lines on a linear or logarithmic time axis.
+fn plot<X>(
+    mut chart: ChartContext<
+        '_,
+        SVGBackend<'_>,
+        Cartesian2d<X, plotters::coord::types::RangedCoordf64>,
+    >,
+    c: &Curve,
+    (x_lo, x_hi): (f64, f64),
+    y_min: f64,
+) -> Drawn
+where
+    X: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
+{
+    let fine = c.log || x_hi < 5.0;
+    chart
+        .configure_mesh()
+        .x_desc(if c.log {
+            "ms after the write committed (log scale)"
+        } else {
+            "ms after the write committed"
+        })
+        .y_desc("P(consistent read)")
+        .x_label_formatter(&|x| {
+            if fine && *x < 10.0 {
+                format!("{}", (x * 100.0).round() / 100.0)
+            } else {
+                format!("{x:.0}")
+            }
+        })
+        .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
+        .light_line_style(WHITE)
+        .bold_line_style(RGBColor(226, 232, 240))
+        .label_style((FONT, 13))
+        .axis_desc_style((FONT, 13))
+        .x_labels(8)
+        .y_labels(6)
+        .draw()?;
+    let mid = y_min + (1.0 - y_min) * 0.5;
+    if c.t999 > x_lo {
+        chart.draw_series(LineSeries::new(
+            [(c.t999, y_min), (c.t999, 1.0)],
+            MARK.stroke_width(1),
+        ))?;
+        // Left of the marker, halfway up: the curve hugs the top and the
+        // closed form is a horizontal line; the legend is under the chart.
+        let x = if c.log {
+            (c.t999 / 2.2).max(x_lo)
+        } else {
+            (c.t999 - x_hi * 0.12).max(x_hi * 0.01)
+        };
+        chart.draw_series([Text::new(
+            "99.9 %",
+            (x, mid),
+            (FONT, 13).into_font().color(&MARK),
+        )])?;
+    } else {
+        let x = if c.log {
+            x_lo * (x_hi / x_lo).powf(0.25)
+        } else {
+            x_hi * 0.3
+        };
+        chart.draw_series([Text::new(
+            "Every read is consistent at once",
+            (x, mid),
+            (FONT, 14).into_font().color(&MARK),
+        )])?;
+    }
+    if c.closed >= y_min {
+        chart.draw_series(LineSeries::new(
+            [(x_lo, c.closed), (x_hi, c.closed)],
+            CLOSED.stroke_width(2),
+        ))?;
+    }
+    chart.draw_series(LineSeries::new(
+        c.points.iter().copied(),
+        CURVE.stroke_width(3),
+    ))?;
+    Ok(())
+}
+
+/// Chart properties.
+#[derive(Properties, PartialEq)]
+struct ChartProps {
+    curve: Curve,
+}
+
+/// The chart: redrawn only when the curve changes.
+#[function_component(PbsChart)]
+fn pbs_chart(p: &ChartProps) -> Html {
+    let mut out = String::new();
+    match crate::perf::measure("faultline-chart", || draw(&mut out, &p.curve)) {
+        Ok(()) => Html::from_html_unchecked(AttrValue::from(out)),
+        Err(e) => html! { <p class="dim">{ format!("The chart could not be drawn: {e}") }</p> },
+    }
+}
+
+fn percent(p: f64) -> String {
+    format!("{:.1} %", p * 100.0)
+}
+
+/// The closed form in words: `C(2, 1) / C(3, 1) = 66.7 % stale`.
+fn closed_form(cfg: WarsConfig) -> Html {
+    let Ok(stale) = p_stale_closed_form(cfg.n, cfg.r, cfg.w) else {
+        return Html::default();
+    };
+    let strict = cfg.is_strict();
+    html! {
+        <div class="closed-form" data-p-stale={format!("{stale:.6}")}>
+            <div class="dim small">{ "Closed form, random quorums (§2, Eq. 1)" }</div>
+            <div class="mono formula">{ "p = C(N−W, R) / C(N, R)" }</div>
+            if strict {
+                <div class="mono">{ format!("R + W = {} > N = {}: every read quorum meets every write quorum", cfg.r + cfg.w, cfg.n) }</div>
+                <div class="big mono">{ "0 % stale" }</div>
+            } else {
+                <div class="mono">{ format!("= C({}, {}) / C({}, {})", cfg.n - cfg.w, cfg.r, cfg.n, cfg.r) }</div>
+                <div class="big mono">{ format!("{} stale", percent(stale)) }</div>
+                <div class="dim small">{ format!("{} consistent, if the write reached only W replicas", percent(1.0 - stale)) }</div>
+            }
+        </div>
+    }
+}
+
+/// The panel.
+#[function_component(PbsPanel)]
+pub fn pbs_panel(p: &PbsPanelProps) -> Html {
+    let source = use_state(|| Source::Links);
+    let log = use_state(|| false);
+    // Typed N, R, W, and the run's values they were edited from: when the
+    // run's change (another scenario), the fields follow them again.
+    let typed = use_state(|| None::<((u32, u32, u32), [String; 3])>);
+    let run_nrw = (p.n, p.r, p.w);
+    let texts: [String; 3] = match &*typed {
+        Some((from, t)) if *from == run_nrw => t.clone(),
+        _ => [p.n.to_string(), p.r.to_string(), p.w.to_string()],
+    };
+    let cfg = config(&texts);
+    let outcome = use_memo(
+        (*source, cfg.clone().ok(), p.latency_us),
+        |(source, cfg, latency)| cfg.map(|cfg| run(cfg, *source, *latency).map(Rc::new)),
+    );
+    let edit = |k: usize| {
+        let typed = typed.clone();
+        let texts = texts.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+                let mut t = texts.clone();
+                t[k] = i.value();
+                typed.set(Some((run_nrw, t)));
+            }
+        })
+    };
+    let on_source = {
+        let source = source.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
+                source.set(Source::parse(&s.value()));
+            }
+        })
+    };
+    let on_log = {
+        let log = log.clone();
+        Callback::from(move |e: Event| {
+            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+                log.set(i.checked());
+            }
+        })
+    };
+    let sources = [
+        Source::Links,
+        Source::Fit(ProfileName::LnkdSsd),
+        Source::Fit(ProfileName::LnkdDisk),
+        Source::Fit(ProfileName::Ymmr),
+    ];
+    let field = |label: &'static str, k: usize| {
+        html! {
+            <label class="inline">
+                <span>{ label }</span>
+                <input class="num" type="text" inputmode="numeric" value={texts[k].clone()}
+                    oninput={edit(k)} aria-label={format!("PBS {label}")} />
+            </label>
+        }
+    };
+    let links_note = match *source {
+        Source::Links => format!(
+            "Every one-way delay uniform on {}–{} ms, as the links are set now; loss is not modelled.",
+            p.latency_us.0 as f64 / 1000.0,
+            p.latency_us.1 as f64 / 1000.0
+        ),
+        Source::Fit(_) => "The paper's Pareto/exponential fits of production latencies (§5).".into(),
+    };
+    let body = match (&cfg, outcome.as_ref()) {
+        (Err(e), _) => html! { <p class="form-error" role="alert">{ e.clone() }</p> },
+        (_, Some(Err(e))) => html! { <p class="form-error" role="alert">{ e.clone() }</p> },
+        (Ok(cfg), Some(Ok(o))) => {
+            let curve = o.curve(*log);
+            html! {
+            <div class="pbs-body">
+                <figure class="chart" data-chart="pbs">
+                    <figcaption>{ format!("P(consistent read) against time since the commit, N = {}, R = {}, W = {}", cfg.n, cfg.r, cfg.w) }</figcaption>
+                    <PbsChart {curve} />
+                    <ul class="legend">
+                        <li><span class="swatch wars" />{ "WARS Monte Carlo" }</li>
+                        <li><span class="swatch closed" />{ "closed form, random quorums" }</li>
+                        <li><span class="swatch mark" />{ "99.9 % consistent" }</li>
+                    </ul>
+                </figure>
+                <div class="pbs-side">
+                    { closed_form(*cfg) }
+                    <dl class="facts">
+                        <dt>{ "at commit" }</dt><dd class="mono" data-at-commit={format!("{:.4}", o.at_commit())}>{ format!("{} consistent", percent(o.at_commit())) }</dd>
+                        <dt>{ "99.9 %" }</dt><dd class="mono">{ format!("after {:.1} ms", o.t999) }</dd>
+                        <dt>{ "trials" }</dt><dd class="mono" data-took-ms={format!("{:.1}", o.took_ms)}>{ format!("100,000 in {:.0} ms", o.took_ms) }</dd>
+                    </dl>
+                    if !cfg.is_strict() {
+                        <p class="dim small">{ "The Monte Carlo is consistent more often than the closed form: by the time W replicas acknowledge, the write is usually on more of them." }</p>
+                    }
+                </div>
+            </div>
+            }
+        }
+        (Ok(_), None) => Html::default(),
+    };
+    html! {
+        <section class="panel pbs" aria-label="Probabilistic staleness">
+            <h3>
+                { "Probabilistically bounded staleness" }
+                <span class="dim small">{ "Bailis et al., VLDB 2012 · WARS model" }</span>
+            </h3>
+            <div class="row wrap pbs-inputs">
+                <label class="inline">
+                    <span>{ "latencies" }</span>
+                    <select onchange={on_source} aria-label="Latency profile">
+                        { for sources.iter().map(|s| html! {
+                            <option value={s.value()} selected={*s == *source}>{ s.label() }</option>
+                        }) }
+                    </select>
+                </label>
+                { field("N", 0) }
+                { field("R", 1) }
+                { field("W", 2) }
+                <label class="inline">
+                    <input type="checkbox" checked={*log} onchange={on_log} />
+                    <span>{ "log time axis" }</span>
+                </label>
+            </div>
+            <p class="dim small">{ links_note }</p>
+            { body }
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(n: &str, r: &str, w: &str) -> [String; 3] {
+        [n.into(), r.into(), w.into()]
+    }
+
+    #[test]
+    fn the_inputs_are_checked_with_clear_messages() {
+        assert_eq!(
+            config(&texts("3", " 1 ", "1")),
+            Ok(WarsConfig { n: 3, r: 1, w: 1 })
+        );
+        let err = |n, r, w| config(&texts(n, r, w)).unwrap_err();
+        assert_eq!(
+            err("3", "x", "1"),
+            "R must be a whole number from 1 up, not “x”"
+        );
+        assert_eq!(err("3", "5", "1"), "R must be between 1 and N (3), not 5");
+        assert_eq!(err("3", "1", "0"), "W must be between 1 and N (3), not 0");
+        assert_eq!(err("0", "1", "1"), "N must be between 1 and 1000, not 0");
+        assert!(err("-1", "1", "1").starts_with("N must be a whole number"));
+        assert!(err("", "1", "1").starts_with("N must be a whole number"));
+    }
+
+    #[test]
+    fn the_uniform_links_give_a_rising_curve_below_one_for_partial_quorums() {
+        let cfg = WarsConfig { n: 3, r: 1, w: 1 };
+        let outcome = |cfg: WarsConfig, source| {
+            let windows = compute(cfg, source, (5_000, 20_000)).unwrap();
+            Outcome {
+                t999: windows.t_visibility(0.999).unwrap(),
+                closed: 1.0 - p_stale_closed_form(cfg.n, cfg.r, cfg.w).unwrap(),
+                windows,
+                took_ms: 0.0,
+            }
+        };
+        let o = outcome(cfg, Source::Links);
+        let (curve, at_commit) = (o.curve(false), o.at_commit());
+        let p: Vec<f64> = curve.points.iter().map(|p| p.1).collect();
+        assert!(p.windows(2).all(|w| w[0] <= w[1]), "monotone");
+        assert!(at_commit > 1.0 / 3.0 && at_commit < 1.0, "{at_commit}");
+        assert!((curve.closed - 1.0 / 3.0).abs() < 1e-12);
+        assert!(*p.last().unwrap() >= 0.999);
+        let strict = WarsConfig { n: 3, r: 2, w: 2 };
+        let o = outcome(strict, Source::Links);
+        assert_eq!((o.at_commit(), o.t999), (1.0, 0.0));
+        let ymmr = outcome(cfg, Source::Fit(ProfileName::Ymmr));
+        assert!(ymmr.t999 > 100.0, "YMMR's long tail: {}", ymmr.t999);
+        let log = ymmr.curve(true);
+        assert!(log.points[0].0 > 0.0 && log.points.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!((log.points[POINTS].0 - ymmr.t999 * 1.25).abs() < 1e-6);
+    }
+}
