@@ -3,31 +3,14 @@
 // and SWIM.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { serve, launch, faster } from './lib.mjs';
+import { serve, launch, faster, openRoute, loadPreset } from './lib.mjs';
 
 let server;
 let browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-async function openGossip() {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(server.url + '#/gossip');
-  await page.waitForSelector('.gossip-canvas canvas');
-  return { page, errors };
-}
-
-async function loadPreset(page, id) {
-  const json = await readFile(new URL(`../www/presets/${id}.json`, import.meta.url), 'utf8');
-  await page.getByRole('button', { name: 'Scenario' }).click();
-  await page.fill('textarea[aria-label="Scenario JSON"]', json);
-  await page.getByRole('button', { name: 'Load' }).click();
-  await page.waitForSelector('.gossip-canvas canvas');
-}
+const openGossip = () => openRoute(browser, server.url, '#/gossip', '.gossip-canvas canvas');
 
 const informed = async (page) => ({
   informed: +(await page.getAttribute('.gossip-canvas', 'data-informed')),

@@ -95,3 +95,24 @@ export const leader = (ns) => ns
 export async function now(page) {
   return +(await page.getAttribute('.clock', 'data-now-ms'));
 }
+
+/** Opens a lab by route (`#/gossip`) and waits for `selector`; collects
+ * console errors and page errors into `errors`. */
+export async function openRoute(browser, url, route, selector, { width = 1440, height = 1000 } = {}) {
+  const page = await browser.newPage({ viewport: { width, height } });
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url + route);
+  await page.waitForSelector(selector);
+  return { page, errors };
+}
+
+/** Loads `www/presets/<id>.json` through the Scenario dialog. */
+export async function loadPreset(page, id) {
+  const json = await readFile(new URL(`../www/presets/${id}.json`, import.meta.url), 'utf8');
+  await page.getByRole('button', { name: 'Scenario' }).click();
+  await page.fill('textarea[aria-label="Scenario JSON"]', json);
+  await page.getByRole('button', { name: 'Load' }).click();
+  await page.waitForFunction(() => !document.querySelector('.overlay'));
+}

@@ -4,31 +4,14 @@
 // from the form.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { serve, launch, faster } from './lib.mjs';
+import { serve, launch, faster, openRoute, loadPreset } from './lib.mjs';
 
 let server;
 let browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-async function openQuorum() {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(server.url + '#/quorum');
-  await page.waitForSelector('.quorum-history');
-  return { page, errors };
-}
-
-async function loadPreset(page, id) {
-  const json = await readFile(new URL(`../www/presets/${id}.json`, import.meta.url), 'utf8');
-  await page.getByRole('button', { name: 'Scenario' }).click();
-  await page.fill('textarea[aria-label="Scenario JSON"]', json);
-  await page.getByRole('button', { name: 'Load' }).click();
-  await page.waitForFunction(() => !document.querySelector('.overlay'));
-}
+const openQuorum = () => openRoute(browser, server.url, '#/quorum', '.quorum-history');
 
 const ops = async (page) => +(await page.getAttribute('.quorum-history', 'data-ops'));
 const now = async (page) => +(await page.getAttribute('.clock', 'data-now-ms'));

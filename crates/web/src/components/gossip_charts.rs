@@ -2,6 +2,7 @@
 //! round against the theory, messages per node, and SWIM's detection times.
 //! Each chart is redrawn only when its data changes.
 
+use crate::components::chart::{svg, Drawn, FONT, H, W};
 use crate::snapshot::GossipLab;
 use faultline_core::protocols::gossip::{theory, Mode};
 use faultline_core::sim::NodeStatus;
@@ -9,9 +10,6 @@ use plotters::prelude::*;
 use std::rc::Rc;
 use yew::prelude::*;
 
-const W: u32 = 380;
-const H: u32 = 210;
-const FONT: &str = "sans-serif";
 const RUN: RGBColor = RGBColor(234, 88, 12);
 const THEORY: RGBColor = RGBColor(37, 99, 235);
 const MARK: RGBColor = RGBColor(100, 116, 139);
@@ -113,8 +111,6 @@ fn buckets(values: &[u64], k: u64) -> Vec<(u64, u64, u32)> {
     }
     out
 }
-
-type Drawn = Result<(), Box<dyn std::error::Error>>;
 
 fn spread_chart(out: &mut String, d: &SpreadData) -> Drawn {
     let root = SVGBackend::with_string(out, (W, H)).into_drawing_area();
@@ -259,14 +255,6 @@ fn detection_chart(out: &mut String, d: &[f64], suspicion: Option<f64>) -> Drawn
     ))?;
     root.present()?;
     Ok(())
-}
-
-fn svg(draw: impl FnOnce(&mut String) -> Drawn) -> Html {
-    let mut out = String::new();
-    match crate::perf::measure("faultline-chart", || draw(&mut out)) {
-        Ok(()) => Html::from_html_unchecked(AttrValue::from(out)),
-        Err(e) => html! { <p class="dim">{ format!("The chart could not be drawn: {e}") }</p> },
-    }
 }
 
 /// Spread chart properties.

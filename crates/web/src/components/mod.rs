@@ -1,6 +1,7 @@
 //! The lab's components. Each renders typed snapshots and reports user
 //! actions through callbacks; none touches the simulator.
 
+pub mod chart;
 pub mod clocks_panel;
 pub mod controls;
 pub mod event_log;
