@@ -198,6 +198,7 @@ impl Snapshot {
                 snap
             }
             AnySim::Quorum(s) => Snapshot::frame(sim, &s.view(), None),
+            AnySim::Ring(s) => Snapshot::frame(sim, &s.view(), None),
         }
     }
 

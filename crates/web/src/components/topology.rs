@@ -76,6 +76,7 @@ pub fn legend(protocol: ProtocolName) -> &'static [(&'static str, &'static str)]
         // The gossip lab draws on a canvas with its own legend.
         ProtocolName::Gossip => &[],
         ProtocolName::Quorum => &[],
+        ProtocolName::Ring => &[],
     }
 }
 
