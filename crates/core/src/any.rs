@@ -7,6 +7,7 @@ use crate::protocols::clocks::{Clocks, ClocksChecker};
 use crate::protocols::gossip::{Gossip, GossipChecker};
 use crate::protocols::quorum::{Quorum, QuorumChecker};
 use crate::protocols::raft::{Raft, RaftChecker};
+use crate::protocols::ring::{Ring, RingChecker};
 use crate::report::Report;
 use crate::scenario::{ProtocolName, Scenario, ScenarioError};
 use crate::sim::{MessageStats, Sim, SimConfig};
@@ -24,6 +25,8 @@ pub enum AnySim {
     Gossip(Sim<Gossip>),
     /// The quorum key-value store.
     Quorum(Sim<Quorum>),
+    /// Consistent hashing with transfers.
+    Ring(Sim<Ring>),
 }
 
 /// Calls the same method on whichever simulator is inside.
@@ -34,6 +37,7 @@ macro_rules! each {
             AnySim::Clocks($s) => $e,
             AnySim::Gossip($s) => $e,
             AnySim::Quorum($s) => $e,
+            AnySim::Ring($s) => $e,
         }
     };
 }
@@ -46,6 +50,7 @@ impl AnySim {
             ProtocolName::Clocks => AnySim::Clocks(Sim::from_scenario(scenario, config)?),
             ProtocolName::Gossip => AnySim::Gossip(Sim::from_scenario(scenario, config)?),
             ProtocolName::Quorum => AnySim::Quorum(Sim::from_scenario(scenario, config)?),
+            ProtocolName::Ring => AnySim::Ring(Sim::from_scenario(scenario, config)?),
         })
     }
 
@@ -61,6 +66,7 @@ impl AnySim {
             AnySim::Clocks(_) => ProtocolName::Clocks,
             AnySim::Gossip(_) => ProtocolName::Gossip,
             AnySim::Quorum(_) => ProtocolName::Quorum,
+            AnySim::Ring(_) => ProtocolName::Ring,
         }
     }
 
@@ -131,6 +137,7 @@ impl AnySim {
             AnySim::Clocks(_) => <ClocksChecker as Checker<Clocks>>::NAMES,
             AnySim::Gossip(_) => <GossipChecker as Checker<Gossip>>::NAMES,
             AnySim::Quorum(_) => <QuorumChecker as Checker<Quorum>>::NAMES,
+            AnySim::Ring(_) => <RingChecker as Checker<Ring>>::NAMES,
         }
     }
 

@@ -36,6 +36,7 @@ impl Report {
             AnySim::Clocks(s) => crate::protocols::clocks::metrics(s),
             AnySim::Gossip(s) => crate::protocols::gossip::metrics(s),
             AnySim::Quorum(s) => crate::protocols::quorum::metrics(s),
+            AnySim::Ring(s) => crate::protocols::ring::metrics(s),
         };
         Report {
             protocol: sim.protocol().as_str(),

@@ -29,6 +29,8 @@ pub enum ProtocolName {
     Gossip,
     /// A leaderless, Dynamo-style quorum key-value store.
     Quorum,
+    /// Consistent hashing with keys moved by transfers.
+    Ring,
 }
 
 impl ProtocolName {
@@ -39,6 +41,7 @@ impl ProtocolName {
             ProtocolName::Clocks => "clocks",
             ProtocolName::Gossip => "gossip",
             ProtocolName::Quorum => "quorum",
+            ProtocolName::Ring => "ring",
         }
     }
 }

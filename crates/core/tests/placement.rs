@@ -471,6 +471,31 @@ fn preference_lists_are_distinct_and_start_with_the_owner() {
 }
 
 #[test]
+fn short_and_long_preference_lists_agree() {
+    // Up to 16 nodes a list is built without a scratch table (selection
+    // for rendezvous); longer lists take the general path. The long list's
+    // first 16 must be the short list, weighted or not.
+    let mut m = members(0..40);
+    for (i, member) in m.iter_mut().enumerate() {
+        member.weight = 1.0 + (i % 3) as f64;
+    }
+    for weighted in [false, true] {
+        let m = if weighted { m.clone() } else { members(0..40) };
+        for strategy in Strategy::ALL {
+            let p = place(strategy, &m, 8);
+            let mut into = vec![99];
+            for key in 0..300 {
+                let long = p.preference_list(key, 17);
+                let short = p.preference_list(key, 16);
+                assert_eq!(long[..16], short, "{strategy:?} key {key}");
+                p.preference_list_into(key, 16, &mut into);
+                assert_eq!(into, short, "{strategy:?} key {key}");
+            }
+        }
+    }
+}
+
+#[test]
 fn preference_lists_skip_further_points_of_chosen_nodes() {
     // Ring walk (DeCandia et al. 2007, "Dynamo", §4.3): the list is the
     // distinct nodes in the order their points follow the key's position.

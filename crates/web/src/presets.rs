@@ -33,6 +33,8 @@ pub const PRESETS: &[Preset] = &[
     preset!("gossip-swim"),
     preset!("quorum-default"),
     preset!("quorum-stale-read"),
+    preset!("ring-default"),
+    preset!("ring-partition"),
 ];
 
 #[cfg(test)]

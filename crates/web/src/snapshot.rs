@@ -310,6 +310,7 @@ impl Snapshot {
                 snap.quorum = Some(QuorumLab::of(s, view));
                 snap
             }
+            AnySim::Ring(s) => Snapshot::frame(sim, &s.view(), None),
         }
     }
 

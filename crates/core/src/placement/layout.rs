@@ -14,6 +14,10 @@ pub const MAX_VNODES: u32 = 512;
 /// (`MAX_VNODES` times a weight of 128).
 pub const MAX_POINTS_PER_NODE: u32 = 65_536;
 
+/// The longest preference list built without a scratch table: up to this
+/// many nodes, the list itself records which nodes are already chosen.
+const SHORT_LIST: usize = 16;
+
 /// A node taking part in the placement.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Member {
@@ -258,32 +262,72 @@ impl Placement {
     /// * `mod` and `jump`: the owner's bucket, then the following buckets
     ///   (member indices), wrapping around.
     pub fn preference_list(&self, key: u64, n: usize) -> Vec<u32> {
+        let mut out = Vec::with_capacity(n.min(self.members.len()));
+        self.preference_list_into(key, n, &mut out);
+        out
+    }
+
+    /// [`preference_list`](Self::preference_list) written into `out`
+    /// (cleared first), for callers that compute many lists: with `n` up to
+    /// 16 it allocates nothing.
+    pub fn preference_list_into(&self, key: u64, n: usize, out: &mut Vec<u32>) {
+        out.clear();
         let want = n.min(self.members.len());
         let kh = hash_key(key);
         match self.strategy {
             Strategy::Mod | Strategy::Jump => {
                 let start = self.bucket(kh);
                 let len = self.members.len();
-                (0..want)
-                    .map(|i| self.members[(start + i) % len].node)
-                    .collect()
+                out.extend((0..want).map(|i| self.members[(start + i) % len].node));
             }
             Strategy::Ring | Strategy::Bounded => {
-                let mut chosen = Vec::with_capacity(want);
-                let mut seen = vec![false; self.members.len()];
                 let start = self.ring_start(kh);
                 let walk = (start..self.ring.len()).chain(0..start);
+                if want <= SHORT_LIST {
+                    // Node ids are distinct, so a short list is its own
+                    // record of the nodes already chosen.
+                    for i in walk {
+                        if out.len() == want {
+                            break;
+                        }
+                        let node = self.ring[i].1;
+                        if !out.contains(&node) {
+                            out.push(node);
+                        }
+                    }
+                    return;
+                }
+                let mut seen = vec![false; self.members.len()];
                 for i in walk {
-                    if chosen.len() == want {
+                    if out.len() == want {
                         break;
                     }
                     let member = self.ring_member[i] as usize;
                     if !seen[member] {
                         seen[member] = true;
-                        chosen.push(self.ring[i].1);
+                        out.push(self.ring[i].1);
                     }
                 }
-                chosen
+            }
+            Strategy::Rendezvous if want <= SHORT_LIST => {
+                // Selection, best first: the highest rank among the members
+                // not chosen yet; on a tie, the smaller node id (the order
+                // of the sort below).
+                for _ in 0..want {
+                    let mut best: Option<(usize, (f64, u64))> = None;
+                    for i in 0..self.members.len() {
+                        if out.contains(&self.members[i].node) {
+                            continue;
+                        }
+                        let rank = self.rendezvous_rank(kh, i);
+                        if best.is_none_or(|(_, b)| rank_cmp(rank, b) == Ordering::Greater) {
+                            best = Some((i, rank));
+                        }
+                    }
+                    if let Some((i, _)) = best {
+                        out.push(self.members[i].node);
+                    }
+                }
             }
             Strategy::Rendezvous => {
                 let mut ranked: Vec<((f64, u64), usize)> = (0..self.members.len())
@@ -292,10 +336,7 @@ impl Placement {
                 // Highest rank first; on a tie, the smaller node id.
                 ranked.sort_by(|a, b| rank_cmp(b.0, a.0).then(a.1.cmp(&b.1)));
                 ranked.truncate(want);
-                ranked
-                    .into_iter()
-                    .map(|(_, i)| self.members[i].node)
-                    .collect()
+                out.extend(ranked.into_iter().map(|(_, i)| self.members[i].node));
             }
         }
     }

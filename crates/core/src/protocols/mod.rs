@@ -4,3 +4,4 @@ pub mod clocks;
 pub mod gossip;
 pub mod quorum;
 pub mod raft;
+pub mod ring;

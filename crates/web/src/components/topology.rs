@@ -122,6 +122,7 @@ pub fn legend(protocol: ProtocolName) -> &'static [(&'static str, &'static str)]
             ("k-handoff", "hinted handoff"),
             ("k-sync", "anti-entropy"),
         ],
+        ProtocolName::Ring => &[],
     }
 }
 
