@@ -18,6 +18,9 @@ use crate::components::{
     quorum_history::QuorumHistory,
     quorum_overlay,
     quorum_panel::QuorumPanel,
+    ring_canvas::RingCanvas,
+    ring_charts::RingCharts,
+    ring_panel::RingPanel,
     scenario_dialog::ScenarioDialog,
     spacetime::{DotKey, SpaceTime},
     topology::Topology,
@@ -25,8 +28,10 @@ use crate::components::{
 use crate::keys::{self, KeyAction};
 use crate::perf::FrameTimer;
 use crate::presets::PRESETS;
+use crate::ring_analysis::{RingAnalysis, Settings};
 use crate::snapshot::{LinearizabilityCache, Snapshot};
 use faultline_core::protocols::quorum::OpRef;
+use faultline_core::protocols::ring::{ring_status, RingStatus};
 use faultline_core::sim::NodeStatus;
 use faultline_core::{AnySim, Command, NodeId, ProtocolName, Scenario, SimConfig, Time};
 
@@ -47,7 +52,7 @@ const DEFAULT_SPEED_EXP: f64 = -1.4;
 /// heartbeats, and its point is the whole curve, so it opens faster.
 fn default_speed(protocol: ProtocolName) -> f64 {
     match protocol {
-        ProtocolName::Gossip => -0.6,
+        ProtocolName::Gossip | ProtocolName::Ring => -0.6,
         // Quorum requests take a few round trips: a little faster than Raft.
         ProtocolName::Quorum => -1.1,
         _ => DEFAULT_SPEED_EXP,
@@ -160,6 +165,17 @@ pub struct App {
     charts_at: f64,
     linearizability: LinearizabilityCache,
     focus_op: Option<OpRef>,
+    ring: Option<RingCache>,
+}
+
+/// The ring lab's cluster-wide picture, refreshed at most every
+/// [`CHART_PERIOD_MS`] while playing, and its placement analysis, redone
+/// only when the membership changes.
+struct RingCache {
+    status: Rc<RingStatus>,
+    analysis: Option<Rc<RingAnalysis>>,
+    members: Vec<u32>,
+    at: f64,
 }
 
 /// While the lab plays, charts redraw at most this often (ms of wall time):
@@ -171,6 +187,7 @@ pub const ROUTES: &[ProtocolName] = &[
     ProtocolName::Raft,
     ProtocolName::Clocks,
     ProtocolName::Gossip,
+    ProtocolName::Ring,
     ProtocolName::Quorum,
 ];
 
@@ -252,6 +269,47 @@ impl App {
             Some(_) => {}
             None => self.charts = None,
         }
+        self.refresh_ring(now, wall);
+    }
+
+    fn refresh_ring(&mut self, now: bool, wall: f64) {
+        let AnySim::Ring(s) = &self.sim else {
+            self.ring = None;
+            return;
+        };
+        if !now
+            && self
+                .ring
+                .as_ref()
+                .is_some_and(|c| wall - c.at < CHART_PERIOD_MS)
+        {
+            return;
+        }
+        let status = crate::perf::measure("faultline-ring-status", || ring_status(s));
+        let members: Vec<u32> = status.members.iter().map(|m| m.0).collect();
+        let analysis = match self.ring.take() {
+            Some(c) if c.members == members => c.analysis,
+            old => {
+                let p = s.params();
+                let settings = Settings {
+                    strategy: p.strategy,
+                    vnodes: p.vnodes,
+                    keys: u64::from(p.keys),
+                    epsilon: p.epsilon,
+                };
+                let previous = old.map(|c| c.members);
+                crate::perf::measure("faultline-ring-analysis", || {
+                    RingAnalysis::of(&settings, &members, previous.as_deref())
+                })
+                .map(Rc::new)
+            }
+        };
+        self.ring = Some(RingCache {
+            status: Rc::new(status),
+            analysis,
+            members,
+            at: wall,
+        });
     }
 
     fn apply(&mut self, command: Command) {
@@ -287,6 +345,7 @@ impl App {
                 self.pair = None;
                 self.compare = None;
                 self.focus_op = None;
+                self.ring = None;
             }
             Err(e) => self.error = Some(e),
         }
@@ -475,6 +534,7 @@ impl Component for App {
             charts_at: f64::NEG_INFINITY,
             linearizability: LinearizabilityCache::default(),
             focus_op: None,
+            ring: None,
         };
         app.schedule_frame(ctx);
         app
@@ -665,7 +725,12 @@ impl Component for App {
                 />
                 <main class="lab">
                     <section class="stage" aria-label="Cluster">
-                        if snap.gossip.is_some() {
+                        if let Some((c, a)) = self.ring.as_ref().and_then(|c| Some((c, c.analysis.clone()?))) {
+                            <RingCanvas snapshot={snap.clone()} analysis={a} status={c.status.clone()}
+                                selected={self.selected} on_select={on_select.clone()} />
+                        } else if snap.ring.is_some() {
+                            <section class="panel"><p class="dim">{ "No members left: add a node." }</p></section>
+                        } else if snap.gossip.is_some() {
                             <GossipCanvas
                                 snapshot={snap.clone()}
                                 selected={self.selected}
@@ -708,6 +773,9 @@ impl Component for App {
                         if let Some(data) = self.charts.clone() {
                             <GossipCharts {data} />
                         }
+                        if let (Some(a), Some(lab)) = (self.ring.as_ref().and_then(|c| c.analysis.clone()), snap.ring.as_ref()) {
+                            <RingCharts analysis={a} vnodes={lab.params.vnodes} />
+                        }
                         if let Some(lab) = snap.quorum.as_ref() {
                             <QuorumHistory snapshot={snap.clone()} {focus} on_focus={on_focus.clone()} />
                             <PbsPanel n={lab.params.n} r={lab.params.r} w={lab.params.w}
@@ -739,6 +807,15 @@ impl Component for App {
                                 selected={self.selected}
                                 on_command={on_command.clone()}
                                 on_select={on_select.clone()}
+                            />
+                        }
+                        if let Some(c) = self.ring.as_ref() {
+                            <RingPanel
+                                snapshot={snap.clone()}
+                                status={c.status.clone()}
+                                analysis={c.analysis.clone()}
+                                selected={self.selected}
+                                on_command={on_command.clone()}
                             />
                         }
                         if snap.gossip.is_some() {

@@ -11,6 +11,7 @@ mod panic;
 mod perf;
 mod presets;
 mod quorum;
+mod ring_analysis;
 mod snapshot;
 
 fn main() {

@@ -10,6 +10,7 @@ use faultline_core::protocols::gossip::{
 };
 use faultline_core::protocols::quorum::{self, HistoryEntry, Quorum, QuorumParams, QuorumView};
 use faultline_core::protocols::raft::RaftView;
+use faultline_core::protocols::ring::{RingParams, RingView};
 use faultline_core::sim::{MessageView, NetworkView, NodeStatus, SimView};
 use faultline_core::spacetime::Diagram;
 use faultline_core::trace::{TraceEvent, TraceKind};
@@ -24,7 +25,7 @@ pub const DIAGRAM_POINTS: usize = 2_000;
 /// Most events the space-time diagram draws at once.
 pub const DRAWN_POINTS: usize = 320;
 /// Timers that fire every period; the event log leaves them out.
-const ROUTINE_TIMERS: &[&str] = &["heartbeat", "round", "ping_timeout"];
+const ROUTINE_TIMERS: &[&str] = &["heartbeat", "round", "ping_timeout", "rebalance"];
 /// Trace entries read to build a diagram from a protocol's trace.
 const DIAGRAM_TRACE: usize = 4_000;
 
@@ -81,6 +82,9 @@ pub struct Snapshot {
     pub clocks: Option<ClocksLab>,
     /// The gossip lab's data, when gossip runs.
     pub gossip: Option<GossipLab>,
+    /// The ring lab's per-node data, when the hash ring runs (the
+    /// cluster-wide status and the placement analysis are cached by the app).
+    pub ring: Option<RingLab>,
     /// The quorum lab's data, when the quorum store runs.
     pub quorum: Option<QuorumLab>,
     /// The space-time diagram of the newest events.
@@ -89,6 +93,15 @@ pub struct Snapshot {
     pub diagram_span_ms: f64,
     /// The trace hash so far (32 hex digits), exposed for tests and sharing.
     pub trace_hash: String,
+}
+
+/// What the ring lab reads every frame.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RingLab {
+    /// The run's parameters.
+    pub params: RingParams,
+    /// Every node's view.
+    pub view: SimView<RingView>,
 }
 
 /// One gossiping node as the canvas draws it.
@@ -310,7 +323,15 @@ impl Snapshot {
                 snap.quorum = Some(QuorumLab::of(s, view));
                 snap
             }
-            AnySim::Ring(s) => Snapshot::frame(sim, &s.view(), None),
+            AnySim::Ring(s) => {
+                let view = s.view();
+                let mut snap = Snapshot::frame(sim, &view, None);
+                snap.ring = Some(RingLab {
+                    params: s.params().clone(),
+                    view,
+                });
+                snap
+            }
         }
     }
 
@@ -354,6 +375,7 @@ impl Snapshot {
             clocks: None,
             gossip: None,
             quorum: None,
+            ring: None,
             diagram: None,
             diagram_span_ms: 500.0,
             trace_hash: sim.trace_hash().hex(),

@@ -1,0 +1,187 @@
+//! What the ring lab computes from the placement alone, once per
+//! membership change (not per frame): the ring's points, a sample of keys
+//! with their owners, loads and balance, every strategy's movement for the
+//! last change, and balance against the number of virtual nodes.
+
+use faultline_core::placement::hash::hash_key;
+use faultline_core::placement::{stats, Member, Movement, Placement, Strategy};
+
+/// Most keys drawn as dots on the ring.
+pub const SAMPLE_KEYS: u64 = 1_500;
+/// Keys used for the balance-against-vnodes curve.
+const CURVE_KEYS: u64 = 20_000;
+/// The vnode counts of the curve.
+pub const CURVE_VNODES: &[u32] = &[1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
+
+/// An angle on the ring (radians from the top, clockwise) for a 64-bit position.
+pub fn angle(pos: u64) -> f64 {
+    pos as f64 / 18_446_744_073_709_551_616.0 * std::f64::consts::TAU
+}
+
+/// One strategy's movement for the last change.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StrategyMove {
+    /// The strategy.
+    pub strategy: Strategy,
+    /// Its movement.
+    pub movement: Movement,
+}
+
+/// The last membership change, compared across strategies on the same keys.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    /// Members before and after.
+    pub before: usize,
+    /// Members after.
+    pub after: usize,
+    /// Keys compared.
+    pub keys: u64,
+    /// Each strategy's movement.
+    pub rows: Vec<StrategyMove>,
+}
+
+impl Comparison {
+    /// The ideal fraction: 1/(n+1) for a join, 1/n for a leave (the
+    /// departing or arriving node's fair share).
+    pub fn ideal(&self) -> f64 {
+        1.0 / self.before.max(self.after).max(1) as f64
+    }
+}
+
+/// The placement-derived picture of the ring.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RingAnalysis {
+    /// The live members it was computed for.
+    pub members: Vec<u32>,
+    /// Ring points (angle, node), for strategies with a ring.
+    pub points: Vec<(f64, u32)>,
+    /// Sampled keys: (key, angle, owner).
+    pub sample: Vec<(u64, f64, u32)>,
+    /// Keys per member.
+    pub loads: Vec<(u32, u64)>,
+    /// Coefficient of variation of the loads.
+    pub cv: f64,
+    /// The most loaded member over the mean.
+    pub max_over_avg: f64,
+    /// The last change under every strategy.
+    pub comparison: Option<Comparison>,
+    /// (vnodes, cv, max/avg) on the ring strategy, same members.
+    pub curve: Vec<(u32, f64, f64)>,
+}
+
+/// The run's placement settings.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Settings {
+    /// The strategy.
+    pub strategy: Strategy,
+    /// Virtual nodes per node.
+    pub vnodes: u32,
+    /// Keys.
+    pub keys: u64,
+    /// Bounded loads' slack.
+    pub epsilon: f64,
+}
+
+fn placement(strategy: Strategy, members: &[u32], s: &Settings) -> Option<Placement> {
+    let members: Vec<Member> = members.iter().map(|&n| Member::new(n)).collect();
+    let epsilon = if s.epsilon > 0.0 { s.epsilon } else { 0.25 };
+    Placement::new(strategy, &members, s.vnodes, epsilon).ok()
+}
+
+impl RingAnalysis {
+    /// The analysis for `members`; with `previous`, the change from it is
+    /// compared under every strategy.
+    pub fn of(s: &Settings, members: &[u32], previous: Option<&[u32]>) -> Option<RingAnalysis> {
+        let p = placement(s.strategy, members, s)?;
+        let owners = p.assign(s.keys);
+        let loads_map = stats::loads(&owners, members);
+        let every = (s.keys / SAMPLE_KEYS).max(1) as usize;
+        let sample = owners
+            .iter()
+            .enumerate()
+            .step_by(every)
+            .map(|(k, &o)| (k as u64, angle(hash_key(k as u64)), o))
+            .collect();
+        let has_ring = matches!(s.strategy, Strategy::Ring | Strategy::Bounded);
+        let points = if has_ring {
+            p.ring_points()
+                .iter()
+                .map(|&(pos, n)| (angle(pos), n))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let comparison = previous.filter(|prev| *prev != members).map(|prev| {
+            let rows = Strategy::ALL
+                .iter()
+                .filter_map(|&strategy| {
+                    let before = placement(strategy, prev, s)?.assign(s.keys);
+                    let after = placement(strategy, members, s)?.assign(s.keys);
+                    Some(StrategyMove {
+                        strategy,
+                        movement: stats::movement(&before, &after, prev, members),
+                    })
+                })
+                .collect();
+            Comparison {
+                before: prev.len(),
+                after: members.len(),
+                keys: s.keys,
+                rows,
+            }
+        });
+        let curve_keys = s.keys.min(CURVE_KEYS);
+        let curve = CURVE_VNODES
+            .iter()
+            .filter_map(|&v| {
+                let settings = Settings { vnodes: v, ..*s };
+                let l = stats::loads(
+                    &placement(Strategy::Ring, members, &settings)?.assign(curve_keys),
+                    members,
+                );
+                Some((v, stats::cv(&l), stats::max_over_avg(&l)))
+            })
+            .collect();
+        Some(RingAnalysis {
+            members: members.to_vec(),
+            points,
+            sample,
+            cv: stats::cv(&loads_map),
+            max_over_avg: stats::max_over_avg(&loads_map),
+            loads: loads_map.into_iter().collect(),
+            comparison,
+            curve,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(strategy: Strategy) -> Settings {
+        Settings {
+            strategy,
+            vnodes: 64,
+            keys: 10_000,
+            epsilon: 0.25,
+        }
+    }
+
+    #[test]
+    fn a_join_is_compared_under_every_strategy() {
+        let before: Vec<u32> = (0..8).collect();
+        let after: Vec<u32> = (0..9).collect();
+        let a = RingAnalysis::of(&settings(Strategy::Ring), &after, Some(&before)).unwrap();
+        let c = a.comparison.unwrap();
+        assert_eq!(c.rows.len(), Strategy::ALL.len());
+        let moved = |s: Strategy| c.rows.iter().find(|r| r.strategy == s).unwrap().movement;
+        // Karger et al. 1997: about 1/(n+1) of the keys move on a join.
+        let ring = moved(Strategy::Ring).moved as f64 / 10_000.0;
+        assert!((ring - c.ideal()).abs() < 0.05, "{ring}");
+        assert!(moved(Strategy::Mod).moved > 7_000);
+        assert_eq!(a.loads.iter().map(|l| l.1).sum::<u64>(), 10_000);
+        assert_eq!(a.curve.len(), CURVE_VNODES.len());
+        assert!(a.curve[0].1 > a.curve[9].1, "more vnodes, better balance");
+    }
+}
