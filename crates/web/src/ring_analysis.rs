@@ -8,8 +8,11 @@ use faultline_core::placement::{stats, Member, Movement, Placement, Strategy};
 
 /// Most keys drawn as dots on the ring.
 pub const SAMPLE_KEYS: u64 = 1_500;
-/// Keys used for the balance-against-vnodes curve.
-const CURVE_KEYS: u64 = 20_000;
+/// Keys used for the balance-against-vnodes curve and for comparing
+/// strategies: keys are numbered and hashed, so the first 20,000 are a
+/// uniform sample, and ten placements of them fit in a frame or two where
+/// ten of 100,000 keys would stall the page for a tenth of a second.
+const SAMPLE_LIMIT: u64 = 20_000;
 /// The vnode counts of the curve.
 pub const CURVE_VNODES: &[u32] = &[1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 
@@ -34,8 +37,10 @@ pub struct Comparison {
     pub before: usize,
     /// Members after.
     pub after: usize,
-    /// Keys compared.
+    /// Keys compared (the first ones, a uniform sample).
     pub keys: u64,
+    /// Keys in the run.
+    pub total: u64,
     /// Each strategy's movement.
     pub rows: Vec<StrategyMove>,
 }
@@ -63,7 +68,7 @@ pub struct RingAnalysis {
     pub cv: f64,
     /// The most loaded member over the mean.
     pub max_over_avg: f64,
-    /// The last change under every strategy.
+    /// The last change under every strategy (on at most 20,000 keys).
     pub comparison: Option<Comparison>,
     /// (vnodes, cv, max/avg) on the ring strategy, same members.
     pub curve: Vec<(u32, f64, f64)>,
@@ -111,12 +116,13 @@ impl RingAnalysis {
         } else {
             Vec::new()
         };
+        let compared = s.keys.min(SAMPLE_LIMIT);
         let comparison = previous.filter(|prev| *prev != members).map(|prev| {
             let rows = Strategy::ALL
                 .iter()
                 .filter_map(|&strategy| {
-                    let before = placement(strategy, prev, s)?.assign(s.keys);
-                    let after = placement(strategy, members, s)?.assign(s.keys);
+                    let before = placement(strategy, prev, s)?.assign(compared);
+                    let after = placement(strategy, members, s)?.assign(compared);
                     Some(StrategyMove {
                         strategy,
                         movement: stats::movement(&before, &after, prev, members),
@@ -126,11 +132,12 @@ impl RingAnalysis {
             Comparison {
                 before: prev.len(),
                 after: members.len(),
-                keys: s.keys,
+                keys: compared,
+                total: s.keys,
                 rows,
             }
         });
-        let curve_keys = s.keys.min(CURVE_KEYS);
+        let curve_keys = s.keys.min(SAMPLE_LIMIT);
         let curve = CURVE_VNODES
             .iter()
             .filter_map(|&v| {

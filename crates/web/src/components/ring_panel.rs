@@ -50,8 +50,10 @@ fn comparison(a: &RingAnalysis) -> Html {
         .collect();
     html! {
         <>
-            <p class="small">{ format!("{} → {} nodes, {} keys: ideally 1/{} = {:.1}% move.",
-                c.before, c.after, c.keys, c.before.max(c.after), ideal * 100.0) }</p>
+            <p class="small">{ format!("{} → {} nodes, {}: ideally 1/{} = {:.1}% move.",
+                c.before, c.after,
+                if c.keys == c.total { format!("{} keys", c.keys) } else { format!("the first {} of {} keys", c.keys, c.total) },
+                c.before.max(c.after), ideal * 100.0) }</p>
             <table class="compare small">
                 <thead><tr><th>{ "strategy" }</th><th>{ "moved" }</th><th>{ "share" }</th><th>{ "× ideal" }</th>
                     <th title="keys that moved between two nodes present before and after">{ "between old" }</th></tr></thead>
