@@ -146,19 +146,19 @@ impl Layout {
     pub fn holdings(&self, node: NodeId) -> Arc<KeySet> {
         let all = self.holdings.get_or_init(|| {
             let keys = self.params.keys;
-            let mut sets: BTreeMap<NodeId, KeySet> = self
-                .members
-                .iter()
-                .map(|&m| (m, KeySet::new(keys)))
-                .collect();
+            let mut sets: Vec<KeySet> = self.members.iter().map(|_| KeySet::new(keys)).collect();
             for k in 0..keys {
                 for &n in self.preference(k) {
-                    if let Some(set) = sets.get_mut(&NodeId(n)) {
-                        set.insert(k);
+                    if let Ok(at) = self.members.binary_search(&NodeId(n)) {
+                        sets[at].insert(k);
                     }
                 }
             }
-            sets.into_iter().map(|(n, s)| (n, Arc::new(s))).collect()
+            self.members
+                .iter()
+                .zip(sets)
+                .map(|(&n, s)| (n, Arc::new(s)))
+                .collect()
         });
         all.get(&node)
             .cloned()
