@@ -158,6 +158,66 @@ fn quorum_params_errors_name_the_field() {
     );
 }
 
+#[test]
+fn ring_reports_load_changes_and_unavailable_keys() {
+    let preset = format!(
+        "{}/../../www/presets/ring-default.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = faultline(&["run", &preset]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["protocol"], "ring");
+    assert_eq!(r["violations"], serde_json::json!([]));
+    let m = &r["metrics"];
+    let load: u64 = m["load"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(load, 20_000);
+    assert!(m["cv"].as_f64().unwrap() > 0.0 && m["max_over_avg"].as_f64().unwrap() >= 1.0);
+    let changes = m["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 2);
+    for c in changes {
+        for key in [
+            "at_ms",
+            "op",
+            "node",
+            "moved",
+            "moved_between_existing",
+            "arrived_ms",
+        ] {
+            assert!(c.get(key).is_some(), "a change misses {key}: {c}");
+        }
+        assert_eq!(c["moved_between_existing"], 0);
+    }
+    assert_eq!(changes[0]["op"], "add_node");
+    assert_eq!(changes[1]["op"], "remove_node");
+    // One replica: the removed node's keys are lost, and reported.
+    assert_eq!(m["lost"], changes[1]["moved"]);
+    assert_eq!(m["unavailable"], m["lost"]);
+    assert_eq!(m["in_flight"], 0);
+}
+
+#[test]
+fn ring_params_errors_name_the_field() {
+    let path = std::env::temp_dir().join(format!("bad-ring-{}.json", std::process::id()));
+    std::fs::write(&path, r#"{"protocol":"ring","params":{"vnodes":0}}"#).unwrap();
+    let out = faultline(&["run", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("params.vnodes: must be between 1 and 512, not 0"),
+        "{err}"
+    );
+}
+
 fn corpus(file: &str) -> String {
     format!(
         "{}/../../../shared/linearizability/{file}",

@@ -366,6 +366,42 @@ fn a_removed_sole_owner_loses_its_keys() {
     settled(&s).unwrap();
 }
 
+/// The presets run clean and show what they are for: in `ring-default`
+/// the join's keys arrive within its first rebalance and the removal loses
+/// the removed node's keys (one replica); in `ring-partition` the joiner's
+/// keys from the far side wait in flight for the heal.
+#[test]
+fn the_presets_show_what_they_say() {
+    let load = |name: &str| {
+        let path = format!(
+            "{}/../../www/presets/{name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let s = Scenario::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+        Sim::<Ring>::from_scenario(&s, fast()).unwrap()
+    };
+    let mut s = load("ring-default");
+    s.run_to_end();
+    assert!(s.violations().is_empty(), "{:?}", s.violations());
+    let m = metrics(&s);
+    let (join, leave) = (&m["changes"][0], &m["changes"][1]);
+    assert!(join["arrived_ms"].as_f64().unwrap() < 2_200.0, "{join}");
+    assert_eq!(m["lost"], leave["moved"]);
+    settled(&s).unwrap();
+
+    let mut s = load("ring-partition");
+    s.run_until(Time::from_ms(3_000));
+    let counts = ring_status(&s).counts;
+    assert!(
+        counts.in_flight > 0 && counts.unavailable == counts.in_flight,
+        "{counts:?}"
+    );
+    s.run_to_end();
+    assert!(s.violations().is_empty(), "{:?}", s.violations());
+    assert!(metrics(&s)["changes"][0]["arrived_ms"].as_f64().unwrap() > 4_000.0);
+    settled(&s).unwrap();
+}
+
 /// Replay: the same scenario gives the same trace, and so does the run
 /// exported as a scenario.
 #[test]

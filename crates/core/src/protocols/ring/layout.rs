@@ -112,6 +112,9 @@ impl Layout {
     /// next ones. For `bounded`, the owner the bounded-load placement gives
     /// the key (placing every key in order), then the ring walk without it.
     pub fn preference(&self, key: u32) -> &[u32] {
+        if key >= self.params.keys {
+            return &[];
+        }
         let lists = self.lists.get_or_init(|| self.build_lists());
         let at = key as usize * self.width;
         lists.get(at..at + self.width).unwrap_or(&[])
@@ -146,19 +149,19 @@ impl Layout {
     pub fn holdings(&self, node: NodeId) -> Arc<KeySet> {
         let all = self.holdings.get_or_init(|| {
             let keys = self.params.keys;
-            let mut sets: BTreeMap<NodeId, KeySet> = self
-                .members
-                .iter()
-                .map(|&m| (m, KeySet::new(keys)))
-                .collect();
+            let mut sets: Vec<KeySet> = self.members.iter().map(|_| KeySet::new(keys)).collect();
             for k in 0..keys {
                 for &n in self.preference(k) {
-                    if let Some(set) = sets.get_mut(&NodeId(n)) {
-                        set.insert(k);
+                    if let Ok(at) = self.members.binary_search(&NodeId(n)) {
+                        sets[at].insert(k);
                     }
                 }
             }
-            sets.into_iter().map(|(n, s)| (n, Arc::new(s))).collect()
+            self.members
+                .iter()
+                .zip(sets)
+                .map(|(&n, s)| (n, Arc::new(s)))
+                .collect()
         });
         all.get(&node)
             .cloned()
@@ -170,5 +173,70 @@ impl Layout {
         (0..self.params.keys)
             .map(|k| self.preference(k).first().copied().unwrap_or(0))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(strategy: Strategy, replicas: u32) -> RingParams {
+        RingParams {
+            strategy,
+            vnodes: 8,
+            keys: 500,
+            replicas,
+            ..RingParams::default()
+        }
+    }
+
+    fn ids(n: u32) -> Vec<NodeId> {
+        (0..n).map(NodeId).collect()
+    }
+
+    #[test]
+    fn every_list_has_distinct_members_and_holdings_match() {
+        for strategy in Strategy::ALL {
+            for (members, replicas) in [(5, 3), (2, 3), (7, 1)] {
+                let l = Layout::new(&params(strategy, replicas), &ids(members)).unwrap();
+                let width = replicas.min(members) as usize;
+                for k in 0..500 {
+                    let list = l.preference(k);
+                    let mut sorted = list.to_vec();
+                    sorted.sort_unstable();
+                    sorted.dedup();
+                    assert_eq!(sorted.len(), width, "{strategy:?} key {k}: {list:?}");
+                    for &n in list {
+                        assert!(l.holdings(NodeId(n)).contains(k));
+                    }
+                }
+                let total: u32 = (0..members).map(|n| l.holdings(NodeId(n)).len()).sum();
+                assert_eq!(total as usize, 500 * width, "{strategy:?}");
+                assert!(l.preference(500).is_empty() && l.preference(u32::MAX).is_empty());
+                assert!(l.holdings(NodeId(99)).is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn bounded_lists_start_with_the_capped_owner() {
+        let p = params(Strategy::Bounded, 2);
+        let l = Layout::new(&p, &ids(4)).unwrap();
+        let owners = l.placement().assign(500);
+        for k in 0..500 {
+            assert_eq!(l.preference(k)[0], owners[k as usize]);
+        }
+        assert_eq!(l.owners(), owners);
+    }
+
+    #[test]
+    fn equal_inputs_share_one_layout() {
+        let p = params(Strategy::Ring, 1);
+        let a = Layout::shared(&p, &ids(3)).unwrap();
+        let b = Layout::shared(&p, &ids(3)).unwrap();
+        assert!(Arc::ptr_eq(&a, &b));
+        let c = Layout::shared(&params(Strategy::Jump, 1), &ids(3)).unwrap();
+        assert!(!Arc::ptr_eq(&a, &c));
+        assert!(Layout::shared(&p, &[]).is_none());
     }
 }

@@ -291,7 +291,15 @@ impl Ring {
             let old_list = old.as_ref().map_or(&[][..], |o| o.preference(k));
             pending.clear();
             if !self.d.outbox.is_empty() {
-                pending.extend(self.d.outbox.of(k));
+                // A key is pending only to members of its list by the last
+                // plan, so only those need looking up.
+                match &old {
+                    Some(_) => pending.extend(old_list.iter().filter_map(|&d| {
+                        let d = NodeId(d);
+                        self.d.outbox.pending(d, k).map(|plan| (d, plan))
+                    })),
+                    None => pending.extend(self.d.outbox.of(k)),
+                }
             }
             targets.clear();
             if !now_list.contains(&me) {
@@ -496,7 +504,7 @@ impl Ring {
             });
         }
         for k in acked {
-            if self.d.surplus.contains(k) && !self.d.outbox.has(k) {
+            if self.d.surplus.contains(k) && !self.pending_anywhere(k) {
                 Arc::make_mut(&mut self.d.held).remove(k);
                 Arc::make_mut(&mut self.d.surplus).remove(k);
                 self.touched.dropped.push(k);
@@ -504,6 +512,18 @@ impl Ring {
         }
         if self.d.outbox.is_empty() {
             cx.cancel_timer(RingTimer::Retry);
+        }
+    }
+
+    /// Whether `key` is pending for any destination. Only members of its
+    /// list can be (the plan cancels the others), so only those are looked up.
+    fn pending_anywhere(&self, key: u32) -> bool {
+        match &self.layout {
+            Some(l) => l
+                .preference(key)
+                .iter()
+                .any(|&d| self.d.outbox.pending(NodeId(d), key).is_some()),
+            None => self.d.outbox.has(key),
         }
     }
 

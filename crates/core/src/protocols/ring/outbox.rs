@@ -42,6 +42,14 @@ impl Outbox {
         })
     }
 
+    /// The plan `key` is pending for `dest` under, if it is.
+    pub fn pending(&self, dest: NodeId, key: u32) -> Option<u32> {
+        let list = self.to.get(&dest)?;
+        list.binary_search_by_key(&key, |e| e.0)
+            .ok()
+            .map(|i| list[i].1)
+    }
+
     /// Whether `key` is pending for any destination.
     pub fn has(&self, key: u32) -> bool {
         self.of(key).next().is_some()
@@ -96,6 +104,8 @@ mod tests {
             o.of(5).collect::<Vec<_>>(),
             [(NodeId(1), 1), (NodeId(2), 1)]
         );
+        assert_eq!(o.pending(NodeId(1), 2), Some(0));
+        assert_eq!(o.pending(NodeId(2), 2), None);
         assert_eq!(
             o.remove(NodeId(1), 1, &[9, 5, 7, 5, 2]),
             [5, 9],
