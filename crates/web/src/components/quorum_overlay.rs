@@ -180,7 +180,7 @@ pub fn overlay(
         let half = pill_width(&text) / 2.0;
         let mut along = r + 24.0 + ux.abs() * half + uy.abs() * 11.0;
         if uy > 0.0 && (ux * along).abs() < half + 34.0 {
-            along = along.max((r + 42.0) / uy);
+            along = along.max((r + 50.0) / uy);
         }
         over.push(pill(x + ux * along, y + uy * along, text, class));
     }
