@@ -2,10 +2,12 @@
 
 /// The usage text.
 pub const USAGE: &str = "\
-usage: faultline run SCENARIO.json [--seed N] [--runs K] [--trace FILE.jsonl]
+usage: faultline run SCENARIO.json|LINK [--seed N] [--runs K] [--trace FILE.jsonl]
        faultline check-linearizable HISTORY
 
 run: runs a scenario headless and prints one JSON report per run, one per line.
+  LINK              a link shared from the lab (…#/raft?v=1&s=…): runs its
+                    scenario to the time it was shared at
   --seed N          override the scenario's seed
   --runs K          run K times; run i uses seed + i (default 1)
   --trace FILE      write every trace event as one JSON object per line

@@ -9,6 +9,7 @@
 mod args;
 
 use args::{Args, RunArgs};
+use faultline_core::link::Link;
 use faultline_core::{linearizability, AnySim, Scenario, SimConfig};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -88,10 +89,33 @@ fn write_trace(
     Ok(())
 }
 
+/// The scenario of a file, or of a lab link (`…#/raft?v=1&s=…`) with the
+/// time it was shared at.
+fn load(source: &str) -> Result<(Scenario, Option<faultline_core::Time>), String> {
+    if source.contains('#') && !std::path::Path::new(source).exists() {
+        let link = Link::parse(source).map_err(|e| e.to_string())?;
+        return match link.scenario {
+            Some(s) => Ok((s, link.at)),
+            None => Err(format!(
+                "the link carries no scenario{}: share it from the lab with Share → Copy link",
+                link.preset
+                    .map(|p| format!(" (it names the preset {p}: run www/presets/{p}.json)"))
+                    .unwrap_or_default()
+            )),
+        };
+    }
+    let text = std::fs::read_to_string(source).map_err(|e| format!("cannot read {source}: {e}"))?;
+    let scenario = Scenario::from_json(&text).map_err(|e| format!("{source}: {e}"))?;
+    Ok((scenario, None))
+}
+
 fn run(a: &RunArgs) -> Result<(), String> {
-    let text = std::fs::read_to_string(&a.scenario)
-        .map_err(|e| format!("cannot read {}: {e}", a.scenario))?;
-    let mut scenario = Scenario::from_json(&text).map_err(|e| format!("{}: {e}", a.scenario))?;
+    let (mut scenario, shared_at) = load(&a.scenario)?;
+    let label = if shared_at.is_some() || a.scenario.contains('#') {
+        "the link's scenario"
+    } else {
+        a.scenario.as_str()
+    };
     if let Some(seed) = a.seed {
         scenario.seed = seed;
     }
@@ -113,10 +137,12 @@ fn run(a: &RunArgs) -> Result<(), String> {
             checkpoint_every: 0,
             ..SimConfig::default()
         };
-        let mut sim = AnySim::new(&scenario, config).map_err(|e| format!("{}: {e}", a.scenario))?;
+        let mut sim = AnySim::new(&scenario, config).map_err(|e| format!("{label}: {e}"))?;
         // Run in chunks and stream the trace out, so memory stays bounded
         // however long the run.
-        let end = faultline_core::Time::from_ms(scenario.until_ms);
+        // A shared link stops where it was shared, so its trace hash is
+        // the one the lab showed.
+        let end = shared_at.unwrap_or(faultline_core::Time::from_ms(scenario.until_ms));
         while !sim.run_until_bounded(end, TRACE_CHUNK as u64 / 4) {
             if let Some(w) = trace.as_mut() {
                 write_trace(w, &mut sim, a.runs > 1, i)?;

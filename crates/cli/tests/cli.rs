@@ -267,3 +267,35 @@ fn check_linearizable_fails_clearly_on_bad_files() {
     assert!(err.contains("line 2"), "{err}");
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn a_shared_link_runs_to_the_time_it_was_shared_at() {
+    use faultline_core::link::Link;
+    use faultline_core::{AnySim, Scenario, SimConfig, Time};
+    let scenario = Scenario::from_json(&std::fs::read_to_string(preset()).unwrap()).unwrap();
+    let at = Time::from_ms_f64(2345.5);
+    let link = Link {
+        scenario: Some(scenario.clone()),
+        at: Some(at),
+        ..Link::default()
+    };
+    let url = format!("https://example.org/faultline/{}", link.to_fragment());
+    let out = faultline(&["run", &url]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut sim = AnySim::new(&scenario, SimConfig::default()).unwrap();
+    sim.run_until(at);
+    assert_eq!(report["trace_hash"], sim.trace_hash().hex());
+    assert_eq!(report["end_ms"], 2345.5);
+
+    let out = faultline(&["run", "#/raft?v=9&s=AAAA"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("newer faultline"), "{err}");
+    let out = faultline(&["run", "#/raft?preset=raft-split-vote"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("www/presets/raft-split-vote.json"));
+}

@@ -40,6 +40,7 @@ pub mod command;
 pub mod id;
 pub mod invariant;
 pub mod linearizability;
+pub mod link;
 pub mod net;
 pub mod node;
 pub mod pbs;

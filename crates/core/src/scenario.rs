@@ -167,7 +167,20 @@ fn field_path(prefix: &str, path: &serde_path_to_error::Path) -> String {
             Segment::Unknown => {}
         }
     }
-    out
+    shorten_path(out)
+}
+
+/// A path of deeply nested input (`params[0][0]…`) shortened to its first
+/// and last segments, so a message stays readable.
+fn shorten_path(path: String) -> String {
+    const KEEP: usize = 24;
+    let chars: Vec<char> = path.chars().collect();
+    if chars.len() <= 3 * KEEP {
+        return path;
+    }
+    let head: String = chars[..KEEP].iter().collect();
+    let tail: String = chars[chars.len() - KEEP..].iter().collect();
+    format!("{head}…{tail}")
 }
 
 /// An error of a protocol's parameter check: one that starts with a field
