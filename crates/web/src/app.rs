@@ -22,6 +22,7 @@ use crate::components::{
     ring_charts::RingCharts,
     ring_panel::RingPanel,
     scenario_dialog::ScenarioDialog,
+    share_dialog::ShareDialog,
     spacetime::{DotKey, SpaceTime},
     topology::Topology,
 };
@@ -29,7 +30,9 @@ use crate::keys::{self, KeyAction};
 use crate::perf::FrameTimer;
 use crate::presets::PRESETS;
 use crate::ring_analysis::{RingAnalysis, Settings};
+use crate::share::{self, Opening, Source};
 use crate::snapshot::{LinearizabilityCache, Snapshot};
+use faultline_core::link::{Controls as ControlsOption, Link, View};
 use faultline_core::protocols::quorum::OpRef;
 use faultline_core::protocols::ring::{ring_status, RingStatus};
 use faultline_core::sim::NodeStatus;
@@ -37,6 +40,7 @@ use faultline_core::{AnySim, Command, NodeId, ProtocolName, Scenario, SimConfig,
 
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{request_animation_frame, AnimationFrame};
+use gloo::timers::callback::Timeout;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -73,6 +77,11 @@ fn sim_config(scenario: &Scenario) -> SimConfig {
 const MAX_FRAME_MS: f64 = 100.0;
 /// Most events one frame may process (the sim lags rather than freezes).
 const FRAME_EVENT_BUDGET: u64 = 20_000;
+/// Most events replayed when a link opens at a later time, so a hostile
+/// `t` cannot freeze the page (about a second of work).
+const OPEN_EVENT_BUDGET: u64 = 500_000;
+/// The address bar follows the run at most this often (ms of wall time).
+const ADDRESS_PERIOD_MS: u32 = 400;
 
 /// Overlays over the lab.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,6 +90,8 @@ pub enum Overlay {
     Help,
     /// Load, edit and export the scenario (the JSON as it was on opening).
     Scenario(Rc<String>),
+    /// Share: the link to the run as it was on opening.
+    Share(Rc<String>),
 }
 
 /// Everything the UI can ask for.
@@ -136,6 +147,12 @@ pub enum Msg {
     ToggleDiagram,
     /// Focus a quorum operation on the cluster (or follow the latest).
     FocusOp(Option<OpRef>),
+    /// Pause and open the share dialog.
+    OpenShare,
+    /// Put the run's link in the address bar.
+    SyncAddress,
+    /// Open the run in the full lab, in a new tab (from embed mode).
+    OpenFull,
 }
 
 /// The app.
@@ -166,6 +183,10 @@ pub struct App {
     linearizability: LinearizabilityCache,
     focus_op: Option<OpRef>,
     ring: Option<RingCache>,
+    view: View,
+    origin: Source,
+    base_commands: usize,
+    address_timer: Option<Timeout>,
 }
 
 /// The ring lab's cluster-wide picture, refreshed at most every
@@ -191,20 +212,10 @@ pub const ROUTES: &[ProtocolName] = &[
     ProtocolName::Quorum,
 ];
 
-/// The protocol a location hash names (Raft for anything else).
-fn route(hash: &str) -> ProtocolName {
-    let name = hash.trim_start_matches('#').trim_start_matches('/');
-    ROUTES
-        .iter()
-        .copied()
-        .find(|p| p.as_str() == name)
-        .unwrap_or(ProtocolName::Raft)
-}
-
 /// The default lab of a protocol: its `<protocol>-default` preset. Presets
 /// are compiled in and covered by tests; should one ever fail to parse, a
 /// bare scenario of that protocol stands in.
-fn default_scenario(protocol: ProtocolName) -> Scenario {
+pub fn default_scenario(protocol: ProtocolName) -> Scenario {
     let id = format!("{}-default", protocol.as_str());
     PRESETS
         .iter()
@@ -326,28 +337,152 @@ impl App {
             .map(|n| n.status)
     }
 
+    /// Loads a scenario from the scenario dialog; an error leaves the
+    /// running lab as it is.
     fn load(&mut self, scenario: Scenario) {
         match build(&scenario) {
             Ok(sim) => {
-                let hash = format!("/{}", scenario.protocol.as_str());
-                gloo::utils::window().location().set_hash(&hash).ok();
                 if scenario.protocol != self.scenario.protocol {
                     self.speed_exp = default_speed(scenario.protocol);
                 }
-                self.sim = sim;
-                self.scenario = scenario;
-                self.selected = None;
-                self.selected_link = None;
-                self.partition = None;
-                self.error = None;
-                self.requests = 0;
-                self.point = None;
-                self.pair = None;
-                self.compare = None;
-                self.focus_op = None;
-                self.ring = None;
+                self.install(scenario, sim, Source::Shared);
             }
             Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Makes `sim` (built from `scenario`) the running lab, with nothing
+    /// selected.
+    fn install(&mut self, scenario: Scenario, sim: AnySim, origin: Source) {
+        self.base_commands = sim.schedule().len();
+        self.sim = sim;
+        self.scenario = scenario;
+        self.origin = origin;
+        self.selected = None;
+        self.selected_link = None;
+        self.partition = None;
+        self.error = None;
+        self.requests = 0;
+        self.point = None;
+        self.pair = None;
+        self.compare = None;
+        self.focus_op = None;
+        self.ring = None;
+    }
+
+    /// Opens what a link asks for: the run, its time, its view. A link
+    /// that cannot be opened shows its lab's default and says why.
+    fn open(&mut self, opening: Opening) {
+        let Opening {
+            scenario,
+            at,
+            view,
+            tour,
+            source,
+            error,
+        } = opening;
+        let protocol = scenario.protocol;
+        let (scenario, sim, mut error) = match build(&scenario) {
+            Ok(sim) => (scenario, sim, error),
+            Err(e) => {
+                let fallback = default_scenario(protocol);
+                match build(&fallback) {
+                    Ok(sim) => (
+                        fallback,
+                        sim,
+                        Some(format!("This link cannot be opened: the scenario: {e}")),
+                    ),
+                    Err(e2) => unreachable_sim(e2),
+                }
+            }
+        };
+        let source = if error.is_some() { Source::Default } else { source };
+        self.install(scenario, sim, source);
+        if let Some(t) = at.filter(|_| error.is_none()) {
+            if !self.sim.run_until_bounded(t, OPEN_EVENT_BUDGET) {
+                error = Some(format!(
+                    "This link's time, {}, is further than the lab replays on opening ({OPEN_EVENT_BUDGET} events): it opened at {}. Press play to go on.",
+                    crate::format::time(t),
+                    crate::format::time(self.sim.now())
+                ));
+            }
+        }
+        if let Some((id, _)) = tour {
+            error.get_or_insert(format!("There is no guided tour {id} yet."));
+        }
+        self.playing = view
+            .autoplay
+            .unwrap_or(at.is_none() && !share::prefers_reduced_motion());
+        self.speed_exp = view
+            .speed
+            .map_or(default_speed(protocol), |x| x.log10())
+            .clamp(SPEED_RANGE.0, SPEED_RANGE.1);
+        self.diagram = view.diagram.unwrap_or(true);
+        self.refresh(true);
+        self.selected = view.node.filter(|n| self.status(*n).is_some());
+        share::apply_look(&view);
+        self.view = view;
+        self.error = error;
+    }
+
+    /// The look the reader chose (embedding, controls, theme, presenter):
+    /// it stays when the lab changes.
+    fn look(&self) -> View {
+        View {
+            embed: self.view.embed,
+            controls: self.view.controls,
+            theme: self.view.theme,
+            presenter: self.view.presenter,
+            ..View::default()
+        }
+    }
+
+    /// The link that reopens the lab as it stands: short while an
+    /// untouched default or preset plays, the whole run otherwise.
+    fn link(&mut self, for_sharing: bool) -> Link {
+        let protocol = Some(self.scenario.protocol);
+        let untouched = self.sim.schedule().len() == self.base_commands && self.playing;
+        let mut look = self.look();
+        if !for_sharing && untouched {
+            match &self.origin {
+                Source::Default => return Link { protocol, view: look, ..Link::default() },
+                Source::Preset(id) => {
+                    return Link {
+                        protocol,
+                        preset: Some(id.clone()),
+                        view: look,
+                        ..Link::default()
+                    }
+                }
+                Source::Shared => {}
+            }
+        }
+        // Settle what is due now, as a replay to this time will.
+        let now = self.sim.now();
+        self.sim.run_until(now);
+        look.node = self.selected;
+        look.diagram = (!self.diagram).then_some(false);
+        let speed = 10f64.powf(self.speed_exp);
+        look.speed = ((self.speed_exp - default_speed(self.scenario.protocol)).abs() > 1e-6)
+            .then_some(speed);
+        look.autoplay = (!for_sharing && self.playing).then_some(true);
+        Link {
+            protocol,
+            scenario: Some(self.sim.to_scenario()),
+            at: Some(now),
+            view: look,
+            ..Link::default()
+        }
+    }
+
+    /// Puts the run's link in the address bar soon (at most every
+    /// [`ADDRESS_PERIOD_MS`]).
+    fn schedule_address(&mut self, ctx: &Context<Self>) {
+        if self.address_timer.is_none() {
+            let link = ctx.link().clone();
+            self.address_timer = Some(Timeout::new(ADDRESS_PERIOD_MS, move || {
+                link.send_message(Msg::SyncAddress)
+            }));
         }
     }
 
@@ -361,6 +496,102 @@ impl App {
         self.requests += 1;
         let key = ["x", "y", "z", "w"][(self.requests as usize - 1) % 4];
         format!("set {key}={}", self.requests)
+    }
+
+    /// The cluster drawing: the ring, the gossip canvas or the topology.
+    fn drawing(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let snap = self.snapshot.clone();
+        let on_select = link.callback(Msg::Select);
+        let on_select_link = link.callback(Msg::SelectLink);
+        let on_partition_node = link.callback(Msg::TogglePartitionNode);
+        let on_drop = link.callback(|id| Msg::Command(Command::DropMessage { id }));
+        let on_focus = link.callback(Msg::FocusOp);
+        let focus = snap
+            .quorum
+            .as_ref()
+            .and_then(|lab| crate::quorum::focus(lab, self.focus_op));
+        let overlay = snap.quorum.as_ref().map(|lab| {
+            quorum_overlay::overlay(&snap, lab, focus, self.focus_op.is_some(), &on_focus)
+        });
+        let (under, over, caption) = match overlay {
+            Some(o) => (o.under, o.over, o.caption),
+            None => Default::default(),
+        };
+        html! {
+            <>
+                if let Some((c, a)) = self.ring.as_ref().and_then(|c| Some((c, c.analysis.clone()?))) {
+                    <RingCanvas snapshot={snap.clone()} analysis={a} status={c.status.clone()}
+                        selected={self.selected} on_select={on_select.clone()} />
+                } else if snap.ring.is_some() {
+                    <section class="panel"><p class="dim">{ "No members left: add a node." }</p></section>
+                } else if snap.gossip.is_some() {
+                    <GossipCanvas
+                        snapshot={snap.clone()}
+                        selected={self.selected}
+                        partition={self.partition.clone()}
+                        on_select={on_select.clone()}
+                        on_partition_node={on_partition_node}
+                    />
+                } else {
+                    <Topology
+                        snapshot={snap.clone()}
+                        protocol={self.scenario.protocol}
+                        selected={self.selected}
+                        selected_link={self.selected_link}
+                        partition={self.partition.clone()}
+                        on_select={on_select.clone()}
+                        on_select_link={on_select_link}
+                        on_partition_node={on_partition_node}
+                        on_drop={on_drop}
+                        {under}
+                        {over}
+                        {caption}
+                    />
+                }
+            </>
+        }
+    }
+
+    /// The playback controls the view asks for.
+    fn controls(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let snap = &self.snapshot;
+        if self.view.controls == ControlsOption::None {
+            return Html::default();
+        }
+        html! {
+            <Controls
+                minimal={self.view.controls == ControlsOption::Minimal}
+                playing={self.playing}
+                speed_exp={self.speed_exp}
+                now={snap.now}
+                horizon={snap.horizon}
+                events={snap.events}
+                trace_hash={snap.trace_hash.clone()}
+                on_toggle={link.callback(|_| Msg::TogglePlay)}
+                on_step={link.callback(|_| Msg::Step)}
+                on_speed={link.callback(Msg::Speed)}
+                on_seek={link.callback(Msg::Seek)}
+                on_reset={link.callback(|new_seed| Msg::Reset { new_seed })}
+            />
+        }
+    }
+
+    /// Embed mode: the drawing and the chosen controls, fitted to the frame.
+    fn embedded(&self, ctx: &Context<Self>, error: Option<Html>) -> Html {
+        let label = format!("faultline {} lab", self.scenario.protocol.as_str());
+        html! {
+            <div class="app">
+                <main class="stage embedded" aria-label={label}>
+                    <div class="drawing">{ self.drawing(ctx) }</div>
+                    { self.controls(ctx) }
+                </main>
+                <button class="open-full" onclick={ctx.link().callback(|_| Msg::OpenFull)}
+                    title="Open this run in the full lab, in a new tab">{ "faultline ↗" }</button>
+                { error }
+            </div>
+        }
     }
 
     fn on_key(&mut self, ctx: &Context<Self>, action: KeyAction) -> bool {
@@ -456,25 +687,16 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let hash = gloo::utils::window().location().hash().unwrap_or_default();
-        let protocol = route(&hash);
-        if hash != format!("#/{}", protocol.as_str()) {
-            gloo::utils::window()
-                .location()
-                .set_hash(&format!("/{}", protocol.as_str()))
-                .ok();
-        }
-        let scenario = default_scenario(protocol);
-        let (sim, error) = match build(&scenario) {
-            Ok(sim) => (sim, None),
-            Err(e) => {
-                let fallback = Scenario {
-                    schedule: Vec::new(),
-                    params: serde_json::Value::Null,
-                    ..scenario.clone()
-                };
-                match build(&fallback) {
-                    Ok(sim) => (sim, Some(e)),
-                    Err(e2) => unreachable_sim(e2),
+        let opening = share::opening(&hash);
+        let protocol = opening.scenario.protocol;
+        let (sim, scenario) = match build(&opening.scenario) {
+            Ok(sim) => (sim, opening.scenario.clone()),
+            Err(_) => {
+                // `open` reports it and falls back; start from the default.
+                let scenario = default_scenario(protocol);
+                match build(&scenario) {
+                    Ok(sim) => (sim, scenario),
+                    Err(e) => unreachable_sim(e),
                 }
             }
         };
@@ -508,6 +730,7 @@ impl Component for App {
             on_route.send_message(Msg::Route(hash));
         });
         let snapshot = Rc::new(Snapshot::of(&sim, true));
+        let base_commands = sim.schedule().len();
         let mut app = App {
             scenario,
             sim,
@@ -523,7 +746,7 @@ impl Component for App {
             selected_link: None,
             partition: None,
             overlay: None,
-            error,
+            error: None,
             requests: 0,
             point: None,
             pair: None,
@@ -535,7 +758,13 @@ impl Component for App {
             linearizability: LinearizabilityCache::default(),
             focus_op: None,
             ring: None,
+            view: View::default(),
+            origin: Source::Default,
+            base_commands,
+            address_timer: None,
         };
+        app.open(opening);
+        app.schedule_address(ctx);
         app.schedule_frame(ctx);
         app
     }
@@ -580,10 +809,15 @@ impl Component for App {
             Msg::Command(command) => self.apply(command),
             Msg::Reset { new_seed } => {
                 let mut scenario = self.scenario.clone();
+                let mut source = self.origin.clone();
                 if new_seed {
                     scenario.seed = (js_random() * 1e9) as u64;
+                    source = Source::Shared;
                 }
-                self.load(scenario);
+                match build(&scenario) {
+                    Ok(sim) => self.install(scenario, sim, source),
+                    Err(e) => self.error = Some(e),
+                }
                 self.playing = true;
             }
             Msg::Load(scenario) => {
@@ -662,15 +896,33 @@ impl Component for App {
             }
             Msg::ToggleDiagram => self.diagram = !self.diagram,
             Msg::FocusOp(op) => self.focus_op = op,
-            Msg::Route(hash) => {
-                let protocol = route(&hash);
-                if protocol != self.scenario.protocol {
-                    self.load(default_scenario(protocol));
-                    self.playing = true;
-                }
+            Msg::Route(hash) => self.open(share::opening(&hash)),
+            Msg::OpenShare => {
+                self.playing = false;
+                let fragment = self.link(true).to_fragment();
+                share::replace_address(&fragment);
+                let url = format!("{}{fragment}", share::page_url());
+                self.overlay = Some(Overlay::Share(Rc::new(url)));
+            }
+            Msg::OpenFull => {
+                let mut link = self.link(true);
+                link.view.embed = false;
+                link.view.controls = ControlsOption::Full;
+                let url = format!("{}{}", share::page_url(), link.to_fragment());
+                gloo::utils::window()
+                    .open_with_url_and_target(&url, "_blank")
+                    .ok();
+            }
+            Msg::SyncAddress => {
+                self.address_timer = None;
+                share::replace_address(&self.link(false).to_fragment());
+                return false;
             }
         }
         self.refresh(!frame);
+        if !frame {
+            self.schedule_address(ctx);
+        }
         true
     }
 
@@ -686,21 +938,11 @@ impl Component for App {
         let snap = self.snapshot.clone();
         let on_command = link.callback(Msg::Command);
         let on_select = link.callback(Msg::Select);
-        let on_select_link = link.callback(Msg::SelectLink);
-        let on_partition_node = link.callback(Msg::TogglePartitionNode);
-        let on_drop = link.callback(|id| Msg::Command(Command::DropMessage { id }));
         let on_focus = link.callback(Msg::FocusOp);
         let focus = snap
             .quorum
             .as_ref()
             .and_then(|lab| crate::quorum::focus(lab, self.focus_op));
-        let overlay = snap.quorum.as_ref().map(|lab| {
-            quorum_overlay::overlay(&snap, lab, focus, self.focus_op.is_some(), &on_focus)
-        });
-        let (under, over, caption) = match overlay {
-            Some(o) => (o.under, o.over, o.caption),
-            None => Default::default(),
-        };
         let error = self.error.clone().map(|e| {
             html! {
                 <div class="toast" role="alert">
@@ -714,59 +956,30 @@ impl Component for App {
             .name
             .clone()
             .unwrap_or_else(|| "Untitled scenario".into());
+        if self.view.embed {
+            return self.embedded(ctx, error);
+        }
+        let look = Link {
+            view: self.look(),
+            ..Link::default()
+        }
+        .to_fragment();
+        let look = look.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
         html! {
             <div class="app">
                 <Header
                     protocol={self.scenario.protocol}
                     scenario={name}
                     seed={self.sim.seed()}
+                    {look}
+                    on_share={link.callback(|_| Msg::OpenShare)}
                     on_scenario={link.callback(|_| Msg::OpenScenario)}
                     on_help={link.callback(|_| Msg::Overlay(Some(Overlay::Help)))}
                 />
                 <main class="lab">
                     <section class="stage" aria-label="Cluster">
-                        if let Some((c, a)) = self.ring.as_ref().and_then(|c| Some((c, c.analysis.clone()?))) {
-                            <RingCanvas snapshot={snap.clone()} analysis={a} status={c.status.clone()}
-                                selected={self.selected} on_select={on_select.clone()} />
-                        } else if snap.ring.is_some() {
-                            <section class="panel"><p class="dim">{ "No members left: add a node." }</p></section>
-                        } else if snap.gossip.is_some() {
-                            <GossipCanvas
-                                snapshot={snap.clone()}
-                                selected={self.selected}
-                                partition={self.partition.clone()}
-                                on_select={on_select.clone()}
-                                on_partition_node={on_partition_node}
-                            />
-                        } else {
-                            <Topology
-                                snapshot={snap.clone()}
-                                protocol={self.scenario.protocol}
-                                selected={self.selected}
-                                selected_link={self.selected_link}
-                                partition={self.partition.clone()}
-                                on_select={on_select.clone()}
-                                on_select_link={on_select_link}
-                                on_partition_node={on_partition_node}
-                                on_drop={on_drop}
-                                {under}
-                                {over}
-                                {caption}
-                            />
-                        }
-                        <Controls
-                            playing={self.playing}
-                            speed_exp={self.speed_exp}
-                            now={snap.now}
-                            horizon={snap.horizon}
-                            events={snap.events}
-                            trace_hash={snap.trace_hash.clone()}
-                            on_toggle={link.callback(|_| Msg::TogglePlay)}
-                            on_step={link.callback(|_| Msg::Step)}
-                            on_speed={link.callback(Msg::Speed)}
-                            on_seek={link.callback(Msg::Seek)}
-                            on_reset={link.callback(|new_seed| Msg::Reset { new_seed })}
-                        />
+                        { self.drawing(ctx) }
+                        { self.controls(ctx) }
                         if snap.raft.is_some() {
                             <Logs snapshot={snap.clone()} selected={self.selected} on_select={on_select.clone()} />
                         }
@@ -857,6 +1070,10 @@ impl Component for App {
                 if self.overlay == Some(Overlay::Help) {
                     <Help on_close={link.callback(|_| Msg::Overlay(None))} />
                 }
+                if let Some(Overlay::Share(url)) = &self.overlay {
+                    <ShareDialog link={(**url).clone()} lab={lab_name(self.scenario.protocol)}
+                        on_close={link.callback(|_| Msg::Overlay(None))} />
+                }
                 if let Some(Overlay::Scenario(json)) = &self.overlay {
                     <ScenarioDialog
                         current={(**json).clone()}
@@ -866,6 +1083,17 @@ impl Component for App {
                 }
             </div>
         }
+    }
+}
+
+/// A lab's name, as the header shows it.
+fn lab_name(protocol: ProtocolName) -> &'static str {
+    match protocol {
+        ProtocolName::Raft => "Raft",
+        ProtocolName::Clocks => "Clocks",
+        ProtocolName::Gossip => "Gossip",
+        ProtocolName::Quorum => "Quorum",
+        ProtocolName::Ring => "Hash ring",
     }
 }
 
@@ -896,6 +1124,6 @@ extern "C" {
 
 /// The built-in defaults always build; if they ever did not, there is
 /// nothing sensible to show, so the panic hook's banner takes over.
-fn unreachable_sim(e: String) -> (AnySim, Option<String>) {
+fn unreachable_sim<T>(e: impl std::fmt::Display) -> T {
     panic!("the built-in default scenario does not build: {e}")
 }

@@ -12,6 +12,7 @@ mod perf;
 mod presets;
 mod quorum;
 mod ring_analysis;
+mod share;
 mod snapshot;
 
 fn main() {

@@ -23,6 +23,9 @@ pub struct ControlsProps {
     pub trace_hash: String,
     /// Play or pause.
     pub on_toggle: Callback<()>,
+    /// Play / pause and restart only (embedded, `controls=minimal`).
+    #[prop_or_default]
+    pub minimal: bool,
     /// One event.
     pub on_step: Callback<()>,
     /// New speed (log10).
@@ -61,6 +64,27 @@ pub fn controls(p: &ControlsProps) -> Html {
     let same_seed = p.on_reset.reform(|_: MouseEvent| false);
     let factor = 10f64.powf(p.speed_exp);
     let horizon = p.horizon.as_ms().max(1.0);
+    let clock = html! {
+        <span class="clock mono" aria-label="Virtual time" data-now-ms={format!("{:.3}", p.now.as_ms())}
+            data-trace-hash={p.trace_hash.clone()} data-events={p.events.to_string()}>
+            { format!("t = {}", format::time(p.now)) }
+        </span>
+    };
+    if p.minimal {
+        return html! {
+            <div class="controls minimal">
+                <div class="row">
+                    <button class="primary play" onclick={toggle} aria-label={if p.playing {"Pause"} else {"Play"}}
+                        title="Space">
+                        { if p.playing { "❚❚ Pause" } else { "▶ Play" } }
+                    </button>
+                    { clock }
+                    <span class="spacer" />
+                    <button onclick={same_seed} title="Run this seed again from the start">{ "Restart" }</button>
+                </div>
+            </div>
+        };
+    }
     html! {
         <div class="controls">
             <div class="row">
@@ -75,13 +99,10 @@ pub fn controls(p: &ControlsProps) -> Html {
                         value={p.speed_exp.to_string()} oninput={speed_input} aria-label="Speed" />
                     <output class="mono">{ format::speed(factor) }</output>
                 </label>
-                <span class="clock mono" aria-label="Virtual time" data-now-ms={format!("{:.3}", p.now.as_ms())}
-                    data-trace-hash={p.trace_hash.clone()} data-events={p.events.to_string()}>
-                    { format!("t = {}", format::time(p.now)) }
-                </span>
+                { clock }
                 <span class="spacer" />
                 <button onclick={same_seed} title="Run this seed again from the start">{ "Restart run" }</button>
-                <button onclick={new_seed} title="R">{ "New seed" }</button>
+                <button class="new-seed" onclick={new_seed} title="R">{ "New seed" }</button>
             </div>
             <div class="row scrub">
                 <input class="scrubber" type="range" min="0" max={format!("{horizon:.3}")} step="any"

@@ -13,6 +13,11 @@ pub struct HeaderProps {
     pub scenario: String,
     /// The run's seed.
     pub seed: u64,
+    /// The look options every tab keeps (`?theme=dark&presenter=1`), or
+    /// empty.
+    pub look: String,
+    /// Open the share dialog.
+    pub on_share: Callback<()>,
     /// Open the scenario dialog.
     pub on_scenario: Callback<()>,
     /// Open the shortcuts.
@@ -33,6 +38,7 @@ const PROTOCOLS: &[(&str, &str)] = &[
 #[function_component(Header)]
 pub fn header(p: &HeaderProps) -> Html {
     let on_scenario = p.on_scenario.reform(|_: MouseEvent| ());
+    let on_share = p.on_share.reform(|_: MouseEvent| ());
     let on_help = p.on_help.reform(|_: MouseEvent| ());
     html! {
         <header class="top">
@@ -42,9 +48,9 @@ pub fn header(p: &HeaderProps) -> Html {
             </div>
             <nav class="protocols" aria-label="Protocol">
                 { for PROTOCOLS.iter().map(|(id, label)| if p.protocol.as_str() == *id {
-                    html! { <a class="tab active" href={format!("#/{id}")} aria-current="page">{ *label }</a> }
+                    html! { <a class="tab active" href={format!("#/{id}{}", p.look)} aria-current="page">{ *label }</a> }
                 } else if ROUTES.iter().any(|r| r.as_str() == *id) {
-                    html! { <a class="tab" href={format!("#/{id}")}>{ *label }</a> }
+                    html! { <a class="tab" href={format!("#/{id}{}", p.look)}>{ *label }</a> }
                 } else {
                     html! { <span class="tab soon" title="Coming in a later release" aria-disabled="true">{ *label }</span> }
                 }) }
@@ -54,6 +60,7 @@ pub fn header(p: &HeaderProps) -> Html {
                 <span class="seed">{ format!("seed {}", p.seed) }</span>
             </div>
             <div class="actions">
+                <button onclick={on_share} title="A link and an embed snippet for this exact run">{ "Share" }</button>
                 <button onclick={on_scenario}>{ "Scenario" }</button>
                 <button onclick={on_help} aria-label="Keyboard shortcuts">{ "?" }</button>
             </div>

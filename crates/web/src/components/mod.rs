@@ -23,5 +23,6 @@ pub mod ring_canvas;
 pub mod ring_charts;
 pub mod ring_panel;
 pub mod scenario_dialog;
+pub mod share_dialog;
 pub mod spacetime;
 pub mod topology;

@@ -58,6 +58,37 @@ pub fn scenario_dialog(p: &ScenarioDialogProps) -> Html {
             Err(e) => error.set(Some(e)),
         })
     };
+    let export = {
+        let (text, error) = (text.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Err(e) = crate::download::text_file("faultline-scenario.json", &text) {
+                error.set(Some(e));
+            }
+        })
+    };
+    let import = {
+        let (text, error) = (text.clone(), error.clone());
+        Callback::from(move |e: Event| {
+            let Some(file) = e
+                .target_dyn_into::<web_sys::HtmlInputElement>()
+                .and_then(|i| i.files())
+                .and_then(|f| f.get(0))
+            else {
+                return;
+            };
+            let (text, error) = (text.clone(), error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let read = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+                match read.ok().and_then(|v| v.as_string()) {
+                    Some(content) => {
+                        error.set(check(&content).err());
+                        text.set(content);
+                    }
+                    None => error.set(Some(format!("{}: cannot be read as text", file.name()))),
+                }
+            });
+        })
+    };
     let close = p.on_close.reform(|_: MouseEvent| ());
     html! {
         <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="scenario-title">
@@ -77,6 +108,11 @@ pub fn scenario_dialog(p: &ScenarioDialogProps) -> Html {
                     <p class="error" role="alert">{ e }</p>
                 }
                 <div class="row end">
+                    <label class="button file">{ "Import file…" }
+                        <input type="file" accept=".json,application/json" onchange={import} class="sr-only" />
+                    </label>
+                    <button onclick={export} title="Download this JSON (the format faultline run reads)">{ "Export .json" }</button>
+                    <span class="spacer" />
                     <button onclick={close}>{ "Cancel" }</button>
                     <button class="primary" onclick={load}>{ "Load" }</button>
                 </div>
