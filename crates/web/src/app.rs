@@ -396,7 +396,11 @@ impl App {
                 }
             }
         };
-        let source = if error.is_some() { Source::Default } else { source };
+        let source = if error.is_some() {
+            Source::Default
+        } else {
+            source
+        };
         self.install(scenario, sim, source);
         if let Some(t) = at.filter(|_| error.is_none()) {
             if !self.sim.run_until_bounded(t, OPEN_EVENT_BUDGET) {
@@ -445,7 +449,13 @@ impl App {
         let mut look = self.look();
         if !for_sharing && untouched {
             match &self.origin {
-                Source::Default => return Link { protocol, view: look, ..Link::default() },
+                Source::Default => {
+                    return Link {
+                        protocol,
+                        view: look,
+                        ..Link::default()
+                    }
+                }
                 Source::Preset(id) => {
                     return Link {
                         protocol,
@@ -964,7 +974,10 @@ impl Component for App {
             ..Link::default()
         }
         .to_fragment();
-        let look = look.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
+        let look = look
+            .split_once('?')
+            .map(|(_, q)| format!("?{q}"))
+            .unwrap_or_default();
         html! {
             <div class="app">
                 <Header

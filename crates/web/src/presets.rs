@@ -62,4 +62,24 @@ mod tests {
             assert!(PRESETS.iter().any(|p| p.id == id), "no {id} preset");
         }
     }
+
+    /// The embed builder (www/embed.js) offers exactly the presets there are.
+    #[test]
+    fn the_embed_builder_lists_every_preset() {
+        let js = include_str!("../../../www/embed.js");
+        let block = js
+            .split_once("const PRESETS = {")
+            .and_then(|(_, rest)| rest.split_once("};"))
+            .map(|(block, _)| block)
+            .expect("www/embed.js has a PRESETS table");
+        let listed: Vec<&str> = block
+            .split('\'')
+            .filter(|s| s.contains('-') && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'))
+            .collect();
+        let mut ids: Vec<&str> = PRESETS.iter().map(|p| p.id).collect();
+        let mut listed_sorted = listed.clone();
+        listed_sorted.sort_unstable();
+        ids.sort_unstable();
+        assert_eq!(listed_sorted, ids, "www/embed.js lists {listed:?}");
+    }
 }

@@ -182,7 +182,11 @@ mod tests {
     fn a_preset_link_opens_the_preset_with_its_view() {
         let o = opening("#/raft?preset=raft-split-vote&embed&controls=none&t=900");
         assert!(o.error.is_none(), "{:?}", o.error);
-        let json = PRESETS.iter().find(|p| p.id == "raft-split-vote").unwrap().json;
+        let json = PRESETS
+            .iter()
+            .find(|p| p.id == "raft-split-vote")
+            .unwrap()
+            .json;
         assert_eq!(o.scenario, Scenario::from_json(json).unwrap());
         assert!(o.view.embed);
         assert_eq!(o.view.controls, Controls::None);
@@ -197,10 +201,22 @@ mod tests {
     #[test]
     fn a_link_that_cannot_open_says_why_and_opens_the_default() {
         for (hash, lab, needle) in [
-            ("#/gossip?preset=nope", ProtocolName::Gossip, "no preset nope"),
-            ("#/raft?preset=gossip-partition", ProtocolName::Raft, "preset of the gossip lab"),
+            (
+                "#/gossip?preset=nope",
+                ProtocolName::Gossip,
+                "no preset nope",
+            ),
+            (
+                "#/raft?preset=gossip-partition",
+                ProtocolName::Raft,
+                "preset of the gossip lab",
+            ),
             ("#/ring?t=oops", ProtocolName::Ring, "`t`"),
-            ("#/quorum?v=7&s=AAAA", ProtocolName::Quorum, "newer faultline"),
+            (
+                "#/quorum?v=7&s=AAAA",
+                ProtocolName::Quorum,
+                "newer faultline",
+            ),
             ("#/paxos", ProtocolName::Raft, "no `paxos` lab"),
         ] {
             let o = opening(hash);

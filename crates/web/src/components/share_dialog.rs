@@ -19,7 +19,11 @@ pub struct ShareDialogProps {
 /// The embed link: `link` with the embed options.
 fn embed_url(link: &str, controls: Controls, theme: Option<Theme>) -> String {
     let mut url = link.to_string();
-    url.push_str(if url.contains('?') { "&embed=1" } else { "?embed=1" });
+    url.push_str(if url.contains('?') {
+        "&embed=1"
+    } else {
+        "?embed=1"
+    });
     if controls != Controls::Full {
         url.push_str(&format!("&controls={}", controls.as_str()));
     }
