@@ -6,7 +6,7 @@
 //! with its every command fits in a short link, and the seed plus the
 //! commands replay it exactly. The format is versioned by `v`: a link made
 //! by a later format says so instead of opening something else, and this
-//! version keeps reading every format it ever wrote. See `docs/embedding.md`
+//! version keeps reading every format it ever wrote. See the site's `embed.html`
 //! for every option.
 //!
 //! Parsing never panics and never does unbounded work: the fragment, the
