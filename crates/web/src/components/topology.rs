@@ -318,7 +318,7 @@ pub fn topology(p: &TopologyProps) -> Html {
     let mode = p.partition.is_some();
     html! {
         <div class={classes!("topology", mode.then_some("drawing"))}>
-            <svg viewBox={format!("0 0 {SIZE} {SIZE}")} role="img" aria-label="Cluster topology">
+            <svg viewBox={format!("0 0 {SIZE} {SIZE}")} role="group" aria-label="Cluster topology">
                 <g class="links">{ links }</g>
                 <g class="under">{ p.under.clone() }</g>
                 <g class="nodes">{ nodes }</g>

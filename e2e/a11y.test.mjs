@@ -1,0 +1,64 @@
+// End-to-end accessibility: axe-core's WCAG 2 A/AA rules on every lab, in
+// each theme and with each dialog open; reduced motion is respected.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { serve, launch, now } from './lib.mjs';
+
+const AXE = await readFile(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+let server;
+let browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+/** axe-core's WCAG 2 A and AA violations on the page as it stands. */
+async function violations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
+  return page.evaluate(async () => (await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] }))
+    .violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
+}
+
+test('every lab passes axe in light, dark and presenter looks', async () => {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  for (const lab of ['raft', 'clocks', 'gossip', 'quorum', 'ring']) {
+    for (const look of ['', '?theme=dark', '?presenter', '?embed&theme=dark']) {
+      await page.goto(`${server.url}#/${lab}${look}`);
+      await page.waitForSelector('svg .node, canvas');
+      await page.waitForTimeout(800);
+      await page.keyboard.press(' ');
+      assert.deepEqual(await violations(page), [], `#/${lab}${look}`);
+    }
+  }
+  await page.close();
+});
+
+test('the dialogs pass axe and are reached from the keyboard', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${server.url}#/raft`);
+  await page.waitForSelector('svg .node');
+  for (const name of ['Share', 'Scenario', 'Keyboard shortcuts']) {
+    await page.getByRole('button', { name, exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.overlay [role="dialog"], .overlay');
+    assert.deepEqual(await violations(page), [], name);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('.overlay'));
+  }
+  await page.close();
+});
+
+test('with reduced motion the lab opens paused and does not animate', async () => {
+  const context = await browser.newContext({ reducedMotion: 'reduce', viewport: { width: 1200, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}#/raft`);
+  await page.waitForSelector('svg .node');
+  const t0 = await now(page);
+  await page.waitForTimeout(700);
+  assert.equal(await now(page), t0, 'the clock moved');
+  assert.equal(await page.getAttribute('.controls .play', 'aria-label'), 'Play');
+  // An explicit autoplay still plays.
+  await page.goto(`${server.url}#/gossip?autoplay=1`);
+  await page.waitForSelector('.gossip-canvas canvas');
+  await page.waitForFunction(() => +document.querySelector('.clock').dataset.nowMs > 100);
+  await context.close();
+});
