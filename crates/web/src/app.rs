@@ -212,6 +212,7 @@ fn default_scenario(protocol: ProtocolName) -> Scenario {
         .and_then(|p| Scenario::from_json(p.json).ok())
         .unwrap_or(Scenario {
             name: None,
+            description: None,
             protocol,
             nodes: 4,
             seed: 1,

@@ -13,6 +13,7 @@ mod presets;
 mod quorum;
 mod ring_analysis;
 mod snapshot;
+mod tour;
 
 fn main() {
     panic::install();
