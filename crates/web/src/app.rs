@@ -1,10 +1,12 @@
 //! The app shell: owns the simulator, runs the frame loop, turns UI actions
 //! into commands, and lays out the lab.
 
+use crate::announce::Announcer;
 use crate::components::{
     clocks_panel::ClocksPanel,
     controls::Controls,
     event_log::EventLog,
+    gallery::Gallery,
     gossip_canvas::GossipCanvas,
     gossip_charts::{ChartData, GossipCharts},
     gossip_panel::GossipPanel,
@@ -24,12 +26,14 @@ use crate::components::{
     scenario_dialog::ScenarioDialog,
     spacetime::{DotKey, SpaceTime},
     topology::Topology,
+    tour_card::TourCard,
 };
 use crate::keys::{self, KeyAction};
 use crate::perf::FrameTimer;
 use crate::presets::PRESETS;
 use crate::ring_analysis::{RingAnalysis, Settings};
 use crate::snapshot::{LinearizabilityCache, Snapshot};
+use crate::tour::{Step, Tour};
 use faultline_core::protocols::quorum::OpRef;
 use faultline_core::protocols::ring::{ring_status, RingStatus};
 use faultline_core::sim::NodeStatus;
@@ -81,6 +85,8 @@ pub enum Overlay {
     Help,
     /// Load, edit and export the scenario (the JSON as it was on opening).
     Scenario(Rc<String>),
+    /// The preset gallery.
+    Presets,
 }
 
 /// Everything the UI can ask for.
@@ -136,6 +142,25 @@ pub enum Msg {
     ToggleDiagram,
     /// Focus a quorum operation on the cluster (or follow the latest).
     FocusOp(Option<OpRef>),
+    /// Open a guided tour (`id`: a protocol's name) at step `step` (0-based).
+    StartTour {
+        /// The tour's id.
+        id: String,
+        /// The step to open at.
+        step: usize,
+    },
+    /// Go to a step of the open tour.
+    TourGo(usize),
+    /// Leave the tour (the lab stays where it is).
+    ExitTour,
+    /// Load the preset with this id (`raft-split-vote`).
+    LoadPreset(String),
+}
+
+/// The open tour and the step shown.
+struct TourState {
+    tour: Rc<Tour>,
+    step: usize,
 }
 
 /// The app.
@@ -166,6 +191,8 @@ pub struct App {
     linearizability: LinearizabilityCache,
     focus_op: Option<OpRef>,
     ring: Option<RingCache>,
+    tour: Option<TourState>,
+    announcer: Announcer,
 }
 
 /// The ring lab's cluster-wide picture, refreshed at most every
@@ -271,6 +298,7 @@ impl App {
             None => self.charts = None,
         }
         self.refresh_ring(now, wall);
+        self.announcer.observe(&self.snapshot, wall);
     }
 
     fn refresh_ring(&mut self, now: bool, wall: f64) {
@@ -347,8 +375,58 @@ impl App {
                 self.compare = None;
                 self.focus_op = None;
                 self.ring = None;
+                self.tour = None;
+                self.announcer.reset();
             }
             Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Shows step `step` of `tour`: its scenario replayed to its time, paused.
+    fn tour_go(&mut self, tour: Rc<Tour>, step: usize) {
+        let scenario = match tour.step(step).and_then(|_| tour.scenario_at(step)) {
+            Ok(s) => s,
+            Err(e) => {
+                self.error = Some(e);
+                return;
+            }
+        };
+        self.load(scenario);
+        if self.error.is_some() {
+            return;
+        }
+        self.sim.run_until(tour.time_at(step));
+        self.playing = false;
+        self.overlay = None;
+        let s = &tour.steps[step];
+        let text = format!(
+            "Tour step {} of {}: {}",
+            step + 1,
+            tour.steps.len(),
+            s.title
+        );
+        self.announcer.say(text, crate::perf::wall_ms());
+        self.tour = Some(TourState { tour, step });
+    }
+
+    /// PageDown / PageUp: a tour step, or one event, forward or back.
+    fn page(&mut self, forward: bool) {
+        if let Some(t) = &self.tour {
+            let last = t.tour.steps.len() - 1;
+            let step = if forward {
+                (t.step + 1).min(last)
+            } else {
+                t.step.saturating_sub(1)
+            };
+            if step != t.step {
+                self.tour_go(t.tour.clone(), step);
+            }
+        } else if forward {
+            self.playing = false;
+            self.sim.step();
+        } else {
+            self.playing = false;
+            crate::stepping::step_back(&mut self.sim);
         }
     }
 
@@ -397,6 +475,10 @@ impl App {
                 }
             }
             KeyAction::Heal => link.send_message(Msg::Command(Command::Heal)),
+            KeyAction::NextPage | KeyAction::PrevPage => {
+                self.page(action == KeyAction::NextPage);
+                return true;
+            }
             KeyAction::CrashRestart
             | KeyAction::PauseResume
             | KeyAction::TimeoutNow
@@ -495,7 +577,11 @@ impl Component for App {
                 if let Some(action) = keys::action(&event.key()) {
                     if matches!(
                         action,
-                        KeyAction::PlayPause | KeyAction::Back | KeyAction::Forward
+                        KeyAction::PlayPause
+                            | KeyAction::Back
+                            | KeyAction::Forward
+                            | KeyAction::NextPage
+                            | KeyAction::PrevPage
                     ) {
                         event.prevent_default();
                     }
@@ -536,6 +622,8 @@ impl Component for App {
             linearizability: LinearizabilityCache::default(),
             focus_op: None,
             ring: None,
+            tour: None,
+            announcer: Announcer::default(),
         };
         app.schedule_frame(ctx);
         app
@@ -663,6 +751,26 @@ impl Component for App {
             }
             Msg::ToggleDiagram => self.diagram = !self.diagram,
             Msg::FocusOp(op) => self.focus_op = op,
+            Msg::StartTour { id, step } => match crate::tour::load(&id) {
+                Ok(tour) => self.tour_go(Rc::new(tour), step),
+                Err(e) => self.error = Some(e),
+            },
+            Msg::TourGo(step) => {
+                if let Some(tour) = self.tour.as_ref().map(|t| t.tour.clone()) {
+                    self.tour_go(tour, step);
+                }
+            }
+            Msg::ExitTour => self.tour = None,
+            Msg::LoadPreset(id) => match crate::presets::scenario(&id) {
+                Ok(scenario) => {
+                    self.load(scenario);
+                    if self.error.is_none() {
+                        self.overlay = None;
+                        self.playing = true;
+                    }
+                }
+                Err(e) => self.error = Some(e),
+            },
             Msg::Route(hash) => {
                 let protocol = route(&hash);
                 if protocol != self.scenario.protocol {
@@ -710,6 +818,7 @@ impl Component for App {
                 </div>
             }
         });
+        let protocol = self.scenario.protocol;
         let name = self
             .scenario
             .name
@@ -723,8 +832,21 @@ impl Component for App {
                     seed={self.sim.seed()}
                     on_scenario={link.callback(|_| Msg::OpenScenario)}
                     on_help={link.callback(|_| Msg::Overlay(Some(Overlay::Help)))}
+                    on_tour={link.callback(move |_| Msg::StartTour { id: protocol.as_str().into(), step: 0 })}
+                    on_presets={link.callback(|_| Msg::Overlay(Some(Overlay::Presets)))}
                 />
-                <main class="lab">
+                <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">{ self.announcer.text.clone() }</div>
+                <main class={classes!("lab", self.tour.is_some().then_some("touring"))}>
+                    if let Some(t) = &self.tour {
+                        <TourCard
+                            title={t.tour.title.clone()}
+                            step={Rc::new(t.tour.steps[t.step].clone()) as Rc<Step>}
+                            index={t.step}
+                            count={t.tour.steps.len()}
+                            on_go={link.callback(Msg::TourGo)}
+                            on_exit={link.callback(|_| Msg::ExitTour)}
+                        />
+                    }
                     <section class="stage" aria-label="Cluster">
                         if let Some((c, a)) = self.ring.as_ref().and_then(|c| Some((c, c.analysis.clone()?))) {
                             <RingCanvas snapshot={snap.clone()} analysis={a} status={c.status.clone()}
@@ -857,6 +979,13 @@ impl Component for App {
                 { error }
                 if self.overlay == Some(Overlay::Help) {
                     <Help on_close={link.callback(|_| Msg::Overlay(None))} />
+                }
+                if self.overlay == Some(Overlay::Presets) {
+                    <Gallery
+                        {protocol}
+                        on_load={link.callback(Msg::LoadPreset)}
+                        on_close={link.callback(|_| Msg::Overlay(None))}
+                    />
                 }
                 if let Some(Overlay::Scenario(json)) = &self.overlay {
                     <ScenarioDialog

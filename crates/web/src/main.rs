@@ -2,6 +2,7 @@
 //! simulator in the page, animates every message, and turns every control
 //! into a recorded command.
 
+mod announce;
 mod app;
 mod components;
 mod download;
@@ -13,6 +14,7 @@ mod presets;
 mod quorum;
 mod ring_analysis;
 mod snapshot;
+mod stepping;
 mod tour;
 
 fn main() {

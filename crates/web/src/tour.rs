@@ -8,7 +8,7 @@
 //! steps 1..=k, run to step k's time: going back rebuilds it exactly, and
 //! whatever the reader did in between is discarded.
 
-use faultline_core::{AnySim, ProtocolName, Scenario, Time};
+use faultline_core::{Scenario, Time};
 use serde::Deserialize;
 
 /// A tour as stored.
@@ -47,7 +47,10 @@ pub struct Step {
 /// A tour compiled in from `www/tours/<id>.json`.
 macro_rules! tour {
     ($id:literal) => {
-        ($id, include_str!(concat!("../../../www/tours/", $id, ".json")))
+        (
+            $id,
+            include_str!(concat!("../../../www/tours/", $id, ".json")),
+        )
     };
 }
 
@@ -65,11 +68,6 @@ pub fn ids() -> impl Iterator<Item = &'static str> {
     TOURS.iter().map(|(id, _)| *id)
 }
 
-/// The tour of a protocol.
-pub fn for_protocol(protocol: ProtocolName) -> Result<Tour, String> {
-    load(protocol.as_str())
-}
-
 /// The tour with this id, or what is wrong with it.
 pub fn load(id: &str) -> Result<Tour, String> {
     let Some((id, json)) = TOURS.iter().find(|(t, _)| *t == id) else {
@@ -79,8 +77,7 @@ pub fn load(id: &str) -> Result<Tour, String> {
             known.join(", ")
         ));
     };
-    let mut tour: Tour =
-        serde_json::from_str(json).map_err(|e| format!("tour {id}: {e}"))?;
+    let mut tour: Tour = serde_json::from_str(json).map_err(|e| format!("tour {id}: {e}"))?;
     tour.id = id;
     if tour.steps.is_empty() {
         return Err(format!("tour {id}: it has no steps"));
@@ -89,11 +86,6 @@ pub fn load(id: &str) -> Result<Tour, String> {
 }
 
 impl Tour {
-    /// How many steps it has.
-    pub fn len(&self) -> usize {
-        self.steps.len()
-    }
-
     /// The scenario of step `k` (0-based): the base scenario with the
     /// commands of steps 0..=k appended to its schedule.
     pub fn scenario_at(&self, k: usize) -> Result<Scenario, String> {
@@ -108,7 +100,11 @@ impl Tour {
         let Some(schedule) = schedule.as_array_mut() else {
             return Err(format!("tour {}: scenario.schedule: not an array", self.id));
         };
-        schedule.extend(self.steps[..=k].iter().flat_map(|s| s.commands.iter().cloned()));
+        schedule.extend(
+            self.steps[..=k]
+                .iter()
+                .flat_map(|s| s.commands.iter().cloned()),
+        );
         Scenario::from_json(&value.to_string()).map_err(|e| self.at_step(k, e))
     }
 
@@ -117,12 +113,20 @@ impl Tour {
         format!("tour {} step {}: {e}", self.id, k + 1)
     }
 
-    /// The simulation of step `k`, built and run to the step's time.
-    pub fn sim_at(&self, k: usize) -> Result<AnySim, String> {
+    /// The simulation of step `k`, built and run to the step's time (the
+    /// lab loads [`Tour::scenario_at`] and runs to [`Tour::time_at`]).
+    #[cfg(test)]
+    pub fn sim_at(&self, k: usize) -> Result<faultline_core::AnySim, String> {
         let scenario = self.scenario_at(k)?;
         let mut sim = crate::app::build(&scenario).map_err(|e| self.at_step(k, e))?;
-        sim.run_until(Time::from_ms_f64(self.steps[k].at_ms));
+        sim.run_until(self.time_at(k));
         Ok(sim)
+    }
+
+    /// The virtual time step `k` runs to (the end of the last step past it).
+    pub fn time_at(&self, k: usize) -> Time {
+        let step = &self.steps[k.min(self.steps.len() - 1)];
+        Time::from_ms_f64(step.at_ms)
     }
 
     /// Step `k`, or a clear error if there is none.

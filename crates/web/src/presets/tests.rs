@@ -29,7 +29,10 @@ fn every_preset_parses_builds_and_runs_clean() {
     for protocol in crate::app::ROUTES {
         let id = format!("{}-default", protocol.as_str());
         assert!(PRESETS.iter().any(|p| p.id == id), "no {id} preset");
-        assert!(of_protocol(*protocol).len() >= 2, "{id}: fewer than two presets");
+        assert!(
+            of_protocol(*protocol).len() >= 2,
+            "{id}: fewer than two presets"
+        );
     }
 }
 
@@ -76,7 +79,11 @@ fn the_sloppy_quorum_preset_keeps_a_hint_and_hands_it_back() {
         .find(|h| h.value.as_deref() == Some("v"))
         .cloned()
         .unwrap();
-    assert!(put.ok, "the sloppy quorum took the W = 3 put: {:?}", put.error);
+    assert!(
+        put.ok,
+        "the sloppy quorum took the W = 3 put: {:?}",
+        put.error
+    );
     assert!(
         put.answers
             .iter()
@@ -129,7 +136,10 @@ fn the_raft_presets_show_their_titles() {
     let commit = |i: usize| view.nodes[i].state.as_ref().unwrap().commit_index;
     let before = at("raft-minority-partition", 1_500);
     let before = before.raft.as_ref().unwrap();
-    assert_eq!(commit(4), before.nodes[4].state.as_ref().unwrap().commit_index);
+    assert_eq!(
+        commit(4),
+        before.nodes[4].state.as_ref().unwrap().commit_index
+    );
     assert!(commit(0) > before.nodes[0].state.as_ref().unwrap().commit_index);
 }
 

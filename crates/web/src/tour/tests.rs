@@ -11,7 +11,7 @@ use faultline_core::NodeId;
 /// Every step's snapshot, after checking what holds for any tour.
 fn steps(id: &str) -> Vec<Snapshot> {
     let tour = load(id).unwrap_or_else(|e| panic!("{e}"));
-    (0..tour.len())
+    (0..tour.steps.len())
         .map(|k| {
             let sim = tour.sim_at(k).unwrap_or_else(|e| panic!("{e}"));
             assert!(
@@ -28,13 +28,18 @@ fn steps(id: &str) -> Vec<Snapshot> {
 #[test]
 fn every_protocol_has_a_tour_whose_steps_build_in_order() {
     for protocol in crate::app::ROUTES {
-        let tour = for_protocol(*protocol).unwrap_or_else(|e| panic!("{e}"));
+        let tour = load(protocol.as_str()).unwrap_or_else(|e| panic!("{e}"));
         let base = Scenario::from_json(&tour.scenario.to_string()).unwrap();
         assert_eq!(base.protocol, *protocol, "tour {}", tour.id);
-        assert!(tour.len() >= 3, "tour {}: too short", tour.id);
+        assert!(tour.steps.len() >= 3, "tour {}: too short", tour.id);
         let mut from = 0.0;
         for (k, step) in tour.steps.iter().enumerate() {
-            assert!(step.at_ms > from, "tour {} step {}: time goes back", tour.id, k + 1);
+            assert!(
+                step.at_ms > from,
+                "tour {} step {}: time goes back",
+                tour.id,
+                k + 1
+            );
             for c in &step.commands {
                 let at = c["at_ms"].as_f64().unwrap();
                 assert!(
@@ -79,7 +84,10 @@ fn a_malformed_step_command_names_its_place() {
     let mut tour = load("raft").unwrap();
     tour.steps[1].commands[0]["node"] = 9.into();
     let e = tour.sim_at(1).unwrap_err();
-    assert!(e.contains("step 2") && e.contains("schedule[0].node"), "{e}");
+    assert!(
+        e.contains("step 2") && e.contains("schedule[0].node"),
+        "{e}"
+    );
 }
 
 fn raft(s: &Snapshot) -> Vec<(NodeId, NodeStatus, RaftView)> {
@@ -117,6 +125,20 @@ fn the_raft_tour_tells_the_truth() {
         assert!(v.commit_index >= 2, "{id}");
         assert!(v.kv.contains(&("x".into(), "1".into())), "{id}");
     }
+    // The request went to n2 first, which redirected it to n4.
+    let sim = load("raft").unwrap().sim_at(1).unwrap();
+    let asked: Vec<u32> = sim
+        .trace()
+        .filter_map(|e| match &e.kind {
+            faultline_core::trace::TraceKind::Request { node, summary, .. }
+                if summary.contains("set x=1") =>
+            {
+                Some(node.0)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked, [2, 4], "n2, then the leader n4");
     // 3: n4 crashed; n1 leads term 3 and still has x=1.
     let nodes = raft(&s[2]);
     assert_eq!(nodes[4].1, NodeStatus::Crashed);
@@ -137,6 +159,7 @@ fn the_raft_tour_tells_the_truth() {
     for (id, _, v) in &nodes {
         assert_eq!(commands(v), first, "{id}");
         assert_eq!(v.term, 4, "{id}");
+        assert!(v.kv.contains(&("y".into(), "2".into())), "{id}");
     }
     assert_eq!(first.iter().filter(|e| e.2 == "set y=2").count(), 1);
     assert_eq!(first[3], (4, 4, ""), "n1's entry 4 of term 3 was replaced");
@@ -233,13 +256,20 @@ fn the_quorum_tour_tells_the_truth() {
     let h = &quorum(&s[1]).history;
     assert!(h[1].ok && h[1].kind == OpKind::Put && h[1].need == 1);
     let get = &h[2];
-    assert_eq!((get.kind, get.op.node, get.need), (OpKind::Get, NodeId(1), 1));
+    assert_eq!(
+        (get.kind, get.op.node, get.need),
+        (OpKind::Get, NodeId(1), 1)
+    );
     let read: Vec<&str> = get.result.iter().map(|v| v.value.as_str()).collect();
     assert_eq!(read, ["a"]);
     assert!(get.stale.is_some(), "the history flags the stale read");
     let get = &quorum(&s[2]).history[3];
     assert_eq!((get.need, get.ok), (3, false));
-    assert_eq!((get.complete.unwrap() - get.invoke), 500_000, "failed at the timeout");
+    assert_eq!(
+        (get.complete.unwrap() - get.invoke),
+        500_000,
+        "failed at the timeout"
+    );
     let lab = quorum(&s[3]);
     let get = &lab.history[4];
     assert!(get.ok && get.stale.is_none() && get.answers.len() == 3);
