@@ -146,3 +146,19 @@ for (const [id, selector] of [['clocks', 'svg .node'], ['gossip', '.gossip-canva
     await page.close();
   });
 }
+
+test('the tour card never covers the cluster, wide or narrow', async () => {
+  for (const [width, height] of [[1440, 900], [390, 844]]) {
+    const { page, errors } = await openRoute(browser, server.url, '#/raft', 'svg .node', { width, height });
+    await page.getByRole('button', { name: 'Tour' }).click();
+    await page.waitForSelector('.tour-card');
+    const card = await page.locator('.tour-card').boundingBox();
+    const drawing = await page.locator('.stage .topology svg').first().boundingBox();
+    const overlap = card.x < drawing.x + drawing.width && drawing.x < card.x + card.width
+      && card.y < drawing.y + drawing.height && drawing.y < card.y + card.height;
+    assert.ok(!overlap, `${width}px: card ${JSON.stringify(card)} overlaps the drawing ${JSON.stringify(drawing)}`);
+    assert.ok(card.x >= 0 && card.x + card.width <= width, `${width}px: the card fits the width`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});

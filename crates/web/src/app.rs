@@ -384,7 +384,7 @@ impl App {
 
     /// Shows step `step` of `tour`: its scenario replayed to its time, paused.
     fn tour_go(&mut self, tour: Rc<Tour>, step: usize) {
-        let scenario = match tour.step(step).and_then(|_| tour.scenario_at(step)) {
+        let scenario = match tour.scenario_at(step) {
             Ok(s) => s,
             Err(e) => {
                 self.error = Some(e);

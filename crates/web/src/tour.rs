@@ -130,7 +130,7 @@ impl Tour {
     }
 
     /// Step `k`, or a clear error if there is none.
-    pub fn step(&self, k: usize) -> Result<&Step, String> {
+    fn step(&self, k: usize) -> Result<&Step, String> {
         self.steps.get(k).ok_or_else(|| {
             format!(
                 "tour {}: there is no step {} (it has {})",
