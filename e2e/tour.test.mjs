@@ -106,7 +106,7 @@ test('the Raft tour runs forward and back by keyboard alone, and back restores e
   await page.close();
 });
 
-test('the gallery opens from the keyboard and loads a preset', async () => {
+test('the gallery opens from the keyboard and loads a preset, whose events the live region says in words', async () => {
   const { page, errors } = await openLab(browser, server.url);
   await tabTo(page, (f) => f.text === 'Presets');
   await page.keyboard.press('Enter');
@@ -123,6 +123,13 @@ test('the gallery opens from the keyboard and loads a preset', async () => {
   await page.waitForSelector('.panel.quorum');
   assert.match(page.url(), /#\/quorum/);
   assert.match(await page.textContent('.scenario-name'), /sloppy quorum keeps a hint/);
+  // The polite live region says what happens, in words, as the run plays.
+  const live = '[role="status"][aria-live="polite"]';
+  await page.keyboard.press(']');
+  await page.keyboard.press(']');
+  await page.keyboard.press(']');
+  await page.waitForFunction((sel) => /n1 crashed/.test(document.querySelector(sel).textContent), live, { timeout: 20000 });
+  await page.waitForFunction((sel) => /n1 restarted/.test(document.querySelector(sel).textContent), live, { timeout: 30000 });
   assert.deepEqual(errors, []);
   await page.close();
 });
