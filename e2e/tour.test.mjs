@@ -117,6 +117,12 @@ test('the gallery opens from the keyboard and loads a preset, whose events the l
     'quorum-sloppy-handoff', 'gossip-partition', 'ring-default']) {
     assert.ok(cards.includes(id), `the gallery lists ${id}`);
   }
+  // Tab stays inside the dialog: Shift+Tab from the first card reaches Close,
+  // then wraps round to the last card.
+  await page.keyboard.press('Shift+Tab');
+  assert.equal((await focused(page)).label, 'Close');
+  await page.keyboard.press('Shift+Tab');
+  assert.equal((await focused(page)).preset, cards[cards.length - 1]);
   await tabTo(page, (f) => f.preset === 'quorum-sloppy-handoff');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => !document.querySelector('.overlay'));

@@ -33,7 +33,7 @@ use crate::perf::FrameTimer;
 use crate::presets::PRESETS;
 use crate::ring_analysis::{RingAnalysis, Settings};
 use crate::snapshot::{LinearizabilityCache, Snapshot};
-use crate::tour::{Step, Tour};
+use crate::tour::Tour;
 use faultline_core::protocols::quorum::OpRef;
 use faultline_core::protocols::ring::{ring_status, RingStatus};
 use faultline_core::sim::NodeStatus;
@@ -839,10 +839,8 @@ impl Component for App {
                 <main class={classes!("lab", self.tour.is_some().then_some("touring"))}>
                     if let Some(t) = &self.tour {
                         <TourCard
-                            title={t.tour.title.clone()}
-                            step={Rc::new(t.tour.steps[t.step].clone()) as Rc<Step>}
+                            tour={t.tour.clone()}
                             index={t.step}
-                            count={t.tour.steps.len()}
                             on_go={link.callback(Msg::TourGo)}
                             on_exit={link.callback(|_| Msg::ExitTour)}
                         />

@@ -4,6 +4,7 @@
 use crate::app::ROUTES;
 use crate::presets;
 use faultline_core::ProtocolName;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Gallery properties.
@@ -28,11 +29,46 @@ fn label(p: ProtocolName) -> &'static str {
     }
 }
 
-/// The overlay. The first card takes the focus, so arrow-free Tab and Enter
-/// are enough to open one.
+/// Keeps Tab inside the dialog: from its last button to its first, and
+/// Shift+Tab from its first to its last.
+fn trap_tab(e: &KeyboardEvent, dialog: Option<web_sys::Element>) {
+    let Some(dialog) = dialog.filter(|_| e.key() == "Tab") else {
+        return;
+    };
+    let Ok(buttons) = dialog.query_selector_all("button") else {
+        return;
+    };
+    let button = |i: u32| {
+        buttons
+            .get(i)
+            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+    };
+    let (Some(first), Some(last)) = (button(0), button(buttons.length().saturating_sub(1))) else {
+        return;
+    };
+    let active = gloo::utils::document().active_element();
+    let at = |el: &web_sys::HtmlElement| active.as_ref() == Some(el.unchecked_ref());
+    let to = if e.shift_key() && at(&first) {
+        last
+    } else if !e.shift_key() && at(&last) {
+        first
+    } else {
+        return;
+    };
+    e.prevent_default();
+    to.focus().ok();
+}
+
+/// The overlay. The first card takes the focus, so Tab and Enter are enough
+/// to open one; Tab stays inside the dialog and Esc closes it.
 #[function_component(Gallery)]
 pub fn gallery(p: &GalleryProps) -> Html {
     let first = use_node_ref();
+    let dialog = use_node_ref();
+    let trap = {
+        let dialog = dialog.clone();
+        Callback::from(move |e: KeyboardEvent| trap_tab(&e, dialog.cast::<web_sys::Element>()))
+    };
     {
         let first = first.clone();
         use_effect_with((), move |_| {
@@ -47,7 +83,7 @@ pub fn gallery(p: &GalleryProps) -> Html {
     let mut first_ref = Some(first);
     html! {
         <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="gallery-title">
-            <div class="dialog gallery">
+            <div class="dialog gallery" ref={dialog} onkeydown={trap}>
                 <div class="row between">
                     <h2 id="gallery-title">{ "Presets" }</h2>
                     <button class="ghost" onclick={close} aria-label="Close">{ "×" }</button>

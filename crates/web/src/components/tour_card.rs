@@ -1,21 +1,17 @@
 //! The guided tour's narration card: step k of n, its title and story, a
 //! "now you try" prompt, and Back / Next / Exit.
 
-use crate::tour::Step;
+use crate::tour::Tour;
 use std::rc::Rc;
 use yew::prelude::*;
 
 /// Tour card properties.
 #[derive(Properties, PartialEq)]
 pub struct TourCardProps {
-    /// The tour's title.
-    pub title: String,
-    /// The step shown.
-    pub step: Rc<Step>,
-    /// Its index (0-based).
+    /// The open tour.
+    pub tour: Rc<Tour>,
+    /// The step shown (0-based; a step past the end shows the last).
     pub index: usize,
-    /// How many steps the tour has.
-    pub count: usize,
     /// Go to a step.
     pub on_go: Callback<usize>,
     /// Leave the tour.
@@ -35,7 +31,11 @@ pub fn tour_card(p: &TourCardProps) -> Html {
             }
         });
     }
-    let (k, n) = (p.index, p.count);
+    let n = p.tour.steps.len();
+    let k = p.index.min(n.saturating_sub(1));
+    let Some(step) = p.tour.steps.get(k) else {
+        return Html::default();
+    };
     let last = k + 1 >= n;
     let back = p.on_go.reform(move |_: MouseEvent| k.saturating_sub(1));
     let exit = p.on_exit.reform(|_: MouseEvent| ());
@@ -50,12 +50,12 @@ pub fn tour_card(p: &TourCardProps) -> Html {
                 <span class="tour-kicker">{ format!("Guided tour · step {} of {n}", k + 1) }</span>
                 <button class="ghost" onclick={exit} aria-label="Exit the tour" title="Exit the tour">{ "×" }</button>
             </div>
-            <p class="tour-name dim">{ p.title.clone() }</p>
-            <h2 id="tour-step-title">{ p.step.title.clone() }</h2>
-            <p class="tour-text">{ p.step.text.clone() }</p>
+            <p class="tour-name dim">{ p.tour.title.clone() }</p>
+            <h2 id="tour-step-title">{ step.title.clone() }</h2>
+            <p class="tour-text">{ step.text.clone() }</p>
             <div class="tour-try">
                 <strong>{ "Now you try" }</strong>
-                <p>{ p.step.try_this.clone() }</p>
+                <p>{ step.try_this.clone() }</p>
                 <p class="dim small">{ "What you change here is discarded when you go to another step: each step replays the same run." }</p>
             </div>
             <div class="tour-nav">
