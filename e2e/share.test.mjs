@@ -134,7 +134,9 @@ test('malformed and hostile links each say what is wrong and open the default la
     ['#/raft?node=99999999999', '`node`'],
     ['#/ring?speed=-1', '`speed`'],
     ['#/raft?colour=red', 'unknown option `colour`'],
-    ['#/quorum?preset=quorum-nothing', 'no preset quorum-nothing'],
+    ['#/quorum?preset=quorum-nothing', 'no preset "quorum-nothing"'],
+    ['#/raft?tour=raft&step=99', '`step`: the raft tour has steps 0 to'],
+    ['#/raft?tour=paxos', '`tour`: there is no tour "paxos"'],
     ['#/raft?preset=gossip-partition', 'a preset of the gossip lab'],
     ['#/paxos', 'no `paxos` lab'],
     ['#/raft?embed=maybe', '`embed`: `maybe` is not 1 or 0'],
@@ -145,7 +147,9 @@ test('malformed and hostile links each say what is wrong and open the default la
     const started = Date.now();
     await page.goto(server.url + '#/raft');
     await page.goto(server.url + hash);
-    await page.waitForSelector('.toast', { timeout: 5000 });
+    await page.waitForSelector('.toast', { timeout: 5000 }).catch(() => {
+      throw new Error(`${hash.slice(0, 60)}: no message`);
+    });
     const text = await page.textContent('.toast');
     assert.ok(text.includes(message), `${hash.slice(0, 60)}: "${text}" does not say "${message}"`);
     assert.ok(Date.now() - started < 5000, `${hash.slice(0, 60)} took ${Date.now() - started} ms`);

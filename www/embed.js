@@ -3,7 +3,7 @@ const PRESETS = {
   raft: ['raft-default', 'raft-split-vote', 'raft-zombie-leader', 'raft-minority-partition'],
   clocks: ['clocks-default', 'clocks-lww-vs-vector'],
   gossip: ['gossip-default', 'gossip-thousand', 'gossip-partition', 'gossip-mongering', 'gossip-swim'],
-  quorum: ['quorum-default', 'quorum-stale-read'],
+  quorum: ['quorum-default', 'quorum-stale-read', 'quorum-sloppy-handoff'],
   ring: ['ring-default', 'ring-partition'],
 };
 const $ = (id) => document.getElementById(id);

@@ -96,6 +96,9 @@ pub struct Scenario {
     /// A title for presets and shared links.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// One sentence on what the scenario shows, for the preset gallery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Which protocol runs.
     pub protocol: ProtocolName,
     /// How many nodes start.

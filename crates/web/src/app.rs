@@ -1,10 +1,12 @@
 //! The app shell: owns the simulator, runs the frame loop, turns UI actions
 //! into commands, and lays out the lab.
 
+use crate::announce::Announcer;
 use crate::components::{
     clocks_panel::ClocksPanel,
     controls::Controls,
     event_log::EventLog,
+    gallery::Gallery,
     gossip_canvas::GossipCanvas,
     gossip_charts::{ChartData, GossipCharts},
     gossip_panel::GossipPanel,
@@ -25,6 +27,7 @@ use crate::components::{
     share_dialog::ShareDialog,
     spacetime::{DotKey, SpaceTime},
     topology::Topology,
+    tour_card::TourCard,
 };
 use crate::keys::{self, KeyAction};
 use crate::perf::FrameTimer;
@@ -32,6 +35,7 @@ use crate::presets::PRESETS;
 use crate::ring_analysis::{RingAnalysis, Settings};
 use crate::share::{self, Opening, Source};
 use crate::snapshot::{LinearizabilityCache, Snapshot};
+use crate::tour::Tour;
 use faultline_core::link::{Controls as ControlsOption, Link, View};
 use faultline_core::protocols::quorum::OpRef;
 use faultline_core::protocols::ring::{ring_status, RingStatus};
@@ -92,6 +96,8 @@ pub enum Overlay {
     Scenario(Rc<String>),
     /// Share: the link to the run as it was on opening.
     Share(Rc<String>),
+    /// The preset gallery.
+    Presets,
 }
 
 /// Everything the UI can ask for.
@@ -153,6 +159,25 @@ pub enum Msg {
     SyncAddress,
     /// Open the run in the full lab, in a new tab (from embed mode).
     OpenFull,
+    /// Open a guided tour (`id`: a protocol's name) at step `step` (0-based).
+    StartTour {
+        /// The tour's id.
+        id: String,
+        /// The step to open at.
+        step: usize,
+    },
+    /// Go to a step of the open tour.
+    TourGo(usize),
+    /// Leave the tour (the lab stays where it is).
+    ExitTour,
+    /// Load the preset with this id (`raft-split-vote`).
+    LoadPreset(String),
+}
+
+/// The open tour and the step shown.
+struct TourState {
+    tour: Rc<Tour>,
+    step: usize,
 }
 
 /// The app.
@@ -187,6 +212,8 @@ pub struct App {
     origin: Source,
     base_commands: usize,
     address_timer: Option<Timeout>,
+    tour: Option<TourState>,
+    announcer: Announcer,
 }
 
 /// The ring lab's cluster-wide picture, refreshed at most every
@@ -223,6 +250,7 @@ pub fn default_scenario(protocol: ProtocolName) -> Scenario {
         .and_then(|p| Scenario::from_json(p.json).ok())
         .unwrap_or(Scenario {
             name: None,
+            description: None,
             protocol,
             nodes: 4,
             seed: 1,
@@ -281,6 +309,7 @@ impl App {
             None => self.charts = None,
         }
         self.refresh_ring(now, wall);
+        self.announcer.observe(&self.snapshot, wall);
     }
 
     fn refresh_ring(&mut self, now: bool, wall: f64) {
@@ -354,6 +383,8 @@ impl App {
     /// Makes `sim` (built from `scenario`) the running lab, with nothing
     /// selected.
     fn install(&mut self, scenario: Scenario, sim: AnySim, origin: Source) {
+        self.tour = None;
+        self.announcer.reset();
         self.base_commands = sim.schedule().len();
         self.sim = sim;
         self.scenario = scenario;
@@ -411,9 +442,6 @@ impl App {
                 ));
             }
         }
-        if let Some((id, _)) = tour {
-            error.get_or_insert(format!("There is no guided tour {id} yet."));
-        }
         self.playing = view
             .autoplay
             .unwrap_or(at.is_none() && !share::prefers_reduced_motion());
@@ -426,7 +454,28 @@ impl App {
         self.selected = view.node.filter(|n| self.status(*n).is_some());
         share::apply_look(&view);
         self.view = view;
+        if let (Some((id, step)), None) = (tour, &error) {
+            error = self.open_tour(&id, step).err();
+        }
         self.error = error;
+    }
+
+    /// Opens step `step` of the tour `id` (from a link).
+    fn open_tour(&mut self, id: &str, step: u32) -> Result<(), String> {
+        let tour = crate::tour::load(id).map_err(|e| {
+            format!(
+                "This link cannot be opened: `tour`: {}",
+                e.trim_start_matches("tour: ")
+            )
+        })?;
+        let last = tour.steps.len().saturating_sub(1);
+        if step as usize > last {
+            return Err(format!(
+                "This link cannot be opened: `step`: the {id} tour has steps 0 to {last}"
+            ));
+        }
+        self.tour_go(Rc::new(tour), step as usize);
+        Ok(())
     }
 
     /// The look the reader chose (embedding, controls, theme, presenter):
@@ -447,6 +496,15 @@ impl App {
         let protocol = Some(self.scenario.protocol);
         let untouched = self.sim.schedule().len() == self.base_commands && self.playing;
         let mut look = self.look();
+        if let (Some(t), false) = (&self.tour, for_sharing) {
+            return Link {
+                protocol,
+                tour: Some(t.tour.id.into()),
+                step: Some(t.step as u32),
+                view: look,
+                ..Link::default()
+            };
+        }
         if !for_sharing && untouched {
             match &self.origin {
                 Source::Default => {
@@ -493,6 +551,54 @@ impl App {
             self.address_timer = Some(Timeout::new(ADDRESS_PERIOD_MS, move || {
                 link.send_message(Msg::SyncAddress)
             }));
+        }
+    }
+
+    /// Shows step `step` of `tour`: its scenario replayed to its time, paused.
+    fn tour_go(&mut self, tour: Rc<Tour>, step: usize) {
+        let scenario = match tour.scenario_at(step) {
+            Ok(s) => s,
+            Err(e) => {
+                self.error = Some(e);
+                return;
+            }
+        };
+        self.load(scenario);
+        if self.error.is_some() {
+            return;
+        }
+        self.sim.run_until(tour.time_at(step));
+        self.playing = false;
+        self.overlay = None;
+        let s = &tour.steps[step];
+        let text = format!(
+            "Tour step {} of {}: {}",
+            step + 1,
+            tour.steps.len(),
+            s.title
+        );
+        self.announcer.say(text, crate::perf::wall_ms());
+        self.tour = Some(TourState { tour, step });
+    }
+
+    /// PageDown / PageUp: a tour step, or one event, forward or back.
+    fn page(&mut self, forward: bool) {
+        if let Some(t) = &self.tour {
+            let last = t.tour.steps.len() - 1;
+            let step = if forward {
+                (t.step + 1).min(last)
+            } else {
+                t.step.saturating_sub(1)
+            };
+            if step != t.step {
+                self.tour_go(t.tour.clone(), step);
+            }
+        } else if forward {
+            self.playing = false;
+            self.sim.step();
+        } else {
+            self.playing = false;
+            crate::stepping::step_back(&mut self.sim);
         }
     }
 
@@ -637,6 +743,10 @@ impl App {
                 }
             }
             KeyAction::Heal => link.send_message(Msg::Command(Command::Heal)),
+            KeyAction::NextPage | KeyAction::PrevPage => {
+                self.page(action == KeyAction::NextPage);
+                return true;
+            }
             KeyAction::CrashRestart
             | KeyAction::PauseResume
             | KeyAction::TimeoutNow
@@ -726,7 +836,11 @@ impl Component for App {
                 if let Some(action) = keys::action(&event.key()) {
                     if matches!(
                         action,
-                        KeyAction::PlayPause | KeyAction::Back | KeyAction::Forward
+                        KeyAction::PlayPause
+                            | KeyAction::Back
+                            | KeyAction::Forward
+                            | KeyAction::NextPage
+                            | KeyAction::PrevPage
                     ) {
                         event.prevent_default();
                     }
@@ -772,9 +886,11 @@ impl Component for App {
             origin: Source::Default,
             base_commands,
             address_timer: None,
+            tour: None,
+            announcer: Announcer::default(),
         };
         app.open(opening);
-        app.schedule_address(ctx);
+        share::replace_address(&app.link(false).to_fragment());
         app.schedule_frame(ctx);
         app
     }
@@ -866,6 +982,7 @@ impl Component for App {
             Msg::Key(action) => {
                 if self.on_key(ctx, action) {
                     self.refresh(true);
+                    self.schedule_address(ctx);
                     return true;
                 }
                 return false;
@@ -906,6 +1023,26 @@ impl Component for App {
             }
             Msg::ToggleDiagram => self.diagram = !self.diagram,
             Msg::FocusOp(op) => self.focus_op = op,
+            Msg::StartTour { id, step } => match crate::tour::load(&id) {
+                Ok(tour) => self.tour_go(Rc::new(tour), step),
+                Err(e) => self.error = Some(e),
+            },
+            Msg::TourGo(step) => {
+                if let Some(tour) = self.tour.as_ref().map(|t| t.tour.clone()) {
+                    self.tour_go(tour, step);
+                }
+            }
+            Msg::ExitTour => self.tour = None,
+            Msg::LoadPreset(id) => match crate::presets::scenario(&id) {
+                Ok(scenario) => {
+                    self.load(scenario);
+                    if self.error.is_none() {
+                        self.overlay = None;
+                        self.playing = true;
+                    }
+                }
+                Err(e) => self.error = Some(e),
+            },
             Msg::Route(hash) => self.open(share::opening(&hash)),
             Msg::OpenShare => {
                 self.playing = false;
@@ -961,6 +1098,7 @@ impl Component for App {
                 </div>
             }
         });
+        let protocol = self.scenario.protocol;
         let name = self
             .scenario
             .name
@@ -988,8 +1126,19 @@ impl Component for App {
                     on_share={link.callback(|_| Msg::OpenShare)}
                     on_scenario={link.callback(|_| Msg::OpenScenario)}
                     on_help={link.callback(|_| Msg::Overlay(Some(Overlay::Help)))}
+                    on_tour={link.callback(move |_| Msg::StartTour { id: protocol.as_str().into(), step: 0 })}
+                    on_presets={link.callback(|_| Msg::Overlay(Some(Overlay::Presets)))}
                 />
-                <main class="lab">
+                <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">{ self.announcer.text.clone() }</div>
+                <main class={classes!("lab", self.tour.is_some().then_some("touring"))}>
+                    if let Some(t) = &self.tour {
+                        <TourCard
+                            tour={t.tour.clone()}
+                            index={t.step}
+                            on_go={link.callback(Msg::TourGo)}
+                            on_exit={link.callback(|_| Msg::ExitTour)}
+                        />
+                    }
                     <section class="stage" aria-label="Cluster">
                         { self.drawing(ctx) }
                         { self.controls(ctx) }
@@ -1086,6 +1235,13 @@ impl Component for App {
                 if let Some(Overlay::Share(url)) = &self.overlay {
                     <ShareDialog link={(**url).clone()} lab={lab_name(self.scenario.protocol)}
                         on_close={link.callback(|_| Msg::Overlay(None))} />
+                }
+                if self.overlay == Some(Overlay::Presets) {
+                    <Gallery
+                        {protocol}
+                        on_load={link.callback(Msg::LoadPreset)}
+                        on_close={link.callback(|_| Msg::Overlay(None))}
+                    />
                 }
                 if let Some(Overlay::Scenario(json)) = &self.overlay {
                     <ScenarioDialog

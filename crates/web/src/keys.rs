@@ -35,6 +35,11 @@ pub enum KeyAction {
     ClientRequest,
     /// Heal the network.
     Heal,
+    /// The next tour step; outside a tour, one event forward (a
+    /// presentation clicker sends PageDown).
+    NextPage,
+    /// The previous tour step; outside a tour, one event back.
+    PrevPage,
 }
 
 /// The shortcut table, in the order the help overlay lists it.
@@ -44,6 +49,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("] / [", "faster / slower"),
     ("→ / ←", "forward / back 100 ms"),
     ("Home", "back to the start"),
+    (
+        "PgDn / PgUp",
+        "next / previous tour step; outside a tour, one event forward / back",
+    ),
     ("R", "reset with a new seed"),
     ("1 – 9", "select node n0 – n8"),
     ("C", "crash / restart the selected node"),
@@ -68,6 +77,8 @@ pub fn action(key: &str) -> Option<KeyAction> {
         "ArrowLeft" => KeyAction::Back,
         "ArrowRight" => KeyAction::Forward,
         "Home" => KeyAction::Start,
+        "PageDown" => KeyAction::NextPage,
+        "PageUp" => KeyAction::PrevPage,
         "r" | "R" => KeyAction::NewSeed,
         "?" => KeyAction::Help,
         "Escape" => KeyAction::Escape,
@@ -94,5 +105,7 @@ mod tests {
         assert_eq!(action("0"), None);
         assert_eq!(action("z"), None);
         assert_eq!(action(" "), Some(KeyAction::PlayPause));
+        assert_eq!(action("PageDown"), Some(KeyAction::NextPage));
+        assert_eq!(action("PageUp"), Some(KeyAction::PrevPage));
     }
 }

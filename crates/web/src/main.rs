@@ -2,6 +2,7 @@
 //! simulator in the page, animates every message, and turns every control
 //! into a recorded command.
 
+mod announce;
 mod app;
 mod components;
 mod download;
@@ -14,6 +15,8 @@ mod quorum;
 mod ring_analysis;
 mod share;
 mod snapshot;
+mod stepping;
+mod tour;
 
 fn main() {
     panic::install();

@@ -8,7 +8,6 @@
 //! returns to it.
 
 use crate::app::{default_scenario, ROUTES};
-use crate::presets::PRESETS;
 use faultline_core::link::{Link, Theme, View};
 use faultline_core::{ProtocolName, Scenario, Time};
 
@@ -102,14 +101,12 @@ pub fn opening(hash: &str) -> Opening {
 
 /// The preset `id`'s scenario.
 fn preset(id: &str) -> Result<Scenario, String> {
-    let Some(p) = PRESETS.iter().find(|p| p.id == id) else {
-        let ids: Vec<&str> = PRESETS.iter().map(|p| p.id).collect();
-        return Err(format!(
-            "This link cannot be opened: `preset`: there is no preset {id} (presets: {})",
-            ids.join(", ")
-        ));
-    };
-    Scenario::from_json(p.json).map_err(|e| format!("preset {id}: {e}"))
+    crate::presets::scenario(id).map_err(|e| {
+        format!(
+            "This link cannot be opened: `preset`: {}",
+            e.trim_start_matches("preset: ")
+        )
+    })
 }
 
 /// The page's address without its fragment.
@@ -182,12 +179,10 @@ mod tests {
     fn a_preset_link_opens_the_preset_with_its_view() {
         let o = opening("#/raft?preset=raft-split-vote&embed&controls=none&t=900");
         assert!(o.error.is_none(), "{:?}", o.error);
-        let json = PRESETS
-            .iter()
-            .find(|p| p.id == "raft-split-vote")
-            .unwrap()
-            .json;
-        assert_eq!(o.scenario, Scenario::from_json(json).unwrap());
+        assert_eq!(
+            o.scenario,
+            crate::presets::scenario("raft-split-vote").unwrap()
+        );
         assert!(o.view.embed);
         assert_eq!(o.view.controls, Controls::None);
         assert_eq!(o.at, Some(Time::from_ms(900)));
@@ -204,7 +199,7 @@ mod tests {
             (
                 "#/gossip?preset=nope",
                 ProtocolName::Gossip,
-                "no preset nope",
+                "no preset \"nope\"",
             ),
             (
                 "#/raft?preset=gossip-partition",

@@ -18,6 +18,7 @@ fn raft_run() -> Scenario {
     });
     Scenario {
         name: Some("A shared run".into()),
+        description: None,
         protocol: ProtocolName::Raft,
         nodes: 5,
         seed: 42,

@@ -82,6 +82,7 @@ pub struct Sim<P: Protocol> {
     initial_nodes: u32,
     network: NetworkSpec,
     name: Option<String>,
+    description: Option<String>,
     until: Time,
     horizon: Time,
     effects: Vec<crate::node::Effect<P>>,
@@ -139,6 +140,7 @@ impl<P: Protocol> Sim<P> {
             initial_nodes: scenario.nodes,
             network: scenario.network.clone(),
             name: scenario.name.clone(),
+            description: scenario.description.clone(),
             until: Time::from_ms(scenario.until_ms),
             horizon: Time::ZERO,
             effects: Vec::new(),
@@ -411,6 +413,7 @@ impl<P: Protocol> Sim<P> {
     pub fn to_scenario(&self) -> Scenario {
         Scenario {
             name: self.name.clone(),
+            description: self.description.clone(),
             protocol: P::KIND,
             nodes: self.initial_nodes,
             seed: self.seed,

@@ -1,4 +1,5 @@
-//! The header: name, protocol switcher, scenario and help buttons.
+//! The header: name, protocol switcher, tour, presets, scenario and help
+//! buttons.
 
 use crate::app::ROUTES;
 use faultline_core::ProtocolName;
@@ -22,6 +23,10 @@ pub struct HeaderProps {
     pub on_scenario: Callback<()>,
     /// Open the shortcuts.
     pub on_help: Callback<()>,
+    /// Start the protocol's guided tour.
+    pub on_tour: Callback<()>,
+    /// Open the preset gallery.
+    pub on_presets: Callback<()>,
 }
 
 /// Every protocol tab: route name and label. Those not in
@@ -40,6 +45,8 @@ pub fn header(p: &HeaderProps) -> Html {
     let on_scenario = p.on_scenario.reform(|_: MouseEvent| ());
     let on_share = p.on_share.reform(|_: MouseEvent| ());
     let on_help = p.on_help.reform(|_: MouseEvent| ());
+    let on_tour = p.on_tour.reform(|_: MouseEvent| ());
+    let on_presets = p.on_presets.reform(|_: MouseEvent| ());
     html! {
         <header class="top">
             <div class="brand">
@@ -60,6 +67,8 @@ pub fn header(p: &HeaderProps) -> Html {
                 <span class="seed">{ format!("seed {}", p.seed) }</span>
             </div>
             <div class="actions">
+                <button onclick={on_tour} title="A guided tour of this protocol">{ "Tour" }</button>
+                <button onclick={on_presets}>{ "Presets" }</button>
                 <button onclick={on_share} title="A link and an embed snippet for this exact run">{ "Share" }</button>
                 <button onclick={on_scenario}>{ "Scenario" }</button>
                 <button onclick={on_help} aria-label="Keyboard shortcuts">{ "?" }</button>

@@ -1,0 +1,182 @@
+//! Every preset parses, builds, runs clean and shows what its title claims.
+
+use super::*;
+use crate::snapshot::Snapshot;
+use faultline_core::protocols::gossip::Spread;
+use faultline_core::sim::NodeStatus;
+use faultline_core::{AnySim, NodeId, SimConfig, Time};
+
+#[test]
+fn every_preset_parses_builds_and_runs_clean() {
+    for p in PRESETS {
+        let s = Scenario::from_json(p.json).unwrap_or_else(|e| panic!("{}: {e}", p.id));
+        assert!(
+            s.name.is_some() && s.description.as_deref().is_some_and(|d| !d.is_empty()),
+            "{}: the gallery needs a name and a description",
+            p.id
+        );
+        let mut sim =
+            AnySim::new(&s, SimConfig::default()).unwrap_or_else(|e| panic!("{}: {e}", p.id));
+        sim.run_until(Time::from_ms(s.until_ms.min(5_000)));
+        assert!(
+            sim.violations().is_empty(),
+            "{}: {:?}",
+            p.id,
+            sim.violations()
+        );
+        assert!(sim.stats().delivered > 0, "{}: nothing happened", p.id);
+    }
+    for protocol in crate::app::ROUTES {
+        let id = format!("{}-default", protocol.as_str());
+        assert!(PRESETS.iter().any(|p| p.id == id), "no {id} preset");
+        assert!(
+            of_protocol(*protocol).len() >= 2,
+            "{id}: fewer than two presets"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_preset_says_so() {
+    let e = scenario("raft-nonsense").unwrap_err();
+    assert!(e.contains("no preset \"raft-nonsense\""), "{e}");
+}
+
+/// The preset run to `ms`, as the lab shows it.
+fn at(id: &str, ms: u64) -> Snapshot {
+    let mut sim = crate::app::build(&scenario(id).unwrap()).unwrap();
+    sim.run_until(Time::from_ms(ms));
+    Snapshot::of(&sim, false)
+}
+
+#[test]
+fn the_sloppy_quorum_preset_keeps_a_hint_and_hands_it_back() {
+    let hints_for_n1 = |s: &Snapshot| -> usize {
+        let lab = s.quorum.as_ref().unwrap();
+        lab.view
+            .nodes
+            .iter()
+            .filter_map(|n| n.state.as_ref())
+            .flat_map(|v| v.hints.iter())
+            .filter(|h| h.intended == NodeId(1) && h.key == "k")
+            .count()
+    };
+    let stored_at_n1 = |s: &Snapshot| -> bool {
+        let lab = s.quorum.as_ref().unwrap();
+        lab.view.nodes[1].state.as_ref().is_some_and(|v| {
+            v.keys
+                .iter()
+                .any(|k| k.key == "k" && k.versions.iter().any(|v| v.value == "v"))
+        })
+    };
+    let during = at("quorum-sloppy-handoff", 2_000);
+    let put = during
+        .quorum
+        .as_ref()
+        .unwrap()
+        .history
+        .iter()
+        .find(|h| h.value.as_deref() == Some("v"))
+        .cloned()
+        .unwrap();
+    assert!(
+        put.ok,
+        "the sloppy quorum took the W = 3 put: {:?}",
+        put.error
+    );
+    assert!(
+        put.answers
+            .iter()
+            .any(|a| a.intended == NodeId(1) && a.node == NodeId(2)),
+        "n2 stood in for n1: {:?}",
+        put.answers
+    );
+    assert_eq!(hints_for_n1(&during), 1, "a hint for n1 is held");
+    assert!(!stored_at_n1(&during));
+    let after = at("quorum-sloppy-handoff", 4_000);
+    assert_eq!(hints_for_n1(&after), 0, "the hint was handed back");
+    assert!(stored_at_n1(&after), "n1 has the value");
+}
+
+#[test]
+fn the_stale_read_preset_reads_stale() {
+    let s = at("quorum-stale-read", 5_000);
+    let lab = s.quorum.as_ref().unwrap();
+    assert!(lab.history.iter().any(|h| h.stale.is_some()));
+}
+
+#[test]
+fn the_raft_presets_show_their_titles() {
+    let leaders = |s: &Snapshot| -> Vec<(NodeId, u64)> {
+        let view = s.raft.as_ref().unwrap();
+        view.nodes
+            .iter()
+            .filter(|n| n.status != NodeStatus::Crashed)
+            .filter_map(|n| Some((n.id, n.state.as_ref()?)))
+            .filter(|(_, v)| v.role == faultline_core::protocols::raft::Role::Leader)
+            .map(|(id, v)| (id, v.term))
+            .collect()
+    };
+    // Split vote: the first term ends without a leader.
+    let mut sim = crate::app::build(&scenario("raft-split-vote").unwrap()).unwrap();
+    let AnySim::Raft(r) = &mut sim else { panic!() };
+    r.run_until(Time::from_ms(3_000));
+    let first = r.checker().leaders().next().unwrap();
+    assert!(first.term >= 2, "term 1 had no winner: {}", first.term);
+    // Zombie: right after it resumes, the paused leader still believes it
+    // leads, in an older term than the new leader's.
+    let s = at("raft-zombie-leader", 1_400);
+    let l = leaders(&s);
+    assert_eq!(l.len(), 2, "{l:?}");
+    assert!(l.iter().any(|(id, _)| *id == NodeId(4)), "{l:?}");
+    assert_ne!(l[0].1, l[1].1);
+    // Minority partition: the minority side commits nothing new.
+    let during = at("raft-minority-partition", 3_900);
+    let view = during.raft.as_ref().unwrap();
+    let commit = |i: usize| view.nodes[i].state.as_ref().unwrap().commit_index;
+    let before = at("raft-minority-partition", 1_500);
+    let before = before.raft.as_ref().unwrap();
+    assert_eq!(
+        commit(4),
+        before.nodes[4].state.as_ref().unwrap().commit_index
+    );
+    assert!(commit(0) > before.nodes[0].state.as_ref().unwrap().commit_index);
+}
+
+#[test]
+fn the_gossip_partition_preset_holds_the_rumor_back() {
+    let s = at("gossip-partition", 3_900);
+    let lab = s.gossip.as_ref().unwrap();
+    let informed = |d: &&crate::snapshot::GossipDot| d.spread != Spread::Uninformed;
+    assert!(!lab.dots[64..].iter().any(|d| informed(&d)));
+    let s = at("gossip-partition", 8_000);
+    assert_eq!(s.gossip.as_ref().unwrap().rumors[0].informed, 128);
+}
+
+#[test]
+fn the_ring_default_preset_admits_a_joiner() {
+    let s = at("ring-default", 3_900);
+    let lab = s.ring.as_ref().unwrap();
+    let joiner = lab.view.nodes[8].state.as_ref().unwrap();
+    assert!(joiner.held > 1_000 && joiner.missing == 0, "{joiner:?}");
+}
+
+/// The embed builder (www/embed.js) offers exactly the presets there are.
+#[test]
+fn the_embed_builder_lists_every_preset() {
+    let js = include_str!("../../../../www/embed.js");
+    let block = js
+        .split_once("const PRESETS = {")
+        .and_then(|(_, rest)| rest.split_once("};"))
+        .map(|(block, _)| block)
+        .expect("www/embed.js has a PRESETS table");
+    let listed: Vec<&str> = block
+        .split('\'')
+        .filter(|s| s.contains('-') && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'))
+        .collect();
+    let mut ids: Vec<&str> = PRESETS.iter().map(|p| p.id).collect();
+    let mut listed_sorted = listed.clone();
+    listed_sorted.sort_unstable();
+    ids.sort_unstable();
+    assert_eq!(listed_sorted, ids, "www/embed.js lists {listed:?}");
+}

@@ -1,0 +1,146 @@
+//! Guided tours: a narrated walk through one protocol, a few steps long.
+//!
+//! A tour is a base scenario and a list of steps, stored as JSON in
+//! `www/tours/<protocol>.json` and compiled in. Each step has a title, a
+//! narration, a "now you try" prompt, the commands it adds (entries of the
+//! scenario format's `schedule`) and the virtual time it runs to. Runs are
+//! deterministic, so step k's state is the base scenario plus the commands of
+//! steps 1..=k, run to step k's time: going back rebuilds it exactly, and
+//! whatever the reader did in between is discarded.
+
+use faultline_core::{Scenario, Time};
+use serde::Deserialize;
+
+/// A tour as stored.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tour {
+    /// The tour's id: its protocol's name (`raft`).
+    #[serde(skip)]
+    pub id: &'static str,
+    /// A title for the tour.
+    pub title: String,
+    /// The base scenario (the scenario format), before any step's commands.
+    pub scenario: serde_json::Value,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+}
+
+/// One step of a tour.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// A short title.
+    pub title: String,
+    /// What happened, in a few sentences.
+    pub text: String,
+    /// One thing for the reader to try before moving on.
+    #[serde(rename = "try")]
+    pub try_this: String,
+    /// The virtual time the step runs to, in ms.
+    pub at_ms: f64,
+    /// The commands the step adds (the scenario format's schedule entries).
+    #[serde(default)]
+    pub commands: Vec<serde_json::Value>,
+}
+
+/// A tour compiled in from `www/tours/<id>.json`.
+macro_rules! tour {
+    ($id:literal) => {
+        (
+            $id,
+            include_str!(concat!("../../../www/tours/", $id, ".json")),
+        )
+    };
+}
+
+/// Every tour: id (the protocol's name) and JSON.
+const TOURS: &[(&str, &str)] = &[
+    tour!("raft"),
+    tour!("clocks"),
+    tour!("gossip"),
+    tour!("quorum"),
+    tour!("ring"),
+];
+
+/// The ids of every tour, in the order the header's protocols go.
+pub fn ids() -> impl Iterator<Item = &'static str> {
+    TOURS.iter().map(|(id, _)| *id)
+}
+
+/// The tour with this id, or what is wrong with it.
+pub fn load(id: &str) -> Result<Tour, String> {
+    let Some((id, json)) = TOURS.iter().find(|(t, _)| *t == id) else {
+        let known: Vec<&str> = ids().collect();
+        return Err(format!(
+            "tour: there is no tour \"{id}\" (tours: {})",
+            known.join(", ")
+        ));
+    };
+    let mut tour: Tour = serde_json::from_str(json).map_err(|e| format!("tour {id}: {e}"))?;
+    tour.id = id;
+    if tour.steps.is_empty() {
+        return Err(format!("tour {id}: it has no steps"));
+    }
+    Ok(tour)
+}
+
+impl Tour {
+    /// The scenario of step `k` (0-based): the base scenario with the
+    /// commands of steps 0..=k appended to its schedule.
+    pub fn scenario_at(&self, k: usize) -> Result<Scenario, String> {
+        self.step(k)?;
+        let mut value = self.scenario.clone();
+        let Some(base) = value.as_object_mut() else {
+            return Err(format!("tour {}: scenario: not a JSON object", self.id));
+        };
+        let schedule = base
+            .entry("schedule")
+            .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+        let Some(schedule) = schedule.as_array_mut() else {
+            return Err(format!("tour {}: scenario.schedule: not an array", self.id));
+        };
+        schedule.extend(
+            self.steps[..=k]
+                .iter()
+                .flat_map(|s| s.commands.iter().cloned()),
+        );
+        Scenario::from_json(&value.to_string()).map_err(|e| self.at_step(k, e))
+    }
+
+    /// An error about step `k`, naming the tour and the step.
+    fn at_step(&self, k: usize, e: impl std::fmt::Display) -> String {
+        format!("tour {} step {}: {e}", self.id, k + 1)
+    }
+
+    /// The simulation of step `k`, built and run to the step's time (the
+    /// lab loads [`Tour::scenario_at`] and runs to [`Tour::time_at`]).
+    #[cfg(test)]
+    pub fn sim_at(&self, k: usize) -> Result<faultline_core::AnySim, String> {
+        let scenario = self.scenario_at(k)?;
+        let mut sim = crate::app::build(&scenario).map_err(|e| self.at_step(k, e))?;
+        sim.run_until(self.time_at(k));
+        Ok(sim)
+    }
+
+    /// The virtual time step `k` runs to (the end of the last step past it).
+    pub fn time_at(&self, k: usize) -> Time {
+        let step = &self.steps[k.min(self.steps.len() - 1)];
+        Time::from_ms_f64(step.at_ms)
+    }
+
+    /// Step `k`, or a clear error if there is none.
+    fn step(&self, k: usize) -> Result<&Step, String> {
+        self.steps.get(k).ok_or_else(|| {
+            format!(
+                "tour {}: there is no step {} (it has {})",
+                self.id,
+                k + 1,
+                self.steps.len()
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;
