@@ -31,8 +31,12 @@ test('a tour link opens its step, and the address bar follows the tour', async (
   assert.match(await page.textContent('.tour-kicker'), /step 2 of \d/);
   const title = await page.textContent('#tour-step-title');
   const hash = await page.getAttribute('.clock', 'data-trace-hash');
+  // The step is shown as run to its time, not as a fresh cluster.
+  assert.ok(+(await page.getAttribute('.clock', 'data-events')) > 50);
+  assert.ok(await page.locator('svg .node[data-role="leader"]').count() === 1);
   await page.keyboard.press('PageDown');
   await page.waitForFunction(() => /step=2/.test(location.hash), null, { timeout: 3000 });
+  assert.notEqual(await page.getAttribute('.clock', 'data-trace-hash'), hash);
   assert.match(page.url(), /#\/raft\?tour=raft&step=2&presenter=1$/);
   // Reload: the same step, the same state.
   await page.keyboard.press('PageUp');

@@ -456,6 +456,7 @@ impl App {
         self.view = view;
         if let (Some((id, step)), None) = (tour, &error) {
             error = self.open_tour(&id, step).err();
+            self.refresh(true);
         }
         self.error = error;
     }
