@@ -36,11 +36,18 @@ test('the dialogs pass axe and are reached from the keyboard', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(`${server.url}#/raft`);
   await page.waitForSelector('svg .node');
-  for (const name of ['Share', 'Scenario', 'Keyboard shortcuts']) {
+  for (const name of ['Share', 'Scenario', 'Presets', 'Keyboard shortcuts']) {
     await page.getByRole('button', { name, exact: true }).focus();
     await page.keyboard.press('Enter');
-    await page.waitForSelector('.overlay [role="dialog"], .overlay');
+    await page.waitForSelector('.overlay .dialog');
     assert.deepEqual(await violations(page), [], name);
+    // The dialog holds the focus: Tab and Shift+Tab cycle inside it.
+    for (const key of ['Tab', 'Shift+Tab']) {
+      for (let i = 0; i < 25; i++) {
+        await page.keyboard.press(key);
+        assert.ok(await page.evaluate(() => !!document.activeElement?.closest('.dialog')), `${name}: ${key} ×${i + 1} left the dialog`);
+      }
+    }
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => !document.querySelector('.overlay'));
   }

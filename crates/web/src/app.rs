@@ -544,10 +544,12 @@ impl App {
         }
     }
 
-    /// Puts the run's link in the address bar soon (at most every
-    /// [`ADDRESS_PERIOD_MS`]).
+    /// Puts the run's link in the address bar now, and again after
+    /// [`ADDRESS_PERIOD_MS`] for what changes meanwhile (at most one
+    /// update per period).
     fn schedule_address(&mut self, ctx: &Context<Self>) {
         if self.address_timer.is_none() {
+            share::replace_address(&self.link(false).to_fragment());
             let link = ctx.link().clone();
             self.address_timer = Some(Timeout::new(ADDRESS_PERIOD_MS, move || {
                 link.send_message(Msg::SyncAddress)
@@ -831,7 +833,12 @@ impl Component for App {
                 let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
                     return;
                 };
-                if is_typing(event) || event.ctrl_key() || event.meta_key() || event.alt_key() {
+                let escape = event.key() == "Escape";
+                if (is_typing(event) && !escape)
+                    || event.ctrl_key()
+                    || event.meta_key()
+                    || event.alt_key()
+                {
                     return;
                 }
                 if let Some(action) = keys::action(&event.key()) {
@@ -1038,6 +1045,7 @@ impl Component for App {
                 Ok(scenario) => {
                     self.load(scenario);
                     if self.error.is_none() {
+                        self.origin = Source::Preset(id);
                         self.overlay = None;
                         self.playing = true;
                     }
@@ -1234,7 +1242,7 @@ impl Component for App {
                     <Help on_close={link.callback(|_| Msg::Overlay(None))} />
                 }
                 if let Some(Overlay::Share(url)) = &self.overlay {
-                    <ShareDialog link={(**url).clone()} lab={lab_name(self.scenario.protocol)}
+                    <ShareDialog link={(**url).clone()} lab={crate::components::header::lab_label(self.scenario.protocol)}
                         on_close={link.callback(|_| Msg::Overlay(None))} />
                 }
                 if self.overlay == Some(Overlay::Presets) {
@@ -1253,17 +1261,6 @@ impl Component for App {
                 }
             </div>
         }
-    }
-}
-
-/// A lab's name, as the header shows it.
-fn lab_name(protocol: ProtocolName) -> &'static str {
-    match protocol {
-        ProtocolName::Raft => "Raft",
-        ProtocolName::Clocks => "Clocks",
-        ProtocolName::Gossip => "Gossip",
-        ProtocolName::Quorum => "Quorum",
-        ProtocolName::Ring => "Hash ring",
     }
 }
 

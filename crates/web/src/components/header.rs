@@ -39,6 +39,14 @@ const PROTOCOLS: &[(&str, &str)] = &[
     ("ring", "Hash ring"),
 ];
 
+/// A lab's name, as its tab shows it.
+pub fn lab_label(protocol: ProtocolName) -> &'static str {
+    PROTOCOLS
+        .iter()
+        .find(|(id, _)| *id == protocol.as_str())
+        .map_or("Lab", |(_, label)| label)
+}
+
 /// The header.
 #[function_component(Header)]
 pub fn header(p: &HeaderProps) -> Html {

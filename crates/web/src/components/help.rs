@@ -1,5 +1,6 @@
 //! The keyboard shortcuts overlay.
 
+use super::modal::Modal;
 use crate::keys::SHORTCUTS;
 use yew::prelude::*;
 
@@ -15,8 +16,7 @@ pub struct HelpProps {
 pub fn help(p: &HelpProps) -> Html {
     let close = p.on_close.reform(|_: MouseEvent| ());
     html! {
-        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="help-title">
-            <div class="dialog">
+        <Modal labelled_by="help-title">
                 <h2 id="help-title">{ "Keyboard shortcuts" }</h2>
                 <table class="keys">
                     { for SHORTCUTS.iter().map(|(k, what)| html! {
@@ -25,7 +25,6 @@ pub fn help(p: &HelpProps) -> Html {
                 </table>
                 <p class="hint">{ "Click a node to select it, a link to cut one direction, a message to drop it." }</p>
                 <div class="row end"><button class="primary" onclick={close}>{ "Close" }</button></div>
-            </div>
-        </div>
+        </Modal>
     }
 }

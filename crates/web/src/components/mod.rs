@@ -13,6 +13,7 @@ pub mod header;
 pub mod help;
 pub mod invariants;
 pub mod logs;
+pub mod modal;
 pub mod network_panel;
 pub mod node_actions;
 pub mod node_panel;

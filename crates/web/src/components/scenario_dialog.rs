@@ -1,6 +1,7 @@
 //! Load, edit and export a scenario as JSON; a malformed one shows what is
 //! wrong and where, and the running lab is left untouched.
 
+use super::modal::Modal;
 use crate::presets::PRESETS;
 use faultline_core::Scenario;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
@@ -91,8 +92,7 @@ pub fn scenario_dialog(p: &ScenarioDialogProps) -> Html {
     };
     let close = p.on_close.reform(|_: MouseEvent| ());
     html! {
-        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="scenario-title">
-            <div class="dialog wide">
+        <Modal class="wide" labelled_by="scenario-title">
                 <h2 id="scenario-title">{ "Scenario" }</h2>
                 <p class="dim small">{ "The whole run as JSON: protocol, seed, network, parameters and every command so far. The same format runs headless with " }<code>{ "faultline run" }</code>{ "." }</p>
                 <div class="row">
@@ -116,7 +116,6 @@ pub fn scenario_dialog(p: &ScenarioDialogProps) -> Html {
                     <button onclick={close}>{ "Cancel" }</button>
                     <button class="primary" onclick={load}>{ "Load" }</button>
                 </div>
-            </div>
-        </div>
+        </Modal>
     }
 }

@@ -1,6 +1,7 @@
 //! Share: a link that reopens this exact run, and an iframe snippet that
 //! embeds it in a page.
 
+use super::modal::Modal;
 use faultline_core::link::{Controls, Theme};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -114,8 +115,7 @@ pub fn share_dialog(p: &ShareDialogProps) -> Html {
     };
     let close = p.on_close.reform(|_: MouseEvent| ());
     html! {
-        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="share-title">
-            <div class="dialog wide share">
+        <Modal class="wide share" labelled_by="share-title">
                 <h2 id="share-title">{ "Share this run" }</h2>
                 <p class="dim small">{ "The link holds the seed, the network, every command so far and the time: opening it replays this exact run (same trace hash) and stops here. " }
                     <code>{ "faultline run 'LINK'" }</code>{ " replays it headless." }</p>
@@ -142,8 +142,7 @@ pub fn share_dialog(p: &ShareDialogProps) -> Html {
                 <div class="row end">
                     <button onclick={close}>{ "Close" }</button>
                 </div>
-            </div>
-        </div>
+        </Modal>
     }
 }
 
