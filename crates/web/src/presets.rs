@@ -24,8 +24,10 @@ pub const PRESETS: &[Preset] = &[
     preset!("raft-minority-partition"),
     preset!("raft-split-vote"),
     preset!("raft-zombie-leader"),
+    preset!("raft-stress"),
     preset!("clocks-default"),
     preset!("clocks-lww-vs-vector"),
+    preset!("clocks-stress"),
     preset!("gossip-default"),
     preset!("gossip-thousand"),
     preset!("gossip-partition"),
@@ -33,8 +35,10 @@ pub const PRESETS: &[Preset] = &[
     preset!("gossip-swim"),
     preset!("quorum-default"),
     preset!("quorum-stale-read"),
+    preset!("quorum-stress"),
     preset!("ring-default"),
     preset!("ring-partition"),
+    preset!("ring-stress"),
 ];
 
 #[cfg(test)]
