@@ -6,7 +6,6 @@
 
 use super::{root, run, tools};
 use serde_json::{json, Value};
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -84,8 +83,8 @@ fn machine() -> Value {
         .lines()
         .find_map(|l| l.strip_prefix("PRETTY_NAME="))
         .map_or("unknown".to_string(), |v| v.trim_matches('"').to_string());
-    let dirty = !output("git", &["status", "--porcelain"]).is_empty()
-        && output("git", &["status", "--porcelain"]) != "unknown";
+    let status = output("git", &["status", "--porcelain"]);
+    let dirty = !status.is_empty() && status != "unknown";
     json!({
         "cpu": cpu,
         "cores": std::thread::available_parallelism().map_or(0, |n| n.get()),
@@ -221,11 +220,6 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     let readme = std::fs::read_to_string(&readme_path).map_err(|e| e.to_string())?;
     let readme = crate::report::readme_block(&readme, &report)?;
     std::fs::write(&readme_path, readme).map_err(|e| e.to_string())?;
-    let mut done = String::new();
-    let _ = write!(
-        done,
-        "\nwrote docs/benchmarks.md, docs/benchmarks.json and README.md's benchmark block"
-    );
-    println!("{done}");
+    println!("\nwrote docs/benchmarks.md, docs/benchmarks.json and README.md's benchmark block");
     Ok(())
 }
