@@ -1,10 +1,10 @@
 // The embed builder on embed.html: options in, iframe code and preview out.
 const PRESETS = {
-  raft: ['raft-default', 'raft-split-vote', 'raft-zombie-leader', 'raft-minority-partition'],
-  clocks: ['clocks-default', 'clocks-lww-vs-vector'],
+  raft: ['raft-default', 'raft-split-vote', 'raft-zombie-leader', 'raft-minority-partition', 'raft-stress'],
+  clocks: ['clocks-default', 'clocks-lww-vs-vector', 'clocks-stress'],
   gossip: ['gossip-default', 'gossip-thousand', 'gossip-partition', 'gossip-mongering', 'gossip-swim'],
-  quorum: ['quorum-default', 'quorum-stale-read', 'quorum-sloppy-handoff'],
-  ring: ['ring-default', 'ring-partition'],
+  quorum: ['quorum-default', 'quorum-stale-read', 'quorum-sloppy-handoff', 'quorum-stress'],
+  ring: ['ring-default', 'ring-partition', 'ring-stress'],
 };
 const $ = (id) => document.getElementById(id);
 const lab = new URL('index.html', location.href).href;

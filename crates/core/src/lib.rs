@@ -53,6 +53,7 @@ pub mod sim;
 pub mod spacetime;
 pub mod time;
 pub mod trace;
+pub mod workloads;
 
 pub use any::AnySim;
 pub use command::{Command, Scheduled};

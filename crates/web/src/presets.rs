@@ -26,8 +26,10 @@ pub const PRESETS: &[Preset] = &[
     preset!("raft-minority-partition"),
     preset!("raft-split-vote"),
     preset!("raft-zombie-leader"),
+    preset!("raft-stress"),
     preset!("clocks-default"),
     preset!("clocks-lww-vs-vector"),
+    preset!("clocks-stress"),
     preset!("gossip-default"),
     preset!("gossip-thousand"),
     preset!("gossip-partition"),
@@ -36,8 +38,10 @@ pub const PRESETS: &[Preset] = &[
     preset!("quorum-default"),
     preset!("quorum-stale-read"),
     preset!("quorum-sloppy-handoff"),
+    preset!("quorum-stress"),
     preset!("ring-default"),
     preset!("ring-partition"),
+    preset!("ring-stress"),
 ];
 
 /// The presets of a protocol with their parsed scenarios, in table order.

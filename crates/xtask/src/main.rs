@@ -1,20 +1,27 @@
-//! `cargo xtask serve | test | dist`: everything the project needs, from a
+//! `cargo xtask serve | test | dist | bench`: everything the project needs, from a
 //! fresh machine, with nothing downloaded from outside the package
 //! registries.
 
+mod bench;
+mod report;
 mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-const USAGE: &str = "usage: cargo xtask <serve | test | dist>
+const USAGE: &str = "usage: cargo xtask <serve | test | dist | bench [options]>
   serve   install what is missing, build the lab, serve it on http://127.0.0.1:8080
   test    fmt, clippy, native tests, wasm build, benches (test mode), release site, browser end-to-end tests
-  dist    release build of the static site into dist/ (relative URLs: any sub-path works)";
+  dist    release build of the static site into dist/ (relative URLs: any sub-path works)
+  bench   the core natively and as wasm in Chromium, every lab's frame work, load, soak, bundle;
+          prints the table and writes docs/benchmarks.md, docs/benchmarks.json and README's block
+          (about 15 minutes). Options: --frame-seconds N (10), --soak-seconds N (300)";
 
 fn main() -> ExitCode {
-    let task = std::env::args().nth(1).unwrap_or_default();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let task = args.first().cloned().unwrap_or_default();
     let result = match task.as_str() {
+        "bench" => bench::bench(&args[1..]),
         "serve" => serve(),
         "test" => test(),
         "dist" => dist(),
@@ -110,6 +117,16 @@ fn test() -> Result<(), String> {
     ])?;
     // Benches compile and run once (criterion's test mode): they cannot rot.
     cargo(&["bench", "-p", "faultline-core", "--", "--test"])?;
+    // The wasm side of the benchmarks builds as `cargo xtask bench` builds it.
+    cargo(&[
+        "build",
+        "-p",
+        "faultline-bench-wasm",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ])?;
     run("trunk", &["build", "--release"])?;
     tools::check_wasm_imports(&root().join("dist"))?;
     // Name the test files: how a directory argument is read differs between

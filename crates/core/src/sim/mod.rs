@@ -6,6 +6,7 @@
 
 mod client;
 mod handle;
+mod queue;
 mod state;
 mod view;
 
@@ -110,7 +111,7 @@ impl<P: Protocol> Sim<P> {
             next_seq: 0,
             events: 0,
             next_cmd: 0,
-            queue: BTreeMap::new(),
+            queue: queue::EventQueue::default(),
             slots: BTreeMap::new(),
             members: Default::default(),
             net: Network::new(scenario.network.link_params()),
@@ -161,7 +162,7 @@ impl<P: Protocol> Sim<P> {
     /// Processes exactly one event or command. Returns `false` when nothing
     /// is left to do.
     pub fn step(&mut self) -> bool {
-        let next_event = self.st.queue.keys().next().map(|k| k.0);
+        let next_event = self.st.queue.first_key().map(|k| k.0);
         let next_cmd = self.schedule.get(self.st.next_cmd).map(|s| s.at);
         match (next_event, next_cmd) {
             // A command applies after every event due at or before its time.
@@ -191,7 +192,7 @@ impl<P: Protocol> Sim<P> {
 
     /// The time of the next event or command, if any.
     pub fn next_time(&self) -> Option<Time> {
-        let e = self.st.queue.keys().next().map(|k| k.0);
+        let e = self.st.queue.first_key().map(|k| k.0);
         let c = self.schedule.get(self.st.next_cmd).map(|s| s.at);
         match (e, c) {
             (Some(e), Some(c)) => Some(e.min(c)),

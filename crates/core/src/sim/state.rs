@@ -143,7 +143,7 @@ pub(crate) struct State<P: Protocol> {
     pub next_seq: u64,
     pub events: u64,
     pub next_cmd: usize,
-    pub queue: BTreeMap<QueueKey, Event<P>>,
+    pub queue: super::queue::EventQueue<P>,
     pub slots: BTreeMap<NodeId, Slot<P>>,
     /// The live (not removed) members in id order, shared by every handler
     /// call and checkpoint; replaced, not edited, when membership changes.

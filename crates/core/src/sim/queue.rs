@@ -1,0 +1,149 @@
+//! The event queue: a binary heap ordered by (time, sequence number) with
+//! lazy cancellation. It pops in exactly the order an ordered map keyed by
+//! (time, sequence number) would — every key is unique — so runs and their
+//! trace hashes do not depend on which of the two holds the events; the
+//! heap just avoids a tree node per event.
+
+use super::state::{Event, QueueKey};
+use crate::node::Protocol;
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BTreeSet, BinaryHeap};
+
+/// An event and its key; ordered by the key alone.
+#[derive(Clone, Debug)]
+struct Entry<P: Protocol> {
+    key: QueueKey,
+    event: Event<P>,
+}
+
+impl<P: Protocol> PartialEq for Entry<P> {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+impl<P: Protocol> Eq for Entry<P> {}
+impl<P: Protocol> PartialOrd for Entry<P> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<P: Protocol> Ord for Entry<P> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+/// Events due in virtual time, earliest key first.
+#[derive(Clone, Debug)]
+pub(crate) struct EventQueue<P: Protocol> {
+    heap: BinaryHeap<Reverse<Entry<P>>>,
+    /// Keys removed while still in the heap; each leaves the set when its
+    /// entry reaches the top and is dropped, so the heap's top is never
+    /// cancelled. Only keys above `popped` enter (a key at or below it has
+    /// left the heap already), and the simulator removes a key at most once,
+    /// so the set holds nothing but entries still in the heap.
+    cancelled: BTreeSet<QueueKey>,
+    /// The last key handed out by [`EventQueue::pop_first`]; events come
+    /// out in key order and new keys are never below the current time, so
+    /// every key at or below it has left the heap.
+    popped: Option<QueueKey>,
+}
+
+impl<P: Protocol> Default for EventQueue<P> {
+    fn default() -> Self {
+        EventQueue {
+            heap: BinaryHeap::new(),
+            cancelled: BTreeSet::new(),
+            popped: None,
+        }
+    }
+}
+
+impl<P: Protocol> EventQueue<P> {
+    /// Adds `event` at `key` (keys are unique and above every popped key).
+    pub fn insert(&mut self, key: QueueKey, event: Event<P>) {
+        debug_assert!(self.popped.is_none_or(|p| key > p));
+        self.heap.push(Reverse(Entry { key, event }));
+    }
+
+    /// Removes the event at `key`, if it is still queued.
+    pub fn remove(&mut self, key: &QueueKey) {
+        if self.popped.is_some_and(|p| *key <= p) {
+            return;
+        }
+        self.cancelled.insert(*key);
+        self.skip_cancelled();
+    }
+
+    /// The earliest key.
+    pub fn first_key(&self) -> Option<QueueKey> {
+        self.heap.peek().map(|e| e.0.key)
+    }
+
+    /// Takes the earliest event.
+    pub fn pop_first(&mut self) -> Option<(QueueKey, Event<P>)> {
+        let Reverse(Entry { key, event }) = self.heap.pop()?;
+        self.popped = Some(key);
+        self.skip_cancelled();
+        Some((key, event))
+    }
+
+    /// Drops cancelled entries from the top of the heap.
+    fn skip_cancelled(&mut self) {
+        while let Some(top) = self.heap.peek() {
+            if self.cancelled.is_empty() || !self.cancelled.remove(&top.0.key) {
+                break;
+            }
+            self.heap.pop();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::id::MsgId;
+    use crate::protocols::clocks::Clocks;
+    use crate::time::Time;
+
+    fn id(e: Event<Clocks>) -> u64 {
+        match e {
+            Event::Deliver(MsgId(n)) => n,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn pops_in_key_order_and_skips_removed_keys_like_an_ordered_map() {
+        let mut q = EventQueue::<Clocks>::default();
+        let mut map = std::collections::BTreeMap::new();
+        let mut seq = 0;
+        let mut rng = crate::rng::Rng::new(9);
+        let mut now = 0;
+        let mut last = None;
+        for round in 0..2_000u64 {
+            for _ in 0..3 {
+                let key = (Time::from_ms(now + rng.below(50)), seq);
+                seq += 1;
+                q.insert(key, Event::Deliver(MsgId(key.1)));
+                map.insert(key, key.1);
+            }
+            if round % 3 == 0 {
+                // Remove a queued key, and one already popped (ignored).
+                if let Some(&k) = map.keys().nth(rng.below(map.len() as u64) as usize) {
+                    q.remove(&k);
+                    map.remove(&k);
+                }
+                if let Some(k) = last {
+                    q.remove(&k);
+                }
+            }
+            let (k, e) = q.pop_first().expect("not empty");
+            assert_eq!(map.pop_first(), Some((k, id(e))));
+            assert_eq!(q.first_key(), map.keys().next().copied());
+            now = k.0.as_ms() as u64;
+            last = Some(k);
+        }
+        assert!(q.cancelled.len() <= map.len());
+    }
+}

@@ -1,0 +1,229 @@
+// The browser half of `cargo xtask bench` (not a test: it measures and
+// reports, it never fails on a figure). Each part writes its figures as JSON.
+//
+//   node e2e/bench.mjs core-wasm --pkg DIR --out FILE   the core's workloads built for wasm32
+//   node e2e/bench.mjs page  [--seconds 10] --out FILE  frame work per protocol, default lab and stress
+//   node e2e/bench.mjs load  [--runs 5] --out FILE      navigation to the first rendered lab, cold
+//   node e2e/bench.mjs soak  [--seconds 300] --out FILE JS heap and wasm memory of a lab left playing
+//   node e2e/bench.mjs bundle [--dist DIR] --out FILE   release wasm and js: raw, gzip, brotli
+//
+// The page parts read dist/ (`cargo xtask dist`). Headless Debian Chromium
+// with the flags of ../shared/README.md (lib.mjs `launch`).
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { serve, launch, faster, openRoute, loadPreset, DIST } from './lib.mjs';
+
+const [part, ...rest] = process.argv.slice(2);
+const opts = {};
+for (let i = 0; i < rest.length; i += 2) opts[rest[i].replace(/^--/, '')] = rest[i + 1];
+if (!opts.out) { console.error('usage: node e2e/bench.mjs <core-wasm|page|load|soak|bundle> [options] --out FILE'); process.exit(2); }
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (s) => console.log(`  ${s}`);
+const quantile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+const median = (xs) => quantile([...xs].sort((a, b) => a - b), 0.5);
+
+/** The labs: route, the selector that says it is drawn, and its stress preset. */
+const LABS = [
+  { protocol: 'raft', selector: 'svg .node', stress: 'raft-stress' },
+  { protocol: 'gossip', selector: '.gossip-canvas canvas', stress: 'gossip-thousand' },
+  { protocol: 'quorum', selector: '.quorum-history', stress: 'quorum-stress' },
+  { protocol: 'ring', selector: '.ring-canvas canvas', stress: 'ring-stress' },
+  { protocol: 'clocks', selector: '.spacetime svg', stress: 'clocks-stress' },
+];
+
+async function coreWasm() {
+  const root = opts.pkg.endsWith('/') ? opts.pkg : opts.pkg + '/';
+  await writeFile(join(root, 'index.html'), `<!doctype html><meta charset="utf-8"><title>faultline core bench</title>
+<script type="module">
+import init, * as bench from './faultline_bench_wasm.js';
+await init({ module_or_path: './faultline_bench_wasm_bg.wasm' });
+window.bench = bench;
+</script>`);
+  const server = await serve(root);
+  const browser = await launch();
+  const page = await browser.newPage();
+  await page.goto(server.url);
+  await page.waitForFunction(() => window.bench);
+  const ids = (await page.evaluate(() => window.bench.workload_ids())).split(' ');
+  const results = [];
+  for (const id of ids) {
+    // Whole runs, timed with performance.now() in the page: one warm-up,
+    // then at least 5 runs and 2 s (at most 50 runs); the median run.
+    const r = await page.evaluate((id) => {
+      const b = window.bench;
+      b.prepare(id); b.run();
+      const times = [];
+      let events = 0;
+      let total = 0;
+      while ((times.length < 5 || total < 2000) && times.length < 50) {
+        b.prepare(id);
+        const t0 = performance.now();
+        events = b.run();
+        const dt = performance.now() - t0;
+        times.push(dt);
+        total += dt;
+      }
+      times.sort((a, b) => a - b);
+      return { id, events, runs: times.length, median_ms: times[times.length >> 1] };
+    }, id);
+    r.events_per_s = r.events / (r.median_ms / 1000);
+    log(`${id}: ${r.events} events, median ${r.median_ms.toFixed(2)} ms over ${r.runs} runs`);
+    results.push(r);
+  }
+  const out = { chromium: browser.version(), workloads: results };
+  await browser.close();
+  await server.close();
+  return out;
+}
+
+/** Collects every `faultline-frame` measure as it is made (the app clears
+ * its buffer from time to time). */
+async function observeFrames(page) {
+  await page.evaluate(() => {
+    window.__frames = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (e.name === 'faultline-frame') window.__frames.push(e.duration);
+    }).observe({ type: 'measure' });
+  });
+}
+
+async function frames(page, seconds) {
+  await page.evaluate(() => { window.__frames = []; });
+  const t0 = Date.now();
+  await sleep(seconds * 1000);
+  const d = await page.evaluate(() => window.__frames.slice());
+  const wall = (Date.now() - t0) / 1000;
+  d.sort((a, b) => a - b);
+  const virtual_ms = +(await page.getAttribute('.clock', 'data-now-ms').catch(() => NaN));
+  return {
+    frames: d.length, wall_s: wall, fps: d.length / wall,
+    median_ms: quantile(d, 0.5), p95_ms: quantile(d, 0.95), max_ms: d[d.length - 1],
+    over_budget: d.filter((x) => x > 16.7).length / Math.max(1, d.length),
+    virtual_ms,
+  };
+}
+
+async function pageFrames() {
+  const seconds = +(opts.seconds ?? 10);
+  const server = await serve();
+  const browser = await launch();
+  const results = [];
+  for (const lab of LABS) {
+    for (const setting of ['default', 'stress']) {
+      const { page, errors } = await openRoute(browser, server.url, `#/${lab.protocol}`, lab.selector, { width: 1440, height: 900 });
+      await observeFrames(page);
+      if (setting === 'stress') {
+        await loadPreset(page, lab.stress);
+        // Four times the lab's opening speed.
+        await faster(page, 2);
+      }
+      await sleep(1000);
+      const r = { protocol: lab.protocol, setting, preset: setting === 'stress' ? lab.stress : `${lab.protocol}-default`,
+        ...(await frames(page, seconds)), errors };
+      log(`${lab.protocol} ${setting}: ${r.frames} frames, median ${r.median_ms?.toFixed(2)} ms, p95 ${r.p95_ms?.toFixed(2)} ms, max ${r.max_ms?.toFixed(1)} ms`);
+      results.push(r);
+      await page.close();
+    }
+  }
+  const out = { chromium: browser.version(), seconds, labs: results };
+  await browser.close();
+  await server.close();
+  return out;
+}
+
+async function load() {
+  const runs = +(opts.runs ?? 5);
+  const server = await serve();
+  const browser = await launch();
+  const results = [];
+  for (let i = 0; i < runs; i++) {
+    // A fresh context: an empty cache.
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      addEventListener('TrunkApplicationStarted', () => { window.__started = performance.now(); });
+      new MutationObserver((_, obs) => {
+        if (document.querySelector('svg .node')) { window.__firstLab = performance.now(); obs.disconnect(); }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await page.goto(server.url + '#/raft');
+    await page.waitForFunction(() => window.__firstLab);
+    const r = await page.evaluate(() => ({
+      first_lab_ms: window.__firstLab, wasm_started_ms: window.__started,
+      dom_content_loaded_ms: performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd,
+    }));
+    log(`cold load ${i + 1}: first lab at ${r.first_lab_ms.toFixed(0)} ms`);
+    results.push(r);
+    await context.close();
+  }
+  const out = {
+    chromium: browser.version(), runs,
+    first_lab_ms: median(results.map((r) => r.first_lab_ms)),
+    first_lab_max_ms: Math.max(...results.map((r) => r.first_lab_ms)),
+    wasm_started_ms: median(results.map((r) => r.wasm_started_ms)),
+    samples: results,
+  };
+  await browser.close();
+  await server.close();
+  return out;
+}
+
+async function soak() {
+  const seconds = +(opts.seconds ?? 300);
+  const every = Math.max(5, Math.min(30, seconds / 10));
+  const server = await serve();
+  const browser = await launch();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.addInitScript(() => {
+    addEventListener('TrunkApplicationStarted', (e) => { window.__faultlineWasm = e.detail.wasm; });
+  });
+  await page.goto(server.url + '#/raft');
+  await page.waitForSelector('svg .node');
+  await faster(page, 10); // clamps at the top speed, 10×
+  const cdp = await page.context().newCDPSession(page);
+  const sample = async (t) => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap = await cdp.send('Runtime.getHeapUsage');
+    const wasm = await page.evaluate(() => window.__faultlineWasm?.memory?.buffer?.byteLength ?? null);
+    const virtual_ms = +(await page.getAttribute('.clock', 'data-now-ms'));
+    const s = { t_s: t, js_heap_bytes: heap.usedSize, wasm_memory_bytes: wasm, virtual_ms };
+    log(`soak t=${t.toFixed(0)} s: JS heap ${(s.js_heap_bytes / 1e6).toFixed(1)} MB, wasm ${(s.wasm_memory_bytes / 1e6).toFixed(1)} MB, virtual ${(virtual_ms / 1000).toFixed(0)} s`);
+    return s;
+  };
+  await sleep(5000);
+  const t0 = Date.now();
+  const samples = [await sample(0)];
+  while ((Date.now() - t0) / 1000 < seconds) {
+    await sleep(Math.min(every * 1000, seconds * 1000 - (Date.now() - t0)));
+    samples.push(await sample((Date.now() - t0) / 1000));
+  }
+  const out = { chromium: browser.version(), seconds, lab: 'raft-default', speed: '10×', samples, errors };
+  await browser.close();
+  await server.close();
+  return out;
+}
+
+async function bundle() {
+  const dist = opts.dist ?? DIST;
+  const files = (await readdir(dist)).filter((f) => f.endsWith('.wasm') || f.endsWith('.js'));
+  const out = { files: [] };
+  for (const f of files) {
+    const body = await readFile(join(dist, f));
+    out.files.push({
+      file: f, kind: f.endsWith('.wasm') ? 'wasm' : 'js', raw_bytes: body.length,
+      gzip_bytes: gzipSync(body, { level: 9 }).length,
+      brotli_bytes: brotliCompressSync(body, { params: {
+        [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }).length,
+    });
+  }
+  return out;
+}
+
+const parts = { 'core-wasm': coreWasm, page: pageFrames, load, soak, bundle };
+if (!parts[part]) { console.error(`unknown part ${part}`); process.exit(2); }
+const result = await parts[part]();
+await writeFile(opts.out, JSON.stringify(result, null, 2) + '\n');
