@@ -145,7 +145,8 @@ test('malformed and hostile links each say what is wrong and open the default la
   ];
   for (const [hash, message] of cases) {
     const started = Date.now();
-    await page.goto(server.url + '#/raft');
+    await page.goto(server.url + '#/raft?preset=raft-default');
+    await page.waitForFunction(() => !document.querySelector('.toast'));
     await page.goto(server.url + hash);
     await page.waitForSelector('.toast', { timeout: 5000 }).catch(() => {
       throw new Error(`${hash.slice(0, 60)}: no message`);

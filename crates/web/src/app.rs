@@ -857,9 +857,14 @@ impl Component for App {
             },
         );
         let on_route = ctx.link().clone();
-        let route_listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
-            let hash = gloo::utils::window().location().hash().unwrap_or_default();
-            on_route.send_message(Msg::Route(hash));
+        // The URL the navigation went to, not the address bar when the
+        // event is handled: the lab may have rewritten that since.
+        let route_listener = EventListener::new(&gloo::utils::window(), "hashchange", move |e| {
+            let url = e
+                .dyn_ref::<web_sys::HashChangeEvent>()
+                .map(|e| e.new_url())
+                .unwrap_or_else(|| gloo::utils::window().location().hash().unwrap_or_default());
+            on_route.send_message(Msg::Route(url));
         });
         let snapshot = Rc::new(Snapshot::of(&sim, true));
         let base_commands = sim.schedule().len();

@@ -43,7 +43,7 @@ pub struct Opening {
 /// The protocol a fragment's path names, whatever follows it (Raft for
 /// anything unknown).
 pub fn route(hash: &str) -> ProtocolName {
-    let path = hash.trim_start_matches('#');
+    let path = hash.split_once('#').map_or(hash, |(_, fragment)| fragment);
     let name = path.split('?').next().unwrap_or("").trim_matches('/');
     ROUTES
         .iter()
@@ -225,5 +225,10 @@ mod tests {
     fn routes_ignore_options() {
         assert_eq!(route("#/gossip?embed=1"), ProtocolName::Gossip);
         assert_eq!(route("#/nothing"), ProtocolName::Raft);
+        assert_eq!(route("http://h/lab/#/ring?t=x"), ProtocolName::Ring);
+        assert_eq!(
+            opening("http://h/lab/#/ring?t=x").scenario.protocol,
+            ProtocolName::Ring
+        );
     }
 }
