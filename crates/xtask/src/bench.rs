@@ -17,6 +17,18 @@ struct Options {
     soak_seconds: u64,
 }
 
+/// Builds the wasm side of the benchmarks as the lab is built (`cargo
+/// xtask test` runs it too, so it cannot rot).
+pub const BUILD_WASM: &[&str] = &[
+    "build",
+    "-p",
+    "faultline-bench-wasm",
+    "--target",
+    "wasm32-unknown-unknown",
+    "--profile",
+    "wasm-release",
+];
+
 fn options(args: &[String]) -> Result<Options, String> {
     let mut o = Options {
         frame_seconds: 10,
@@ -158,18 +170,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     let native = native(&criterion)?;
 
     // Core, in the browser: the same workloads built as the lab is built.
-    run(
-        "cargo",
-        &[
-            "build",
-            "-p",
-            "faultline-bench-wasm",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            "wasm-release",
-        ],
-    )?;
+    run("cargo", BUILD_WASM)?;
     let pkg = dir.join("pkg");
     let wasm = target.join("wasm32-unknown-unknown/wasm-release/faultline_bench_wasm.wasm");
     run(

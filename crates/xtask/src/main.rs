@@ -118,15 +118,7 @@ fn test() -> Result<(), String> {
     // Benches compile and run once (criterion's test mode): they cannot rot.
     cargo(&["bench", "-p", "faultline-core", "--", "--test"])?;
     // The wasm side of the benchmarks builds as `cargo xtask bench` builds it.
-    cargo(&[
-        "build",
-        "-p",
-        "faultline-bench-wasm",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--profile",
-        "wasm-release",
-    ])?;
+    cargo(bench::BUILD_WASM)?;
     run("trunk", &["build", "--release"])?;
     tools::check_wasm_imports(&root().join("dist"))?;
     // Name the test files: how a directory argument is read differs between

@@ -70,14 +70,17 @@ pub fn controls(p: &ControlsProps) -> Html {
             { format!("t = {}", format::time(p.now)) }
         </span>
     };
+    let play = html! {
+        <button class="primary play" onclick={toggle} aria-label={if p.playing {"Pause"} else {"Play"}}
+            title="Space">
+            { if p.playing { "❚❚ Pause" } else { "▶ Play" } }
+        </button>
+    };
     if p.minimal {
         return html! {
             <div class="controls minimal">
                 <div class="row">
-                    <button class="primary play" onclick={toggle} aria-label={if p.playing {"Pause"} else {"Play"}}
-                        title="Space">
-                        { if p.playing { "❚❚ Pause" } else { "▶ Play" } }
-                    </button>
+                    { play }
                     { clock }
                     <span class="spacer" />
                     <button onclick={same_seed} title="Run this seed again from the start">{ "Restart" }</button>
@@ -88,10 +91,7 @@ pub fn controls(p: &ControlsProps) -> Html {
     html! {
         <div class="controls">
             <div class="row">
-                <button class="primary play" onclick={toggle} aria-label={if p.playing {"Pause"} else {"Play"}}
-                    title="Space">
-                    { if p.playing { "❚❚ Pause" } else { "▶ Play" } }
-                </button>
+                { play }
                 <button onclick={step} title="S" aria-label="Step one event">{ "Step" }</button>
                 <label class="speed">
                     <span>{ "Speed" }</span>
