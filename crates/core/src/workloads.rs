@@ -72,16 +72,6 @@ pub fn all() -> Vec<Workload> {
         .collect()
 }
 
-/// The simulator settings of every workload: headless.
-pub fn config() -> SimConfig {
-    SimConfig {
-        labels: false,
-        trace_capacity: 0,
-        checkpoint_every: 0,
-        ..SimConfig::default()
-    }
-}
-
 /// Gossip's round length, in ms.
 pub const GOSSIP_ROUND_MS: u64 = 200;
 /// Gossip's run length, in rounds.
@@ -167,7 +157,7 @@ impl Workload {
     /// A simulator ready to [`run`], at time 0 (building it is not part of
     /// what is measured).
     pub fn build(&self) -> AnySim {
-        AnySim::new(&self.scenario(), config()).expect("workload scenarios build")
+        AnySim::new(&self.scenario(), SimConfig::headless()).expect("workload scenarios build")
     }
 }
 

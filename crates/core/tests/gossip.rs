@@ -7,18 +7,9 @@ use faultline_core::protocols::gossip::theory;
 use faultline_core::{AnySim, Scenario, SimConfig};
 use serde_json::{json, Value};
 
-fn fast() -> SimConfig {
-    SimConfig {
-        checkpoint_every: 0,
-        trace_capacity: 0,
-        labels: false,
-        ..SimConfig::default()
-    }
-}
-
 fn report(scenario: Value) -> faultline_core::Report {
     let s = Scenario::from_json(&scenario.to_string()).expect("valid gossip scenario");
-    let mut sim = AnySim::new(&s, fast()).expect("builds");
+    let mut sim = AnySim::new(&s, SimConfig::headless()).expect("builds");
     sim.run_to_end();
     let r = sim.report();
     assert!(r.violations.is_empty(), "{:?}", r.violations);
@@ -248,11 +239,11 @@ fn bad_parameters_name_their_field() {
         ),
     ] {
         let s = Scenario::from_json(&gossip(10, 0, 100, params.clone()).to_string()).unwrap();
-        let e = AnySim::new(&s, fast()).unwrap_err();
+        let e = AnySim::new(&s, SimConfig::headless()).unwrap_err();
         assert_eq!(e.path, path, "{params}: {e}");
     }
     let raft = r#"{"protocol":"raft","schedule":[{"at_ms":1,"op":"rumor","node":0}]}"#;
-    let e = AnySim::from_json(raft, fast()).unwrap_err();
+    let e = AnySim::from_json(raft, SimConfig::headless()).unwrap_err();
     assert!(e.message.contains("gossip"), "{e}");
 }
 

@@ -15,18 +15,9 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
-fn fast() -> SimConfig {
-    SimConfig {
-        checkpoint_every: 0,
-        trace_capacity: 0,
-        labels: false,
-        ..SimConfig::default()
-    }
-}
-
 fn sim(v: &Value) -> Sim<Ring> {
     let s = Scenario::from_json(&v.to_string()).expect("valid ring scenario");
-    Sim::from_scenario(&s, fast()).expect("builds")
+    Sim::from_scenario(&s, SimConfig::headless()).expect("builds")
 }
 
 fn run(v: &Value) -> Sim<Ring> {
@@ -378,7 +369,7 @@ fn the_presets_show_what_they_say() {
             env!("CARGO_MANIFEST_DIR")
         );
         let s = Scenario::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
-        Sim::<Ring>::from_scenario(&s, fast()).unwrap()
+        Sim::<Ring>::from_scenario(&s, SimConfig::headless()).unwrap()
     };
     let mut s = load("ring-default");
     s.run_to_end();

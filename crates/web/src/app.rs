@@ -272,6 +272,25 @@ pub fn build(scenario: &Scenario) -> Result<AnySim, String> {
     AnySim::new(scenario, sim_config(scenario)).map_err(|e| e.to_string())
 }
 
+/// Builds `scenario`, or its lab's default when it does not build, with
+/// the reason.
+fn build_or_default(scenario: Scenario) -> (Scenario, AnySim, Option<String>) {
+    match build(&scenario) {
+        Ok(sim) => (scenario, sim, None),
+        Err(e) => {
+            let fallback = default_scenario(scenario.protocol);
+            match build(&fallback) {
+                Ok(sim) => (
+                    fallback,
+                    sim,
+                    Some(format!("This link cannot be opened: the scenario: {e}")),
+                ),
+                Err(e2) => unreachable_sim(e2),
+            }
+        }
+    }
+}
+
 fn is_typing(event: &web_sys::KeyboardEvent) -> bool {
     event
         .target()
@@ -412,27 +431,26 @@ impl App {
             source,
             error,
         } = opening;
-        let protocol = scenario.protocol;
-        let (scenario, sim, mut error) = match build(&scenario) {
-            Ok(sim) => (scenario, sim, error),
-            Err(e) => {
-                let fallback = default_scenario(protocol);
-                match build(&fallback) {
-                    Ok(sim) => (
-                        fallback,
-                        sim,
-                        Some(format!("This link cannot be opened: the scenario: {e}")),
-                    ),
-                    Err(e2) => unreachable_sim(e2),
-                }
-            }
-        };
-        let source = if error.is_some() {
+        let (scenario, sim, built_error) = build_or_default(scenario);
+        let source = if error.is_some() || built_error.is_some() {
             Source::Default
         } else {
             source
         };
         self.install(scenario, sim, source);
+        self.settle(at, view, tour, error.or(built_error));
+    }
+
+    /// What a link asks of the lab just installed: its time, its view, its
+    /// tour; `error` is why the link could not be opened as written.
+    fn settle(
+        &mut self,
+        at: Option<Time>,
+        view: View,
+        tour: Option<(String, u32)>,
+        mut error: Option<String>,
+    ) {
+        let protocol = self.scenario.protocol;
         if let Some(t) = at.filter(|_| error.is_none()) {
             if !self.sim.run_until_bounded(t, OPEN_EVENT_BUDGET) {
                 error = Some(format!(
@@ -810,18 +828,20 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let hash = gloo::utils::window().location().hash().unwrap_or_default();
-        let opening = share::opening(&hash);
-        let protocol = opening.scenario.protocol;
-        let (sim, scenario) = match build(&opening.scenario) {
-            Ok(sim) => (sim, opening.scenario.clone()),
-            Err(_) => {
-                // `open` reports it and falls back; start from the default.
-                let scenario = default_scenario(protocol);
-                match build(&scenario) {
-                    Ok(sim) => (sim, scenario),
-                    Err(e) => unreachable_sim(e),
-                }
-            }
+        let Opening {
+            scenario,
+            at,
+            view,
+            tour,
+            source,
+            error,
+        } = share::opening(&hash);
+        let (scenario, sim, built_error) = build_or_default(scenario);
+        let error = error.or(built_error);
+        let source = if error.is_some() {
+            Source::Default
+        } else {
+            source
         };
         let link = ctx.link().clone();
         let document = gloo::utils::document();
@@ -868,12 +888,13 @@ impl Component for App {
         });
         let snapshot = Rc::new(Snapshot::of(&sim, true));
         let base_commands = sim.schedule().len();
+        let speed_exp = default_speed(scenario.protocol);
         let mut app = App {
             scenario,
             sim,
             snapshot,
             playing: true,
-            speed_exp: default_speed(protocol),
+            speed_exp,
             last_frame: None,
             frame: None,
             timer: FrameTimer::default(),
@@ -896,13 +917,13 @@ impl Component for App {
             focus_op: None,
             ring: None,
             view: View::default(),
-            origin: Source::Default,
+            origin: source,
             base_commands,
             address_timer: None,
             tour: None,
             announcer: Announcer::default(),
         };
-        app.open(opening);
+        app.settle(at, view, tour, error);
         share::replace_address(&app.link(false).to_fragment());
         app.schedule_frame(ctx);
         app

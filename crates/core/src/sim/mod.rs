@@ -51,6 +51,20 @@ impl Default for SimConfig {
     }
 }
 
+impl SimConfig {
+    /// Settings for runs nobody watches (benchmarks, property tests):
+    /// no checkpoints, no in-memory trace, no message labels. The run is
+    /// the same as under any other settings; only what is kept differs.
+    pub fn headless() -> Self {
+        SimConfig {
+            checkpoint_every: 0,
+            trace_capacity: 0,
+            labels: false,
+            ..SimConfig::default()
+        }
+    }
+}
+
 /// Most observations one run keeps.
 pub const MAX_OBSERVATIONS: usize = 200_000;
 

@@ -4,6 +4,7 @@
 //! by what SWIM believes of them, and every message in flight at its true
 //! progress (sampled when there are too many to draw one by one).
 
+use super::canvas_point::canvas_point;
 use crate::snapshot::{GossipDot, GossipLab, Snapshot};
 use faultline_core::protocols::gossip::{Health, Spread};
 use faultline_core::sim::{MessageView, NodeStatus};
@@ -311,15 +312,10 @@ pub fn gossip_canvas(p: &GossipCanvasProps) -> Html {
         let on_select = p.on_select.clone();
         let on_partition_node = p.on_partition_node.clone();
         Callback::from(move |e: MouseEvent| {
-            let Some(el) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlCanvasElement>().ok())
-            else {
+            let Some((x, y)) = canvas_point(&e, SIZE) else {
                 return;
             };
-            let k = SIZE / f64::from(el.client_width().max(1));
-            let hit =
-                Layout::of(&dots).hit(f64::from(e.offset_x()) * k, f64::from(e.offset_y()) * k);
+            let hit = Layout::of(&dots).hit(x, y);
             match (hit, partition) {
                 (Some(id), true) => on_partition_node.emit(id),
                 (hit, false) => on_select.emit(hit),

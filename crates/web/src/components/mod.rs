@@ -1,6 +1,7 @@
 //! The lab's components. Each renders typed snapshots and reports user
 //! actions through callbacks; none touches the simulator.
 
+pub mod canvas_point;
 pub mod chart;
 pub mod clocks_panel;
 pub mod controls;

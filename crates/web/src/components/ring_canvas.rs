@@ -2,6 +2,7 @@
 //! in its color, a sample of keys as dots colored by their owner, the nodes
 //! inside the ring, and key transfers in flight travelling between them.
 
+use super::canvas_point::canvas_point;
 use crate::ring_analysis::RingAnalysis;
 use crate::snapshot::Snapshot;
 use faultline_core::placement::hash::hash_key;
@@ -277,14 +278,9 @@ pub fn ring_canvas(p: &RingCanvasProps) -> Html {
             .collect();
         let on_select = p.on_select.clone();
         Callback::from(move |e: MouseEvent| {
-            let Some(el) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlCanvasElement>().ok())
-            else {
+            let Some((x, y)) = canvas_point(&e, SIZE) else {
                 return;
             };
-            let k = SIZE / f64::from(el.client_width().max(1));
-            let (x, y) = (f64::from(e.offset_x()) * k, f64::from(e.offset_y()) * k);
             let hit = anchors(&live)
                 .into_iter()
                 .find(|(_, (px, py))| (px - x).powi(2) + (py - y).powi(2) <= 22.0 * 22.0)
