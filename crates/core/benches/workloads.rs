@@ -8,11 +8,11 @@
 // criterion_group! generates an undocumented public function.
 #![allow(missing_docs)]
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use faultline_core::workloads::{self, sizes, Workload, PROTOCOLS};
+use faultline_core::workloads::{self, sizes, Workload};
 use std::time::Duration;
 
 fn bench(c: &mut Criterion) {
-    for protocol in PROTOCOLS {
+    for protocol in workloads::protocols() {
         let mut group = c.benchmark_group(protocol.as_str());
         group
             .sample_size(10)

@@ -1,169 +1,201 @@
-//! Every protocol's simulator behind one enum, so the UI and the CLI can
-//! switch protocols without trait objects.
+//! Every protocol's simulator behind one type, so the UI and the CLI can
+//! switch protocols. The enum itself ([`AnySim`]) comes from the registry;
+//! its methods forward through [`Erased`], which every `Sim<P>` of a
+//! registered protocol implements, so no method here lists protocols.
 
 use crate::command::{Command, Scheduled};
 use crate::invariant::{Checker, Violation};
-use crate::protocols::clocks::{Clocks, ClocksChecker};
-use crate::protocols::gossip::{Gossip, GossipChecker};
-use crate::protocols::quorum::{Quorum, QuorumChecker};
-use crate::protocols::raft::{Raft, RaftChecker};
-use crate::protocols::ring::{Ring, RingChecker};
+use crate::registry::Entry;
 use crate::report::Report;
-use crate::scenario::{ProtocolName, Scenario, ScenarioError};
+use crate::scenario::{Scenario, ScenarioError};
 use crate::sim::{MessageStats, Sim, SimConfig};
 use crate::time::Time;
 use crate::trace::{TraceEvent, TraceHash};
 
-/// A simulation of any protocol.
-#[derive(Clone, Debug)]
-pub enum AnySim {
-    /// Raft.
-    Raft(Sim<Raft>),
-    /// Logical clocks.
-    Clocks(Sim<Clocks>),
-    /// Gossip and SWIM.
-    Gossip(Sim<Gossip>),
-    /// The quorum key-value store.
-    Quorum(Sim<Quorum>),
-    /// Consistent hashing with transfers.
-    Ring(Sim<Ring>),
+pub use crate::protocols::AnySim;
+
+/// A simulator with its protocol type erased: what [`AnySim`] forwards to.
+pub(crate) trait Erased {
+    fn step(&mut self) -> bool;
+    fn run_until(&mut self, t: Time);
+    fn run_until_bounded(&mut self, t: Time, budget: u64) -> bool;
+    fn run_to_end(&mut self);
+    fn seek(&mut self, t: Time);
+    fn apply(&mut self, command: Command) -> Result<(), String>;
+    fn now(&self) -> Time;
+    fn horizon(&self) -> Time;
+    fn events(&self) -> u64;
+    fn seed(&self) -> u64;
+    fn stats(&self) -> MessageStats;
+    fn violations(&self) -> &[Violation];
+    fn invariant_names(&self) -> &'static [&'static str];
+    fn trace(&self) -> Box<dyn DoubleEndedIterator<Item = &TraceEvent> + '_>;
+    fn drain_trace(&mut self) -> Vec<TraceEvent>;
+    fn trace_hash(&self) -> TraceHash;
+    fn schedule(&self) -> &[Scheduled];
+    fn to_scenario(&self) -> Scenario;
+    fn metrics(&self) -> serde_json::Value;
 }
 
-/// Calls the same method on whichever simulator is inside.
-macro_rules! each {
-    ($self:expr, $s:ident => $e:expr) => {
-        match $self {
-            AnySim::Raft($s) => $e,
-            AnySim::Clocks($s) => $e,
-            AnySim::Gossip($s) => $e,
-            AnySim::Quorum($s) => $e,
-            AnySim::Ring($s) => $e,
-        }
-    };
+impl<P: Entry> Erased for Sim<P> {
+    fn step(&mut self) -> bool {
+        Sim::step(self)
+    }
+    fn run_until(&mut self, t: Time) {
+        Sim::run_until(self, t)
+    }
+    fn run_until_bounded(&mut self, t: Time, budget: u64) -> bool {
+        Sim::run_until_bounded(self, t, budget)
+    }
+    fn run_to_end(&mut self) {
+        Sim::run_to_end(self)
+    }
+    fn seek(&mut self, t: Time) {
+        Sim::seek(self, t)
+    }
+    fn apply(&mut self, command: Command) -> Result<(), String> {
+        Sim::apply(self, command)
+    }
+    fn now(&self) -> Time {
+        Sim::now(self)
+    }
+    fn horizon(&self) -> Time {
+        Sim::horizon(self)
+    }
+    fn events(&self) -> u64 {
+        Sim::events(self)
+    }
+    fn seed(&self) -> u64 {
+        Sim::seed(self)
+    }
+    fn stats(&self) -> MessageStats {
+        Sim::stats(self)
+    }
+    fn violations(&self) -> &[Violation] {
+        Sim::violations(self)
+    }
+    fn invariant_names(&self) -> &'static [&'static str] {
+        <P::Checker as Checker<P>>::NAMES
+    }
+    fn trace(&self) -> Box<dyn DoubleEndedIterator<Item = &TraceEvent> + '_> {
+        Box::new(Sim::trace(self))
+    }
+    fn drain_trace(&mut self) -> Vec<TraceEvent> {
+        Sim::drain_trace(self)
+    }
+    fn trace_hash(&self) -> TraceHash {
+        Sim::trace_hash(self)
+    }
+    fn schedule(&self) -> &[Scheduled] {
+        Sim::schedule(self)
+    }
+    fn to_scenario(&self) -> Scenario {
+        Sim::to_scenario(self)
+    }
+    fn metrics(&self) -> serde_json::Value {
+        P::metrics(self)
+    }
 }
 
 impl AnySim {
-    /// A simulation of `scenario`.
-    pub fn new(scenario: &Scenario, config: SimConfig) -> Result<AnySim, ScenarioError> {
-        Ok(match scenario.protocol {
-            ProtocolName::Raft => AnySim::Raft(Sim::from_scenario(scenario, config)?),
-            ProtocolName::Clocks => AnySim::Clocks(Sim::from_scenario(scenario, config)?),
-            ProtocolName::Gossip => AnySim::Gossip(Sim::from_scenario(scenario, config)?),
-            ProtocolName::Quorum => AnySim::Quorum(Sim::from_scenario(scenario, config)?),
-            ProtocolName::Ring => AnySim::Ring(Sim::from_scenario(scenario, config)?),
-        })
-    }
-
     /// Parses a scenario and builds its simulation.
     pub fn from_json(text: &str, config: SimConfig) -> Result<AnySim, ScenarioError> {
         AnySim::new(&Scenario::from_json(text)?, config)
     }
 
-    /// Which protocol runs.
-    pub fn protocol(&self) -> ProtocolName {
-        match self {
-            AnySim::Raft(_) => ProtocolName::Raft,
-            AnySim::Clocks(_) => ProtocolName::Clocks,
-            AnySim::Gossip(_) => ProtocolName::Gossip,
-            AnySim::Quorum(_) => ProtocolName::Quorum,
-            AnySim::Ring(_) => ProtocolName::Ring,
-        }
-    }
-
     /// See [`Sim::step`].
     pub fn step(&mut self) -> bool {
-        each!(self, s => s.step())
+        self.erased_mut().step()
     }
 
     /// See [`Sim::run_until`].
     pub fn run_until(&mut self, t: Time) {
-        each!(self, s => s.run_until(t))
+        self.erased_mut().run_until(t)
     }
 
     /// See [`Sim::run_until_bounded`].
     pub fn run_until_bounded(&mut self, t: Time, budget: u64) -> bool {
-        each!(self, s => s.run_until_bounded(t, budget))
+        self.erased_mut().run_until_bounded(t, budget)
     }
 
     /// See [`Sim::run_to_end`].
     pub fn run_to_end(&mut self) {
-        each!(self, s => s.run_to_end())
+        self.erased_mut().run_to_end()
     }
 
     /// See [`Sim::seek`].
     pub fn seek(&mut self, t: Time) {
-        each!(self, s => s.seek(t))
+        self.erased_mut().seek(t)
     }
 
     /// See [`Sim::apply`].
     pub fn apply(&mut self, command: Command) -> Result<(), String> {
-        each!(self, s => s.apply(command))
+        self.erased_mut().apply(command)
     }
 
     /// Current virtual time.
     pub fn now(&self) -> Time {
-        each!(self, s => s.now())
+        self.erased().now()
     }
 
     /// The latest time reached.
     pub fn horizon(&self) -> Time {
-        each!(self, s => s.horizon())
+        self.erased().horizon()
     }
 
     /// Events processed.
     pub fn events(&self) -> u64 {
-        each!(self, s => s.events())
+        self.erased().events()
     }
 
     /// The seed.
     pub fn seed(&self) -> u64 {
-        each!(self, s => s.seed())
+        self.erased().seed()
     }
 
     /// Message counters.
     pub fn stats(&self) -> MessageStats {
-        each!(self, s => s.stats())
+        self.erased().stats()
     }
 
     /// Violations so far.
     pub fn violations(&self) -> &[Violation] {
-        each!(self, s => s.violations())
+        self.erased().violations()
     }
 
     /// The names of the invariants checked.
     pub fn invariant_names(&self) -> &'static [&'static str] {
-        match self {
-            AnySim::Raft(_) => <RaftChecker as Checker<Raft>>::NAMES,
-            AnySim::Clocks(_) => <ClocksChecker as Checker<Clocks>>::NAMES,
-            AnySim::Gossip(_) => <GossipChecker as Checker<Gossip>>::NAMES,
-            AnySim::Quorum(_) => <QuorumChecker as Checker<Quorum>>::NAMES,
-            AnySim::Ring(_) => <RingChecker as Checker<Ring>>::NAMES,
-        }
+        self.erased().invariant_names()
     }
 
     /// The trace entries kept in memory.
     pub fn trace(&self) -> Box<dyn DoubleEndedIterator<Item = &TraceEvent> + '_> {
-        each!(self, s => Box::new(s.trace()))
+        self.erased().trace()
     }
 
     /// See [`Sim::drain_trace`].
     pub fn drain_trace(&mut self) -> Vec<TraceEvent> {
-        each!(self, s => s.drain_trace())
+        self.erased_mut().drain_trace()
     }
 
     /// The trace hash so far.
     pub fn trace_hash(&self) -> TraceHash {
-        each!(self, s => s.trace_hash())
+        self.erased().trace_hash()
     }
 
     /// The recorded commands.
     pub fn schedule(&self) -> &[Scheduled] {
-        each!(self, s => s.schedule())
+        self.erased().schedule()
     }
 
     /// The run as a scenario.
     pub fn to_scenario(&self) -> Scenario {
-        each!(self, s => s.to_scenario())
+        self.erased().to_scenario()
+    }
+
+    /// The protocol's figures for the report (`metrics`).
+    pub fn metrics(&self) -> serde_json::Value {
+        self.erased().metrics()
     }
 
     /// The run's report (the CLI's JSON line).

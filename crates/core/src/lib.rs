@@ -36,6 +36,7 @@
 //! ```
 
 pub mod any;
+pub mod causality;
 pub mod command;
 pub mod id;
 pub mod invariant;
@@ -46,6 +47,7 @@ pub mod node;
 pub mod pbs;
 pub mod placement;
 pub mod protocols;
+pub mod registry;
 pub mod report;
 pub mod rng;
 pub mod scenario;

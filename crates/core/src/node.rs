@@ -65,8 +65,9 @@ pub struct Badge {
 
 /// A protocol: the per-node state machine and everything its nodes exchange.
 pub trait Protocol: Clone + Debug + Sized + 'static {
-    /// Which protocol this is (its name in scenarios and routes).
-    const KIND: crate::scenario::ProtocolName;
+    /// The protocol's name in scenarios, routes and reports (`"raft"`),
+    /// as its line in the registry gives it.
+    const NAME: &'static str;
     /// The largest cluster the protocol accepts in a scenario.
     const MAX_NODES: u32;
     /// Whether nodes may be added or removed while it runs.

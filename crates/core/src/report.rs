@@ -31,13 +31,7 @@ pub struct Report {
 impl Report {
     /// The report of `sim` as it stands.
     pub fn of(sim: &AnySim) -> Report {
-        let metrics = match sim {
-            AnySim::Raft(s) => crate::protocols::raft::metrics(s),
-            AnySim::Clocks(s) => crate::protocols::clocks::metrics(s),
-            AnySim::Gossip(s) => crate::protocols::gossip::metrics(s),
-            AnySim::Quorum(s) => crate::protocols::quorum::metrics(s),
-            AnySim::Ring(s) => crate::protocols::ring::metrics(s),
-        };
+        let metrics = sim.metrics();
         Report {
             protocol: sim.protocol().as_str(),
             seed: sim.seed(),

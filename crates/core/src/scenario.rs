@@ -17,34 +17,7 @@ pub const MAX_SCHEDULE: usize = 100_000;
 /// The latest time a scenario may run to, in milliseconds (about 11.5 days).
 pub const MAX_UNTIL_MS: u64 = 1_000_000_000;
 
-/// Which protocol a scenario runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ProtocolName {
-    /// Raft consensus.
-    Raft,
-    /// Lamport, vector and hybrid logical clocks.
-    Clocks,
-    /// Gossip spread and SWIM failure detection.
-    Gossip,
-    /// A leaderless, Dynamo-style quorum key-value store.
-    Quorum,
-    /// Consistent hashing with keys moved by transfers.
-    Ring,
-}
-
-impl ProtocolName {
-    /// The name used in scenarios and routes.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProtocolName::Raft => "raft",
-            ProtocolName::Clocks => "clocks",
-            ProtocolName::Gossip => "gossip",
-            ProtocolName::Quorum => "quorum",
-            ProtocolName::Ring => "ring",
-        }
-    }
-}
+pub use crate::protocols::ProtocolName;
 
 /// Network settings of a scenario.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -265,7 +238,7 @@ impl Scenario {
                 format!(
                     "{} is out of range ({} takes 1 to {} nodes)",
                     self.nodes,
-                    P::KIND.as_str(),
+                    P::NAME,
                     P::MAX_NODES
                 ),
             ));
@@ -415,7 +388,7 @@ pub fn check_command<P: Protocol>(
             P::Request::deserialize(request).map(|_| ()).map_err(|e| {
                 ScenarioError::at(
                     format!("{path}.request"),
-                    format!("not a {} request: {e}", P::KIND.as_str()),
+                    format!("not a {} request: {e}", P::NAME),
                 )
             })
         }
@@ -426,7 +399,7 @@ pub fn check_command<P: Protocol>(
             } else {
                 Err(ScenarioError::at(
                     format!("{path}.op"),
-                    format!("rumor is for gossip; {} has no rumors", P::KIND.as_str()),
+                    format!("rumor is for gossip; {} has no rumors", P::NAME),
                 ))
             }
         }
@@ -440,7 +413,7 @@ pub fn check_command<P: Protocol>(
                     format!("{path}.timer"),
                     format!(
                         "unknown timer `{timer}`; {} has {}",
-                        P::KIND.as_str(),
+                        P::NAME,
                         names.join(", ")
                     ),
                 ))
@@ -469,7 +442,7 @@ fn membership<P: Protocol>(path: &str, cmd: &Command) -> Result<(), ScenarioErro
             format!(
                 "{} is not available for {}: its membership is fixed in faultline",
                 cmd.op(),
-                P::KIND.as_str()
+                P::NAME
             ),
         ))
     }

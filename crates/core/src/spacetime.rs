@@ -6,7 +6,7 @@
 //! A [`Diagram`] is built either from any protocol's trace
 //! ([`Diagram::from_trace`]), where the stamps are computed here from the
 //! happens-before relation of the trace, or from the clocks protocol's own
-//! observations ([`Diagram::from_clock_events`]), where the points carry the
+//! observations (`Diagram::from_clock_events`, in the clocks protocol), where the points carry the
 //! protocol's stamps. It answers which points lie in an event's causal past
 //! and future ([`Diagram::cone`]), trims itself for a live view
 //! ([`Diagram::keep_last`]) and exports the run for ShiViz
@@ -15,10 +15,9 @@
 //! Point ids are positions in [`Diagram::points`]: every constructor and
 //! [`Diagram::keep_last`] keep them dense, from 0.
 
+use crate::causality::{Hlc, Relation, VClock};
 use crate::id::{MsgId, NodeId};
 use crate::net::DropReason;
-use crate::protocols::clocks::{ClockEvent, EventKind, EventRef, Hlc, Relation, VClock};
-use crate::sim::Observed;
 use crate::time::Time;
 use crate::trace::{TraceEvent, TraceKind};
 use serde::Serialize;
@@ -199,7 +198,7 @@ impl Builder {
     }
 }
 
-fn lanes(nodes: usize) -> Vec<NodeId> {
+pub(crate) fn lanes(nodes: usize) -> Vec<NodeId> {
     (0..nodes.min(MAX_LANES))
         .map(|i| NodeId(u32::try_from(i).unwrap_or(u32::MAX)))
         .collect()
@@ -215,7 +214,7 @@ fn or(text: &str, fallback: &str) -> String {
 }
 
 /// How two vectors are ordered (missing counters count as 0), as
-/// [`VClock::relation`](crate::protocols::clocks::VClock::relation) does.
+/// [`VClock::relation`](crate::causality::VClock::relation) does.
 fn relation(a: &[u64], b: &[u64]) -> Relation {
     let (mut a_le_b, mut b_le_a) = (true, true);
     for i in 0..a.len().max(b.len()) {
@@ -383,126 +382,6 @@ impl Diagram {
             }
         }
         b.d
-    }
-
-    /// From the clocks protocol's own observations: points carry the
-    /// protocol's stamps (lamport, vector, Some(hlc)); arrows join each Send
-    /// to the Recv(s) naming it (a duplicated message has two receives: two
-    /// arrows); a send with no receive yet has an open arrow (to None,
-    /// deliver_at = sent_at; the caller may extend it); `in_flight` gives
-    /// (EventRef of the send, deliver_at) for messages still travelling, to
-    /// set their deliver_at.
-    ///
-    /// Details: point `i` is `events[i]` when every event is on a lane
-    /// (`nodes` lanes, at most [`MAX_LANES`]; events on other nodes are left
-    /// out). Vectors are the protocol's, padded with zeros to `nodes`
-    /// counters. Each `in_flight` entry naming a send adds one open arrow
-    /// with that deliver_at, also beside a closed one (one copy of a
-    /// duplicated message arrived, the other is travelling); entries naming
-    /// no send point are ignored, as are receives naming none. Arrows are
-    /// ordered by send point, closed ones first.
-    pub fn from_clock_events(
-        events: &[Observed<ClockEvent>],
-        nodes: usize,
-        in_flight: &[(EventRef, Time)],
-    ) -> Diagram {
-        let nodes = nodes.min(MAX_LANES);
-        let mut d = Diagram {
-            lanes: lanes(nodes),
-            points: Vec::new(),
-            arrows: Vec::new(),
-        };
-        let mut index: BTreeMap<EventRef, usize> = BTreeMap::new();
-        // Per point: the receiver of a send, the send of a receive.
-        let mut send_to: BTreeMap<usize, NodeId> = BTreeMap::new();
-        let mut recv_of: Vec<(usize, EventRef)> = Vec::new();
-        for o in events {
-            if o.node.0 as usize >= nodes {
-                continue;
-            }
-            let e = &o.observation;
-            let id = d.points.len();
-            let (mark, label) = match &e.kind {
-                EventKind::Local => (
-                    Mark::Local,
-                    e.write
-                        .as_ref()
-                        .map_or_else(|| "local".to_string(), |w| format!("write {w:?}")),
-                ),
-                EventKind::Send { to } => {
-                    send_to.insert(id, *to);
-                    (Mark::Send, format!("send to {to}"))
-                }
-                EventKind::Recv { send } => {
-                    recv_of.push((id, *send));
-                    (Mark::Recv, format!("recv from {}", send.node))
-                }
-            };
-            let mut vector = e.vector.0.clone();
-            if vector.len() < nodes {
-                vector.resize(nodes, 0);
-            }
-            d.points.push(Point {
-                id,
-                node: o.node,
-                at: o.at,
-                mark,
-                label,
-                lamport: e.lamport,
-                vector,
-                hlc: Some(e.hlc),
-            });
-            index.entry(e.event).or_insert(id);
-        }
-        let send_point = |r: &EventRef| index.get(r).copied().filter(|s| send_to.contains_key(s));
-        let mut receives: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for (r, send) in &recv_of {
-            if let Some(s) = send_point(send) {
-                receives.entry(s).or_default().push(*r);
-            }
-        }
-        let mut travelling: BTreeMap<usize, Vec<Time>> = BTreeMap::new();
-        for (send, at) in in_flight {
-            if let Some(s) = send_point(send) {
-                travelling.entry(s).or_default().push(*at);
-            }
-        }
-        for (&s, &to_node) in &send_to {
-            let Some(sent_at) = d.points.get(s).map(|p| p.at) else {
-                continue;
-            };
-            let closed = receives.get(&s).map(Vec::as_slice).unwrap_or_default();
-            for &r in closed {
-                let Some(recv) = d.points.get(r) else {
-                    continue;
-                };
-                d.arrows.push(Arrow {
-                    from: s,
-                    to: Some(r),
-                    to_node: recv.node,
-                    sent_at,
-                    deliver_at: recv.at,
-                    dropped_at: None,
-                });
-            }
-            let open = travelling.get(&s).map(Vec::as_slice).unwrap_or_default();
-            let open_at: Vec<Time> = if open.is_empty() && closed.is_empty() {
-                vec![sent_at]
-            } else {
-                open.to_vec()
-            };
-            for deliver_at in open_at {
-                d.arrows.push(Arrow {
-                    from: s,
-                    to: None,
-                    to_node,
-                    sent_at,
-                    deliver_at,
-                    dropped_at: None,
-                });
-            }
-        }
-        d
     }
 
     /// Two concurrent points at or after `since` with L(a) < L(b), the

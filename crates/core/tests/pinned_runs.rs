@@ -91,9 +91,7 @@ fn every_preset_replays_to_its_pinned_trace_hash() {
         match pinned.get(&id) {
             Some(fields) => {
                 if fields != &[events.to_string(), hash.clone()] {
-                    wrong.push(format!(
-                        "{id}: pinned {fields:?}, now [{events}, {hash}]"
-                    ));
+                    wrong.push(format!("{id}: pinned {fields:?}, now [{events}, {hash}]"));
                 }
             }
             None => missing.push(format!("{id}\t{events}\t{hash}")),
@@ -103,7 +101,11 @@ fn every_preset_replays_to_its_pinned_trace_hash() {
         append_pinned("presets.tsv", &missing);
         missing.clear();
     }
-    assert!(wrong.is_empty(), "presets no longer replay:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "presets no longer replay:\n{}",
+        wrong.join("\n")
+    );
     assert!(
         missing.is_empty(),
         "presets with no pinned run (run with FAULTLINE_PIN_NEW=1):\n{}",
@@ -123,17 +125,17 @@ fn shared_link(scenario: &Scenario) -> (String, Time) {
         (
             at(2),
             Command::Partition {
-                groups: vec![
-                    vec![NodeId(0)],
-                    (1..scenario.nodes).map(NodeId).collect(),
-                ],
+                groups: vec![vec![NodeId(0)], (1..scenario.nodes).map(NodeId).collect()],
             },
         ),
         (at(3), Command::Heal),
         (at(3), Command::Restart { node: NodeId(1) }),
     ];
-    s.schedule
-        .extend(faults.into_iter().map(|(at, command)| Scheduled { at, command }));
+    s.schedule.extend(
+        faults
+            .into_iter()
+            .map(|(at, command)| Scheduled { at, command }),
+    );
     s.schedule.sort_by_key(|c| c.at);
     let t = at(4);
     let link = Link {
@@ -162,7 +164,11 @@ fn every_pinned_link_opens_the_same_run() {
             ));
         }
     }
-    assert!(wrong.is_empty(), "links no longer replay:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "links no longer replay:\n{}",
+        wrong.join("\n")
+    );
 
     let pinned_names: Vec<&str> = pinned
         .values()

@@ -77,7 +77,7 @@ fn bundle_total(r: &Value, key: &str) -> f64 {
 
 /// Gossip's native cost per round at `nodes` (the workload runs 20 rounds).
 fn gossip_round_ms(r: &Value, nodes: u32) -> f64 {
-    let rounds = faultline_core::workloads::GOSSIP_ROUNDS as f64;
+    let rounds = faultline_core::protocols::gossip::WORKLOAD_ROUNDS as f64;
     by_id(&r["core_native"], &format!("gossip/{nodes}"))
         .map_or(f64::NAN, |w| f(&w["median_ms"]) / rounds)
 }
@@ -203,7 +203,7 @@ pub fn markdown(r: &Value) -> String {
         s,
         "| protocol | sizes | per run | per event | k |\n|---|---|---|---|---:|"
     );
-    for p in faultline_core::workloads::PROTOCOLS {
+    for p in faultline_core::workloads::protocols() {
         let rows: Vec<&Value> = arr(&r["core_native"])
             .iter()
             .filter(|n| n["protocol"] == p.as_str())

@@ -21,7 +21,7 @@ use crate::invariant::Violation;
 use crate::net::Network;
 use crate::node::Protocol;
 use crate::rng::Rng;
-use crate::scenario::{check_command, NetworkSpec, Scenario, ScenarioError};
+use crate::scenario::{check_command, NetworkSpec, ProtocolName, Scenario, ScenarioError};
 use crate::time::Time;
 use crate::trace::{TraceEvent, TraceHash, TraceKind};
 use state::State;
@@ -101,19 +101,16 @@ pub struct Sim<P: Protocol> {
     until: Time,
     horizon: Time,
     effects: Vec<crate::node::Effect<P>>,
+    protocol: ProtocolName,
 }
 
 impl<P: Protocol> Sim<P> {
     /// A simulation of `scenario`, which must name this protocol.
     pub fn from_scenario(scenario: &Scenario, config: SimConfig) -> Result<Self, ScenarioError> {
-        if scenario.protocol != P::KIND {
+        if scenario.protocol.as_str() != P::NAME {
             return Err(ScenarioError {
                 path: "protocol".into(),
-                message: format!(
-                    "expected {}, found {}",
-                    P::KIND.as_str(),
-                    scenario.protocol.as_str()
-                ),
+                message: format!("expected {}, found {}", P::NAME, scenario.protocol.as_str()),
             });
         }
         let params = scenario.validate::<P>()?;
@@ -159,6 +156,7 @@ impl<P: Protocol> Sim<P> {
             until: Time::from_ms(scenario.until_ms),
             horizon: Time::ZERO,
             effects: Vec::new(),
+            protocol: scenario.protocol,
         };
         for _ in 0..scenario.nodes {
             sim.spawn_node();
@@ -429,7 +427,7 @@ impl<P: Protocol> Sim<P> {
         Scenario {
             name: self.name.clone(),
             description: self.description.clone(),
-            protocol: P::KIND,
+            protocol: self.protocol,
             nodes: self.initial_nodes,
             seed: self.seed,
             // Cover everything played, so the CLI replays every command.

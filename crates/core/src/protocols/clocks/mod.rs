@@ -4,14 +4,13 @@
 //! a write to two replicated registers (last-writer-wins by physical time,
 //! and multi-value by vector clock) to show what clock skew does to each.
 
-mod hlc;
+mod entry;
+mod diagram;
 pub mod query;
 mod register;
-mod vclock;
 
-pub use hlc::Hlc;
+pub use crate::causality::{Hlc, Relation, VClock};
 pub use register::{LwwRegister, MvRegister, Write};
-pub use vclock::{Relation, VClock};
 
 use crate::id::{NodeId, OpId};
 use crate::invariant::{Checker, Violation};
@@ -288,7 +287,7 @@ impl Clocks {
 }
 
 impl Protocol for Clocks {
-    const KIND: crate::scenario::ProtocolName = crate::scenario::ProtocolName::Clocks;
+    const NAME: &'static str = "clocks";
     const MAX_NODES: u32 = 8;
     const DYNAMIC_MEMBERSHIP: bool = false;
     type Params = ClocksParams;

@@ -1,7 +1,7 @@
 //! Questions about a run's events: how two events are related, an event's
 //! causal past and future, and a pair that shows Lamport clocks' limit.
 
-use super::vclock::Relation;
+use crate::causality::Relation;
 use super::ClockEvent;
 use crate::sim::Observed;
 

@@ -2,7 +2,7 @@
 //! timestamp, and a multi-value register by vector clock. Under clock skew
 //! the first silently drops a write the second keeps as a sibling.
 
-use super::vclock::{Relation, VClock};
+use crate::causality::{Relation, VClock};
 use crate::id::NodeId;
 use serde::{Deserialize, Serialize};
 

@@ -12,12 +12,14 @@
 //! when the suspicion outlives `suspicion_ms`. Membership updates ride on
 //! every message.
 
+mod entry;
 mod metrics;
 mod msg;
 mod params;
 mod swim;
 pub mod theory;
 
+pub use entry::{WORKLOAD_ROUNDS, WORKLOAD_ROUND_MS};
 pub use metrics::{detections, metrics, rumor_stats, Detection, RumorStats};
 pub use msg::{Body, GossipMsg, Health, RumorId, Update};
 pub use params::{GossipParams, Interest, Mode, SwimParams};
@@ -469,7 +471,7 @@ impl Gossip {
 }
 
 impl Protocol for Gossip {
-    const KIND: crate::scenario::ProtocolName = crate::scenario::ProtocolName::Gossip;
+    const NAME: &'static str = "gossip";
     const MAX_NODES: u32 = 10_000;
     const DYNAMIC_MEMBERSHIP: bool = true;
     type Params = GossipParams;

@@ -6,7 +6,7 @@
 //! server with no context silently overwrite each other.)
 
 use crate::id::OpId;
-use crate::protocols::clocks::Relation;
+use crate::causality::Relation;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;

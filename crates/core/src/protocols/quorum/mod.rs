@@ -14,6 +14,7 @@
 //! beside their coordinator: they pause while it is down, and one whose
 //! operation was cut off by the crash comes back as a new process.
 
+mod entry;
 mod clock;
 mod coordinator;
 mod history;
@@ -220,7 +221,7 @@ impl Quorum {
 }
 
 impl Protocol for Quorum {
-    const KIND: crate::scenario::ProtocolName = crate::scenario::ProtocolName::Quorum;
+    const NAME: &'static str = "quorum";
     const MAX_NODES: u32 = params::MAX_NODES;
     const DYNAMIC_MEMBERSHIP: bool = false;
     type Params = QuorumParams;

@@ -4,6 +4,7 @@
 //! rule (§5.4.2), and client interaction (§8). Membership change (§6) and
 //! log compaction (§7) are not modelled.
 
+mod entry;
 mod invariants;
 mod log;
 mod msg;
@@ -476,7 +477,7 @@ fn apply_to_kv(kv: &mut BTreeMap<String, String>, command: &str) {
 }
 
 impl Protocol for Raft {
-    const KIND: crate::scenario::ProtocolName = crate::scenario::ProtocolName::Raft;
+    const NAME: &'static str = "raft";
     const MAX_NODES: u32 = 15;
     const DYNAMIC_MEMBERSHIP: bool = false;
     type Params = RaftParams;

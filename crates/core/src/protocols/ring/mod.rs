@@ -47,6 +47,7 @@
 //! plans again against the members it last planned for and sends what is
 //! still pending.
 
+mod entry;
 mod compare;
 mod invariants;
 mod keyset;
@@ -544,7 +545,7 @@ fn same_members(cx: &Context<'_, Ring>, seen: &[NodeId]) -> bool {
 }
 
 impl Protocol for Ring {
-    const KIND: crate::scenario::ProtocolName = crate::scenario::ProtocolName::Ring;
+    const NAME: &'static str = "ring";
     const MAX_NODES: u32 = 256;
     const DYNAMIC_MEMBERSHIP: bool = true;
     type Params = RingParams;
