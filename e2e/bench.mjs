@@ -133,37 +133,68 @@ async function pageFrames() {
   return out;
 }
 
+/** Chromium's network emulation for the throttled load: 1.6 Mbit/s down, 150 ms round trip. */
+const SLOW_LINK = { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 };
+
+/**
+ * Navigation to the first rendered lab, cold cache, for every lab: on
+ * localhost as it is (`first_lab_ms`) and over a throttled link
+ * (`throttled_ms`, an embed, SLOW_LINK), medians over `runs`.
+ */
 async function load() {
   const runs = +(opts.runs ?? 5);
   const server = await serve();
   const browser = await launch();
-  const results = [];
-  for (let i = 0; i < runs; i++) {
+  const once = async (lab, throttled) => {
     // A fresh context: an empty cache.
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
-    await page.addInitScript(() => {
-      addEventListener('TrunkApplicationStarted', () => { window.__started = performance.now(); });
+    if (throttled) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', SLOW_LINK);
+    }
+    await page.addInitScript((selector) => {
+      addEventListener('faultline-started', () => { window.__started = performance.now(); });
       new MutationObserver((_, obs) => {
-        if (document.querySelector('svg .node')) { window.__firstLab = performance.now(); obs.disconnect(); }
+        if (document.querySelector(selector)) { window.__firstLab = performance.now(); obs.disconnect(); }
       }).observe(document, { childList: true, subtree: true });
-    });
-    await page.goto(server.url + '#/raft');
-    await page.waitForFunction(() => window.__firstLab);
+    }, lab.selector);
+    await page.goto(server.url + `#/${lab.protocol}` + (throttled ? '?embed' : ''));
+    await page.waitForFunction(() => window.__firstLab, null, { timeout: 60_000 });
     const r = await page.evaluate(() => ({
       first_lab_ms: window.__firstLab, wasm_started_ms: window.__started,
       dom_content_loaded_ms: performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd,
     }));
-    log(`cold load ${i + 1}: first lab at ${r.first_lab_ms.toFixed(0)} ms`);
-    results.push(r);
     await context.close();
+    return r;
+  };
+  const labs = [];
+  for (const lab of LABS) {
+    const local = [];
+    const slow = [];
+    for (let i = 0; i < runs; i++) {
+      local.push(await once(lab, false));
+      slow.push(await once(lab, true));
+    }
+    const row = {
+      protocol: lab.protocol,
+      first_lab_ms: median(local.map((r) => r.first_lab_ms)),
+      first_lab_max_ms: Math.max(...local.map((r) => r.first_lab_ms)),
+      wasm_started_ms: median(local.map((r) => r.wasm_started_ms)),
+      throttled_ms: median(slow.map((r) => r.first_lab_ms)),
+      throttled_max_ms: Math.max(...slow.map((r) => r.first_lab_ms)),
+    };
+    log(`load ${lab.protocol}: first lab ${row.first_lab_ms.toFixed(0)} ms, throttled embed ${row.throttled_ms.toFixed(0)} ms`);
+    labs.push(row);
   }
+  const raft = labs.find((l) => l.protocol === 'raft') ?? labs[0];
   const out = {
-    chromium: browser.version(), runs,
-    first_lab_ms: median(results.map((r) => r.first_lab_ms)),
-    first_lab_max_ms: Math.max(...results.map((r) => r.first_lab_ms)),
-    wasm_started_ms: median(results.map((r) => r.wasm_started_ms)),
-    samples: results,
+    chromium: browser.version(), runs, throttle: SLOW_LINK,
+    first_lab_ms: raft.first_lab_ms,
+    first_lab_max_ms: raft.first_lab_max_ms,
+    wasm_started_ms: raft.wasm_started_ms,
+    labs,
   };
   await browser.close();
   await server.close();
@@ -179,7 +210,7 @@ async function soak() {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.addInitScript(() => {
-    addEventListener('TrunkApplicationStarted', (e) => { window.__faultlineWasm = e.detail.wasm; });
+    addEventListener('faultline-started', (e) => { window.__faultlineWasm = e.detail.wasm; });
   });
   await page.goto(server.url + '#/raft');
   await page.waitForSelector('svg .node');
@@ -207,18 +238,22 @@ async function soak() {
   return out;
 }
 
+/** Every lab's own wasm and js (dist/<lab>/), raw, gzip -9 and brotli 11. */
 async function bundle() {
   const dist = opts.dist ?? DIST;
-  const files = (await readdir(dist)).filter((f) => f.endsWith('.wasm') || f.endsWith('.js'));
   const out = { files: [] };
-  for (const f of files) {
-    const body = await readFile(join(dist, f));
-    out.files.push({
-      file: f, kind: f.endsWith('.wasm') ? 'wasm' : 'js', raw_bytes: body.length,
-      gzip_bytes: gzipSync(body, { level: 9 }).length,
-      brotli_bytes: brotliCompressSync(body, { params: {
-        [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }).length,
-    });
+  for (const lab of LABS) {
+    const dir = join(dist, lab.protocol);
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.wasm') || f.endsWith('.js'));
+    for (const f of files) {
+      const body = await readFile(join(dir, f));
+      out.files.push({
+        lab: lab.protocol, file: `${lab.protocol}/${f}`, kind: f.endsWith('.wasm') ? 'wasm' : 'js', raw_bytes: body.length,
+        gzip_bytes: gzipSync(body, { level: 9 }).length,
+        brotli_bytes: brotliCompressSync(body, { params: {
+          [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }).length,
+      });
+    }
   }
   return out;
 }

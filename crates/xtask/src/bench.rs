@@ -4,7 +4,7 @@
 //! `docs/benchmarks.md`, `docs/benchmarks.json` and README's marked block.
 //! Every figure comes from the run; nothing is typed by hand.
 
-use super::{root, run, tools};
+use super::{root, run, site, tools};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -190,8 +190,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     )?;
 
     // The page.
-    run("trunk", &["build", "--release"])?;
-    tools::check_wasm_imports(&root().join("dist"))?;
+    site::build()?;
     let bundle = node_part("bundle", &[], &dir.join("bundle.json"))?;
     let load = node_part("load", &[], &dir.join("load.json"))?;
     let frame_s = o.frame_seconds.to_string();

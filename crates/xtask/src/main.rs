@@ -4,15 +4,17 @@
 
 mod bench;
 mod report;
+mod serve;
+mod site;
 mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 const USAGE: &str = "usage: cargo xtask <serve | test | dist | bench [options]>
-  serve   install what is missing, build the lab, serve it on http://127.0.0.1:8080
-  test    fmt, clippy, native tests, wasm build, benches (test mode), release site, browser end-to-end tests
-  dist    release build of the static site into dist/ (relative URLs: any sub-path works)
+  serve   install what is missing, build every lab's page, serve dist/ on http://127.0.0.1:8080
+  test    fmt, clippy, native tests, wasm build, benches (test mode), release site with each lab's bundle budget, browser end-to-end tests
+  dist    release build of the static site into dist/, one wasm per lab (relative URLs: any sub-path works)
   bench   the core natively and as wasm in Chromium, every lab's frame work, load, soak, bundle;
           prints the table and writes docs/benchmarks.md, docs/benchmarks.json and README's block
           (about 15 minutes). Options: --frame-seconds N (10), --soak-seconds N (300)";
@@ -71,15 +73,17 @@ fn cargo(args: &[&str]) -> Result<(), String> {
 fn serve() -> Result<(), String> {
     tools::ensure_build_tools()?;
     cargo(&["fetch"])?;
-    println!("\nfaultline will be served on http://127.0.0.1:8080/#/raft");
-    run("trunk", &["serve", "--release"])
+    site::build()?;
+    serve::serve(&root().join("dist"), "127.0.0.1:8080")
 }
 
 fn dist() -> Result<(), String> {
     tools::ensure_build_tools()?;
     cargo(&["fetch"])?;
-    run("trunk", &["build", "--release"])?;
-    tools::check_wasm_imports(&root().join("dist"))?;
+    site::build()?;
+    if let Err(e) = site::check_budgets() {
+        eprintln!("warning: {e}");
+    }
     println!("\ndist/ is ready: copy it to any static host, at any path.");
     Ok(())
 }
@@ -119,8 +123,9 @@ fn test() -> Result<(), String> {
     cargo(&["bench", "-p", "faultline-core", "--", "--test"])?;
     // The wasm side of the benchmarks builds as `cargo xtask bench` builds it.
     cargo(bench::BUILD_WASM)?;
-    run("trunk", &["build", "--release"])?;
-    tools::check_wasm_imports(&root().join("dist"))?;
+    site::build()?;
+    // A size is deterministic: every lab stays within its budget.
+    site::check_budgets()?;
     // Name the test files: how a directory argument is read differs between
     // Node versions.
     let mut files: Vec<String> = std::fs::read_dir(root().join("e2e"))

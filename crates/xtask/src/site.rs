@@ -1,0 +1,131 @@
+//! The static site: one small page per lab.
+//!
+//! `index.html` and everything in `www/` (the stylesheet, the presets,
+//! tours and docs pages) are copied into `dist/`; the page's loader reads
+//! the route (`#/gossip…`) and starts that lab's own wasm. Each lab is the
+//! web crate built by Trunk with only its cargo feature, into
+//! `dist/<lab>/`, so a page (or an embed) downloads only its lab. The labs
+//! are the registry's protocols.
+
+use super::{root, run, tools};
+use faultline_core::ProtocolName;
+use std::path::Path;
+
+/// The most a lab's wasm and JavaScript may weigh together, gzip -9.
+pub const LAB_BUDGET_BYTES: u64 = 300_000;
+
+/// Builds the whole site into `dist/`: the entry page and `www/`, then
+/// every lab into its own folder.
+pub fn build() -> Result<(), String> {
+    let dist = root().join("dist");
+    if dist.exists() {
+        std::fs::remove_dir_all(&dist).map_err(|e| format!("cannot clear dist/: {e}"))?;
+    }
+    copy_dir(&root().join("www"), &dist)?;
+    // The lab template is Trunk's input, not a page of the site.
+    std::fs::remove_file(dist.join("lab.html")).map_err(|e| e.to_string())?;
+    std::fs::copy(root().join("index.html"), dist.join("index.html"))
+        .map_err(|e| format!("cannot copy index.html: {e}"))?;
+    for lab in labs() {
+        let dist = format!("dist/{lab}");
+        run(
+            "trunk",
+            &[
+                "build",
+                "www/lab.html",
+                "--release",
+                "--no-default-features",
+                "--features",
+                lab,
+                "--filehash",
+                "false",
+                "--dist",
+                &dist,
+            ],
+        )?;
+        // The page Trunk writes beside the lab is never served: the shell's
+        // loader starts the lab.
+        let _ = std::fs::remove_file(root().join(&dist).join("lab.html"));
+        tools::check_wasm_imports(&root().join(&dist))?;
+    }
+    Ok(())
+}
+
+/// Copies the folder `from` into `to`, recursively.
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    for entry in
+        std::fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?
+    {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let target = to.join(path.file_name().unwrap_or_default());
+        if path.is_dir() {
+            copy_dir(&path, &target)?;
+        } else {
+            std::fs::copy(&path, &target)
+                .map_err(|e| format!("cannot copy {}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Every lab, by its route name.
+pub fn labs() -> impl Iterator<Item = &'static str> {
+    ProtocolName::ALL.iter().map(|p| p.as_str())
+}
+
+/// A lab's bundle: (wasm + js raw bytes, gzip -9 bytes).
+pub fn lab_bundle(dist: &Path, lab: &str) -> Result<(u64, u64), String> {
+    let dir = dist.join(lab);
+    let mut raw = 0;
+    let mut gzip = 0;
+    for entry in
+        std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+    {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.extension().is_some_and(|x| x == "wasm" || x == "js") {
+            let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
+            raw += bytes.len() as u64;
+            gzip += gzip_len(&bytes);
+        }
+    }
+    Ok((raw, gzip))
+}
+
+/// The size of `bytes` gzip-compressed at level 9 (the DEFLATE stream plus
+/// gzip's 18 bytes of header and trailer).
+fn gzip_len(bytes: &[u8]) -> u64 {
+    miniz_oxide::deflate::compress_to_vec(bytes, 9).len() as u64 + 18
+}
+
+/// Fails when a lab's wasm + js is over [`LAB_BUDGET_BYTES`] gzip; prints
+/// every lab's size. Sizes are deterministic, unlike timings, so this is a
+/// test, not a benchmark.
+pub fn check_budgets() -> Result<(), String> {
+    let dist = root().join("dist");
+    let mut over = Vec::new();
+    println!(
+        "\nlab bundles (wasm + js), budget {} kB gzip:",
+        LAB_BUDGET_BYTES / 1000
+    );
+    for lab in labs() {
+        let (raw, gzip) = lab_bundle(&dist, lab)?;
+        println!(
+            "  {lab:<7} {:>7.1} kB raw {:>7.1} kB gzip",
+            raw as f64 / 1000.0,
+            gzip as f64 / 1000.0
+        );
+        if gzip > LAB_BUDGET_BYTES {
+            over.push(format!("{lab}: {:.1} kB gzip", gzip as f64 / 1000.0));
+        }
+    }
+    if over.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "labs over the {} kB gzip budget: {}",
+            LAB_BUDGET_BYTES / 1000,
+            over.join(", ")
+        ))
+    }
+}
