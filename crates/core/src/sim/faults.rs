@@ -42,7 +42,7 @@ impl Kernel {
             Command::DropMessage { id }
             | Command::DuplicateMessage { id }
             | Command::DelayMessage { id, .. } => {
-                if self.st.inflight.contains(*id) {
+                if self.find_message(*id).is_some() {
                     Ok(())
                 } else {
                     Err(format!("message #{} is no longer in flight", id.0))

@@ -1,6 +1,7 @@
 //! Messages between send and delivery, as the kernel sees them: who sent
-//! what kind to whom, when, and whether the network will lose it. The
-//! payloads are typed and live in the shim, under the same message ids.
+//! what kind to whom, when, and whether the network will lose it. They sit
+//! in a slab (its memory follows the messages in flight); the payloads are
+//! typed and live in the shim, at the same slab indices.
 
 use super::kernel::Kernel;
 use super::queue::{Event, QueueKey};
@@ -13,6 +14,7 @@ use crate::trace::{TraceHash, TraceKind};
 /// A message between send and delivery.
 #[derive(Clone, Debug)]
 pub(crate) struct InFlight {
+    pub id: MsgId,
     pub from: NodeId,
     pub to: NodeId,
     pub sent_at: Time,
@@ -30,10 +32,10 @@ pub(crate) type FeedPayload<'a> = &'a mut dyn FnMut(&mut TraceHash);
 pub(crate) enum Launched {
     /// The link was cut: dropped at once.
     Blocked,
-    /// On its way under this id.
-    One(MsgId),
+    /// On its way, at this slab index.
+    One(u32),
     /// The network duplicated it: two copies on their way.
-    Two(MsgId, MsgId),
+    Two(u32, u32),
 }
 
 /// A message whose delivery came due.
@@ -80,13 +82,12 @@ impl Kernel {
         let link = self.st.net.link(from, to);
         if self.st.net_rng.chance(link.duplicate) {
             self.st.stats.duplicated += 1;
-            self.launch(id, from, to, link, kind, summary.clone(), feed);
+            let first = self.launch(id, from, to, link, kind, summary.clone(), feed);
             let copy = self.next_msg_id();
-            self.launch(copy, from, to, link, kind, summary, feed);
-            Launched::Two(id, copy)
+            let second = self.launch(copy, from, to, link, kind, summary, feed);
+            Launched::Two(first, second)
         } else {
-            self.launch(id, from, to, link, kind, summary, feed);
-            Launched::One(id)
+            Launched::One(self.launch(id, from, to, link, kind, summary, feed))
         }
     }
 
@@ -100,7 +101,7 @@ impl Kernel {
         kind: &'static str,
         summary: String,
         feed: FeedPayload<'_>,
-    ) {
+    ) -> u32 {
         let latency = self.st.net.sample_latency(&mut self.st.net_rng, from, to);
         let lost = self.st.net_rng.chance(link.drop);
         let deliver_at = self.st.now + latency;
@@ -113,25 +114,38 @@ impl Kernel {
             deliver_at,
         };
         feed(self.record(send));
-        let key = self.st.enqueue(deliver_at, Event::Deliver(id));
+        // The event names the slab index the message is about to take.
+        let slot = self.st.inflight.next_index();
+        let key = self.st.enqueue(deliver_at, Event::Deliver(slot));
         let sent_at = self.st.now;
-        self.st.inflight.insert(
+        self.st.inflight.insert(InFlight {
             id,
-            InFlight {
-                from,
-                to,
-                sent_at,
-                key,
-                lost,
-                kind,
-            },
-        );
+            from,
+            to,
+            sent_at,
+            key,
+            lost,
+            kind,
+        })
     }
 
-    /// Message `id` came due: takes it out of flight and records a drop if
-    /// it does not arrive. An arrival is recorded by [`Kernel::delivered`].
-    pub fn arrival(&mut self, id: MsgId) -> Arrival {
-        let Some(m) = self.st.inflight.remove(id) else {
+    /// The slab index of in-flight message `id` (a search: for commands).
+    pub fn find_message(&self, id: MsgId) -> Option<u32> {
+        self.st
+            .inflight
+            .iter()
+            .find(|(_, m)| m.id == id)
+            .map(|(slot, _)| slot)
+    }
+
+    /// The message at `slot` came due (its delivery event has `key`):
+    /// takes it out of flight and records a drop if it does not arrive. An
+    /// arrival is recorded by [`Kernel::delivered`].
+    pub fn arrival(&mut self, slot: u32, key: QueueKey) -> Arrival {
+        if self.st.inflight.get(slot).is_none_or(|m| m.key != key) {
+            return Arrival::Gone;
+        }
+        let Some(m) = self.st.inflight.remove(slot) else {
             return Arrival::Gone;
         };
         let reason = if m.lost {
@@ -152,30 +166,30 @@ impl Kernel {
         self.record(TraceKind::Drop {
             from: m.from,
             to: m.to,
-            msg: id,
+            msg: m.id,
             message: m.kind,
             reason,
         });
         Arrival::Dropped
     }
 
-    /// Records the delivery of message `id`.
-    pub fn delivered(&mut self, id: MsgId, m: &InFlight, summary: String) {
+    /// Records the delivery of message `m`.
+    pub fn delivered(&mut self, m: &InFlight, summary: String) {
         self.st.stats.delivered += 1;
         self.record(TraceKind::Deliver {
             from: m.from,
             to: m.to,
-            msg: id,
+            msg: m.id,
             message: m.kind,
             summary,
         });
     }
 
-    /// Drops in-flight message `id` by hand.
-    pub fn drop_message(&mut self, id: MsgId) {
-        let Some(m) = self.st.inflight.remove(id) else {
-            return;
-        };
+    /// Drops in-flight message `id` by hand; returns the slab index it
+    /// left.
+    pub fn drop_message(&mut self, id: MsgId) -> Option<u32> {
+        let slot = self.find_message(id)?;
+        let m = self.st.inflight.remove(slot)?;
         self.st.queue.remove(&m.key);
         self.st.stats.dropped += 1;
         self.record(TraceKind::Drop {
@@ -185,32 +199,31 @@ impl Kernel {
             message: m.kind,
             reason: DropReason::Manual,
         });
+        Some(slot)
     }
 
-    /// Sends a copy of in-flight message `id` by hand; returns the copy's id.
-    pub fn duplicate(
-        &mut self,
-        id: MsgId,
-        summary: String,
-        feed: FeedPayload<'_>,
-    ) -> Option<MsgId> {
-        let m = self.st.inflight.get(id)?;
+    /// Sends a copy of the in-flight message at `slot` by hand; returns
+    /// the copy's slab index.
+    pub fn duplicate(&mut self, slot: u32, summary: String, feed: FeedPayload<'_>) -> Option<u32> {
+        let m = self.st.inflight.get(slot)?;
         let (from, to, kind) = (m.from, m.to, m.kind);
         self.st.stats.duplicated += 1;
         let copy = self.next_msg_id();
         let link = self.st.net.link(from, to);
-        self.launch(copy, from, to, link, kind, summary, feed);
-        Some(copy)
+        Some(self.launch(copy, from, to, link, kind, summary, feed))
     }
 
     /// Delays in-flight message `id` by `by` microseconds.
     pub(super) fn delay_message(&mut self, id: MsgId, by: u64) {
-        let Some(old) = self.st.inflight.get(id).map(|m| m.key) else {
+        let Some(slot) = self.find_message(id) else {
+            return;
+        };
+        let Some(old) = self.st.inflight.get(slot).map(|m| m.key) else {
             return;
         };
         self.st.queue.remove(&old);
-        let key = self.st.enqueue(old.0 + by, Event::Deliver(id));
-        if let Some(m) = self.st.inflight.get_mut(id) {
+        let key = self.st.enqueue(old.0 + by, Event::Deliver(slot));
+        if let Some(m) = self.st.inflight.get_mut(slot) {
             m.key = key;
         }
     }

@@ -8,9 +8,9 @@ use super::client::ClientOp;
 use super::inflight::InFlight;
 use super::nodes::NodeMeta;
 use super::queue::{Event, EventQueue, QueueKey};
+use super::slab::Slab;
 use super::status::MessageStats;
 use super::timers::TimerTable;
-use super::window::IdWindow;
 use super::SimConfig;
 use crate::command::{Command, Scheduled};
 use crate::id::NodeId;
@@ -43,7 +43,7 @@ pub(crate) struct KernelState {
     pub net: Network,
     pub net_rng: Rng,
     pub timers: TimerTable,
-    pub inflight: IdWindow<InFlight>,
+    pub inflight: Slab<InFlight>,
     /// Per client operation, indexed by operation id.
     pub clients: Vec<ClientOp>,
     pub next_msg: u64,
@@ -69,8 +69,8 @@ impl KernelState {
 pub(crate) enum Next {
     /// A recorded command, due now.
     Command(Command),
-    /// An event popped from the queue, due now.
-    Event(Event),
+    /// An event popped from the queue (with its key), due now.
+    Event(QueueKey, Event),
 }
 
 /// The protocol-independent simulator (see the module docs).
@@ -109,7 +109,7 @@ impl Kernel {
             net: Network::new(scenario.network.link_params()),
             net_rng: Rng::stream(scenario.seed, NET_STREAM),
             timers: TimerTable::new(timer_names.len()),
-            inflight: IdWindow::default(),
+            inflight: Slab::default(),
             clients: Vec::new(),
             next_msg: 0,
             stats: MessageStats::default(),
@@ -144,7 +144,7 @@ impl Kernel {
             (Some(_), _) => {
                 let (key, event) = self.st.queue.pop_first()?;
                 self.st.now = key.0;
-                Some(Next::Event(event))
+                Some(Next::Event(key, event))
             }
             _ => None,
         }

@@ -17,11 +17,11 @@ mod inflight;
 mod kernel;
 mod nodes;
 mod queue;
+mod slab;
 mod status;
 mod timers;
 mod typed;
 mod view;
-mod window;
 
 pub use status::{ClientStatus, MessageStats, NodeStatus};
 pub use view::{

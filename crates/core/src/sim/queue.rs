@@ -4,7 +4,7 @@
 //! trace hashes do not depend on which of the two holds the events; the
 //! heap just avoids a tree node per event.
 
-use crate::id::{MsgId, NodeId, OpId};
+use crate::id::{NodeId, OpId};
 use crate::time::Time;
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeSet, BinaryHeap};
@@ -16,8 +16,9 @@ pub(crate) type QueueKey = (Time, u64);
 /// by id, so the queue is the same for every protocol.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Event {
-    /// An in-flight message reaches its destination.
-    Deliver(MsgId),
+    /// An in-flight message (by its index in the kernel's slab of
+    /// messages in flight) reaches its destination.
+    Deliver(u32),
     /// A node's timer fires; the timer is its position in `TimerName::ALL`.
     Timer(NodeId, u8),
     /// A client operation has waited too long (or its back-off ended).
@@ -110,7 +111,7 @@ mod tests {
 
     fn id(e: Event) -> u64 {
         match e {
-            Event::Deliver(MsgId(n)) => n,
+            Event::Deliver(n) => n.into(),
             _ => unreachable!(),
         }
     }
@@ -127,7 +128,7 @@ mod tests {
             for _ in 0..3 {
                 let key = (Time::from_ms(now + rng.below(50)), seq);
                 seq += 1;
-                q.insert(key, Event::Deliver(MsgId(key.1)));
+                q.insert(key, Event::Deliver(key.1 as u32));
                 map.insert(key, key.1);
             }
             if round % 3 == 0 {

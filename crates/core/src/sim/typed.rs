@@ -5,12 +5,12 @@
 use super::inflight::{Arrival, Launched};
 use super::kernel::Next;
 use super::nodes::index;
-use super::queue::Event;
+use super::queue::{Event, QueueKey};
+use super::slab::SlabShadow;
 use super::status::NodeStatus;
-use super::window::IdWindow;
 use super::{Observed, Sim, MAX_OBSERVATIONS};
 use crate::command::Command;
-use crate::id::{MsgId, NodeId, OpId};
+use crate::id::{NodeId, OpId};
 use crate::node::{Context, Effect, MessageInfo, Protocol, Response, TimerName};
 use crate::trace::{TraceHash, TraceKind};
 use crate::Checker;
@@ -71,8 +71,8 @@ impl<P: Protocol> Payload<P> {
 pub(crate) struct TypedState<P: Protocol> {
     /// Per node, indexed by node id.
     pub nodes: Vec<NodeSlot<P>>,
-    /// The payloads of the messages in flight, by message id.
-    pub payloads: IdWindow<Payload<P>>,
+    /// The payloads of the messages in flight, at their kernel slab index.
+    pub payloads: SlabShadow<Payload<P>>,
     /// Every client operation's request, indexed by operation id.
     pub requests: Vec<P::Request>,
     pub checker: P::Checker,
@@ -82,7 +82,7 @@ impl<P: Protocol> Default for TypedState<P> {
     fn default() -> Self {
         TypedState {
             nodes: Vec::new(),
-            payloads: IdWindow::default(),
+            payloads: SlabShadow::default(),
             requests: Vec::new(),
             checker: P::Checker::default(),
         }
@@ -102,7 +102,7 @@ impl<P: Protocol> Sim<P> {
     pub fn step(&mut self) -> bool {
         match self.k.next() {
             Some(Next::Command(cmd)) => self.run_command(cmd),
-            Some(Next::Event(event)) => self.handle(event),
+            Some(Next::Event(key, event)) => self.handle(key, event),
             None => return false,
         }
         if self.k.end_step() {
@@ -186,18 +186,18 @@ impl<P: Protocol> Sim<P> {
             .send(from, to, payload.kind(), summary, &mut |h| payload.hash(h));
         match launched {
             Launched::Blocked => {}
-            Launched::One(id) => self.t.payloads.insert(id, payload),
-            Launched::Two(id, copy) => {
-                self.t.payloads.insert(id, payload.clone());
-                self.t.payloads.insert(copy, payload);
+            Launched::One(slot) => self.t.payloads.put(slot, payload),
+            Launched::Two(slot, copy) => {
+                self.t.payloads.put(slot, payload.clone());
+                self.t.payloads.put(copy, payload);
             }
         }
     }
 
     /// Handles one event popped from the queue.
-    fn handle(&mut self, event: Event) {
+    fn handle(&mut self, key: QueueKey, event: Event) {
         match event {
-            Event::Deliver(id) => self.deliver(id),
+            Event::Deliver(slot) => self.deliver(slot, key),
             Event::Timer(node, timer) => {
                 if self.k.timer_due(node, timer) {
                     self.fire_timer(node, timer);
@@ -222,17 +222,18 @@ impl<P: Protocol> Sim<P> {
         self.call(node, |n, cx| n.on_timer(cx, typed));
     }
 
-    fn deliver(&mut self, id: MsgId) {
-        let arrival = self.k.arrival(id);
+    /// The message at `slot` came due (by the event at `key`).
+    fn deliver(&mut self, slot: u32, key: QueueKey) {
+        let arrival = self.k.arrival(slot, key);
         if matches!(arrival, Arrival::Gone) {
             return;
         }
-        let payload = self.t.payloads.remove(id);
+        let payload = self.t.payloads.take(slot);
         let (Arrival::Arrived(m), Some(payload)) = (arrival, payload) else {
             return;
         };
         let summary = self.k.label(|| payload.label());
-        self.k.delivered(id, &m, summary);
+        self.k.delivered(&m, summary);
         match payload {
             Payload::Msg(msg) => self.call(m.to, |n, cx| n.on_message(cx, m.from, msg)),
             Payload::Client { op, request } => self.deliver_request(op, m.to, request),
@@ -273,16 +274,20 @@ impl<P: Protocol> Sim<P> {
                 }
             }
             Command::DropMessage { id } => {
-                self.k.drop_message(id);
-                self.t.payloads.remove(id);
+                if let Some(slot) = self.k.drop_message(id) {
+                    self.t.payloads.take(slot);
+                }
             }
             Command::DuplicateMessage { id } => {
-                let Some(payload) = self.t.payloads.get(id).cloned() else {
+                let Some(slot) = self.k.find_message(id) else {
+                    return;
+                };
+                let Some(payload) = self.t.payloads.get(slot).cloned() else {
                     return;
                 };
                 let summary = self.k.label(|| payload.label());
-                if let Some(copy) = self.k.duplicate(id, summary, &mut |h| payload.hash(h)) {
-                    self.t.payloads.insert(copy, payload);
+                if let Some(copy) = self.k.duplicate(slot, summary, &mut |h| payload.hash(h)) {
+                    self.t.payloads.put(copy, payload);
                 }
             }
             // The kernel carried out the rest.

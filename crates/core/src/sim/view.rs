@@ -155,7 +155,7 @@ impl<P: Protocol> Sim<P> {
                 }
             })
             .collect();
-        let messages = k.message_views(&|id| match self.t.payloads.get(id) {
+        let messages = k.message_views(&|slot| match self.t.payloads.get(slot) {
             Some(Payload::Msg(msg)) => msg.label(),
             Some(Payload::Client { request, .. }) => P::request_label(request),
             None => String::new(),
@@ -173,22 +173,26 @@ impl<P: Protocol> Sim<P> {
 }
 
 impl Kernel {
-    /// The messages in flight, oldest first; `label` gives each one's label.
-    fn message_views(&self, label: &dyn Fn(MsgId) -> String) -> Vec<MessageView> {
-        self.st
+    /// The messages in flight, oldest first; `label` gives the label of
+    /// the message at a slab index.
+    fn message_views(&self, label: &dyn Fn(u32) -> String) -> Vec<MessageView> {
+        let mut views: Vec<MessageView> = self
+            .st
             .inflight
             .iter()
-            .map(|(id, m)| MessageView {
-                id,
+            .map(|(slot, m)| MessageView {
+                id: m.id,
                 from: m.from,
                 to: m.to,
                 sent_at: m.sent_at,
                 deliver_at: m.key.0,
                 kind: m.kind,
-                label: label(id),
+                label: label(slot),
                 lost: m.lost,
             })
-            .collect()
+            .collect();
+        views.sort_unstable_by_key(|v| v.id);
+        views
     }
 
     /// The network's settings and cuts.
