@@ -1,12 +1,13 @@
 //! The simulator: virtual time, one total-order event queue, seeded
 //! randomness, recorded commands, checkpoints for time travel.
 //!
-//! It is split in two. The [`kernel`] holds everything that does not
-//! depend on the protocol's types (the queue, the network, in-flight message
-//! metadata, timers, clients, stats, the trace and its hash) and is compiled
-//! once. [`Sim`] is a thin typed shim over it ([`typed`]) that holds only
-//! what must be typed: node states, message payloads, client requests and
-//! the invariant checker.
+//! It is split in two. The kernel (`kernel.rs` and the modules it is made
+//! of: `queue`, `nodes`, `timers`, `inflight`, `client`, `faults`) holds
+//! everything that does not depend on the protocol's types (the event
+//! queue, the network, in-flight message metadata, timers, clients, stats,
+//! the trace and its hash) and is compiled once. [`Sim`] is a thin typed
+//! shim over it (`typed.rs`) that holds only what must be typed: node
+//! states, message payloads, client requests and the invariant checker.
 //!
 //! [`Sim::step`] processes exactly one event or command; everything else
 //! (`run_until`, `seek`, `apply`) is built on it.
