@@ -228,3 +228,34 @@ impl Kernel {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::command::Command;
+    use crate::protocols::raft::Raft;
+    use crate::scenario::Scenario;
+    use crate::sim::{Sim, SimConfig};
+    use crate::time::Time;
+
+    #[test]
+    fn a_long_delayed_message_holds_one_slot_not_every_message_sent_after_it() {
+        let scenario =
+            Scenario::from_json(r#"{"protocol":"raft","nodes":5,"seed":1,"until_ms":60000}"#)
+                .expect("valid scenario");
+        let mut sim =
+            Sim::<Raft>::from_scenario(&scenario, SimConfig::headless()).expect("valid scenario");
+        sim.run_until(Time::from_ms(1_000));
+        while sim.view().messages.is_empty() {
+            sim.step();
+        }
+        let id = sim.view().messages[0].id;
+        let by_ms = 600_000.0;
+        sim.apply(Command::DelayMessage { id, by_ms })
+            .expect("in flight");
+        let sent = sim.k.st.next_msg;
+        sim.run_until(Time::from_ms(30_000));
+        assert!(sim.k.st.next_msg - sent > 1_000, "the cluster kept talking");
+        assert!(sim.k.find_message(id).is_some(), "still delayed");
+        assert!(sim.k.st.inflight.capacity() < 100);
+    }
+}

@@ -94,9 +94,10 @@ impl Kernel {
         config: SimConfig,
         timer_names: Vec<&'static str>,
     ) -> Kernel {
+        // Timers are named by a `u8` index (and counted by one).
         assert!(
-            timer_names.len() <= usize::from(u8::MAX) + 1,
-            "a protocol has at most 256 timers"
+            timer_names.len() <= usize::from(u8::MAX),
+            "a protocol has at most 255 timers"
         );
         let st = KernelState {
             now: Time::ZERO,

@@ -57,6 +57,12 @@ impl<T> Slab<T> {
         value
     }
 
+    /// How many indices it has handed out (held or free).
+    #[cfg(test)]
+    pub fn capacity(&self) -> usize {
+        self.slots.len()
+    }
+
     /// Every value held, with its index, in index order.
     pub fn iter(&self) -> impl Iterator<Item = (u32, &T)> {
         self.slots
