@@ -10,7 +10,7 @@ use super::nodes::NodeMeta;
 use super::queue::{Event, EventQueue, QueueKey};
 use super::slab::Slab;
 use super::status::MessageStats;
-use super::timers::TimerTable;
+use super::timers::{TimerIndex, TimerTable};
 use super::SimConfig;
 use crate::command::{Command, Scheduled};
 use crate::id::NodeId;
@@ -94,9 +94,9 @@ impl Kernel {
         config: SimConfig,
         timer_names: Vec<&'static str>,
     ) -> Kernel {
-        // Timers are named by a `u8` index (and counted by one).
+        // Timers are named (and counted) by a `TimerIndex`.
         assert!(
-            timer_names.len() <= usize::from(u8::MAX),
+            timer_names.len() <= usize::from(TimerIndex::MAX),
             "a protocol has at most 255 timers"
         );
         let st = KernelState {

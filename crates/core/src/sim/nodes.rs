@@ -3,6 +3,7 @@
 
 use super::kernel::Kernel;
 use super::status::NodeStatus;
+use super::timers::TimerIndex;
 use crate::id::NodeId;
 use crate::rng::Rng;
 use crate::time::Time;
@@ -14,7 +15,7 @@ pub(crate) struct NodeMeta {
     pub status: NodeStatus,
     pub rng: Rng,
     /// Timers (by index) that came due while the node was paused.
-    pub held: Vec<u8>,
+    pub held: Vec<TimerIndex>,
     /// Clock rate in thousandths (1000 = exact).
     pub rate_milli: u64,
     /// The real and local times at the last rate change.

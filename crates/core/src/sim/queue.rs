@@ -4,6 +4,7 @@
 //! trace hashes do not depend on which of the two holds the events; the
 //! heap just avoids a tree node per event.
 
+use super::timers::TimerIndex;
 use crate::id::{NodeId, OpId};
 use crate::time::Time;
 use std::cmp::{Ordering, Reverse};
@@ -19,8 +20,8 @@ pub(crate) enum Event {
     /// An in-flight message (by its index in the kernel's slab of
     /// messages in flight) reaches its destination.
     Deliver(u32),
-    /// A node's timer fires; the timer is its position in `TimerName::ALL`.
-    Timer(NodeId, u8),
+    /// A node's timer fires.
+    Timer(NodeId, TimerIndex),
     /// A client operation has waited too long (or its back-off ended).
     ClientTimeout(OpId),
 }

@@ -9,6 +9,10 @@ use super::view::TimerView;
 use crate::id::NodeId;
 use crate::trace::TraceKind;
 
+/// A timer of a node, named by its position in `TimerName::ALL` (so the
+/// kernel needs no protocol types to keep it).
+pub(crate) type TimerIndex = u8;
+
 /// The queue key of every set timer, `per_node` entries per node.
 #[derive(Clone, Debug)]
 pub(crate) struct TimerTable {
@@ -37,7 +41,7 @@ impl TimerTable {
     }
 
     /// The entry of timer `timer` of node `id`.
-    fn entry(&mut self, id: NodeId, timer: u8) -> Option<&mut Option<QueueKey>> {
+    fn entry(&mut self, id: NodeId, timer: TimerIndex) -> Option<&mut Option<QueueKey>> {
         let timer = usize::from(timer);
         if timer >= self.per_node {
             return None;
@@ -48,14 +52,14 @@ impl TimerTable {
 
 impl Kernel {
     /// The index of the timer named `name`, if the protocol has one.
-    pub fn timer_index(&self, name: &str) -> Option<u8> {
+    pub fn timer_index(&self, name: &str) -> Option<TimerIndex> {
         let i = self.timer_names.iter().position(|n| *n == name)?;
-        u8::try_from(i).ok()
+        TimerIndex::try_from(i).ok()
     }
 
     /// Sets (or resets) timer `timer` of node `id` to fire after `after`
     /// microseconds of the node's clock.
-    pub fn set_timer(&mut self, id: NodeId, timer: u8, after: u64) {
+    pub fn set_timer(&mut self, id: NodeId, timer: TimerIndex, after: u64) {
         self.cancel_timer(id, timer);
         let Some(node) = self.st.nodes.get(index(id)) else {
             return;
@@ -68,7 +72,7 @@ impl Kernel {
     }
 
     /// Cancels timer `timer` of node `id` if it is set.
-    pub fn cancel_timer(&mut self, id: NodeId, timer: u8) {
+    pub fn cancel_timer(&mut self, id: NodeId, timer: TimerIndex) {
         if let Some(key) = self.st.timers.entry(id, timer).and_then(Option::take) {
             self.st.queue.remove(&key);
         }
@@ -76,14 +80,14 @@ impl Kernel {
 
     /// Cancels every timer of node `id`.
     pub(super) fn drop_timers_of(&mut self, id: NodeId) {
-        for timer in 0..self.timer_names.len() as u8 {
+        for timer in 0..self.timer_names.len() as TimerIndex {
             self.cancel_timer(id, timer);
         }
     }
 
     /// Timer `timer` of node `id` came due: returns whether it fires now
     /// (the node is up); a paused node holds it until it resumes.
-    pub fn timer_due(&mut self, id: NodeId, timer: u8) -> bool {
+    pub fn timer_due(&mut self, id: NodeId, timer: TimerIndex) -> bool {
         if let Some(entry) = self.st.timers.entry(id, timer) {
             *entry = None;
         }
@@ -101,7 +105,7 @@ impl Kernel {
     }
 
     /// Records timer `timer` of node `id` firing.
-    pub fn record_timer(&mut self, id: NodeId, timer: u8) {
+    pub fn record_timer(&mut self, id: NodeId, timer: TimerIndex) {
         let name = self.timer_names.get(usize::from(timer)).copied();
         self.record(TraceKind::Timer {
             node: id,

@@ -8,6 +8,7 @@ use super::nodes::index;
 use super::queue::{Event, QueueKey};
 use super::slab::SlabShadow;
 use super::status::NodeStatus;
+use super::timers::TimerIndex;
 use super::{Observed, Sim, MAX_OBSERVATIONS};
 use crate::command::Command;
 use crate::id::{NodeId, OpId};
@@ -90,9 +91,9 @@ impl<P: Protocol> Default for TypedState<P> {
 }
 
 /// The position of `timer` in [`TimerName::ALL`], the kernel's name for it.
-fn timer_index<T: TimerName + PartialEq>(timer: T) -> u8 {
+fn timer_index<T: TimerName + PartialEq>(timer: T) -> TimerIndex {
     let i = T::ALL.iter().position(|t| *t == timer);
-    i.and_then(|i| u8::try_from(i).ok())
+    i.and_then(|i| TimerIndex::try_from(i).ok())
         .expect("TimerName::ALL lists every timer of the protocol")
 }
 
@@ -214,7 +215,7 @@ impl<P: Protocol> Sim<P> {
     }
 
     /// Records a timer firing and runs the node's handler.
-    fn fire_timer(&mut self, node: NodeId, timer: u8) {
+    fn fire_timer(&mut self, node: NodeId, timer: TimerIndex) {
         let Some(&typed) = P::Timer::ALL.get(usize::from(timer)) else {
             return;
         };
