@@ -76,6 +76,7 @@ pub(crate) struct TypedState<P: Protocol> {
     pub payloads: SlabShadow<Payload<P>>,
     /// Every client operation's request, indexed by operation id.
     pub requests: Vec<P::Request>,
+    /// The invariant checker and the history it keeps.
     pub checker: P::Checker,
 }
 
