@@ -1,16 +1,30 @@
 //! The simulator: virtual time, one total-order event queue, seeded
 //! randomness, recorded commands, checkpoints for time travel.
 //!
+//! It is split in two. The kernel (`kernel.rs` and the modules it is made
+//! of: `queue`, `nodes`, `timers`, `inflight`, `client`, `faults`) holds
+//! everything that does not depend on the protocol's types (the event
+//! queue, the network, in-flight message metadata, timers, clients, stats,
+//! the trace and its hash) and is compiled once. [`Sim`] is a thin typed
+//! shim over it (`typed.rs`) that holds only what must be typed: node
+//! states, message payloads, client requests and the invariant checker.
+//!
 //! [`Sim::step`] processes exactly one event or command; everything else
 //! (`run_until`, `seek`, `apply`) is built on it.
 
 mod client;
-mod handle;
+mod faults;
+mod inflight;
+mod kernel;
+mod nodes;
 mod queue;
-mod state;
+mod slab;
+mod status;
+mod timers;
+mod typed;
 mod view;
 
-pub use state::{ClientStatus, MessageStats, NodeStatus};
+pub use status::{ClientStatus, MessageStats, NodeStatus};
 pub use view::{
     ClientView, MessageView, NetworkView, NodeView, SimView, TimerView, MAX_BLOCKED_LIST,
 };
@@ -18,14 +32,13 @@ pub use view::{
 use crate::command::{Command, Scheduled};
 use crate::id::NodeId;
 use crate::invariant::Violation;
-use crate::net::Network;
-use crate::node::Protocol;
-use crate::rng::Rng;
+use crate::node::{Protocol, TimerName};
 use crate::scenario::{check_command, NetworkSpec, ProtocolName, Scenario, ScenarioError};
 use crate::time::Time;
-use crate::trace::{TraceEvent, TraceHash, TraceKind};
-use state::State;
-use std::collections::{BTreeMap, VecDeque};
+use crate::trace::{TraceEvent, TraceHash};
+use kernel::{Kernel, KernelState};
+use nodes::index;
+use typed::TypedState;
 
 /// Knobs of the simulator itself (not of the simulated world).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,26 +93,29 @@ pub struct Observed<O> {
     pub observation: O,
 }
 
-/// The random stream numbers: the network's, then one per node.
-const NET_STREAM: u64 = u64::MAX;
+/// A checkpoint: the kernel's state and the typed state at one instant.
+#[derive(Clone, Debug)]
+struct Checkpoint<P: Protocol> {
+    kernel: KernelState,
+    typed: TypedState<P>,
+}
 
 /// A running simulation of protocol `P`.
 #[derive(Clone, Debug)]
 pub struct Sim<P: Protocol> {
-    st: State<P>,
-    schedule: Vec<Scheduled>,
-    checkpoints: Vec<State<P>>,
-    trace: VecDeque<TraceEvent>,
+    /// Everything protocol-independent.
+    k: Kernel,
+    /// What must be typed.
+    t: TypedState<P>,
+    checkpoints: Vec<Checkpoint<P>>,
     observations: Vec<Observed<P::Observation>>,
-    config: SimConfig,
     params: P::Params,
-    seed: u64,
     initial_nodes: u32,
     network: NetworkSpec,
     name: Option<String>,
     description: Option<String>,
     until: Time,
-    horizon: Time,
+    /// The effects of the handler call under way (kept to reuse its buffer).
     effects: Vec<crate::node::Effect<P>>,
     protocol: ProtocolName,
 }
@@ -117,99 +133,36 @@ impl<P: Protocol> Sim<P> {
         let mut schedule = scenario.schedule.clone();
         schedule.extend(P::implied_commands(&params, &schedule));
         schedule.sort_by_key(|s| s.at);
-        let st = State {
-            now: Time::ZERO,
-            next_seq: 0,
-            events: 0,
-            next_cmd: 0,
-            queue: queue::EventQueue::default(),
-            slots: BTreeMap::new(),
-            members: Default::default(),
-            net: Network::new(scenario.network.link_params()),
-            net_rng: Rng::stream(scenario.seed, NET_STREAM),
-            timers: BTreeMap::new(),
-            inflight: BTreeMap::new(),
-            clients: BTreeMap::new(),
-            next_msg: 0,
-            next_op: 0,
-            next_node: 0,
-            stats: MessageStats::default(),
-            checker: Default::default(),
-            violations: Vec::new(),
-            trace_len: 0,
-            observed: 0,
-            trace_hash: TraceHash::default(),
-        };
+        let timer_names = P::Timer::ALL.iter().map(|t| t.name()).collect();
         let mut sim = Sim {
-            st,
-            schedule,
+            k: Kernel::new(scenario, schedule, config, timer_names),
+            t: TypedState::default(),
             checkpoints: Vec::new(),
-            trace: VecDeque::new(),
             observations: Vec::new(),
-            config,
             params,
-            seed: scenario.seed,
             initial_nodes: scenario.nodes,
             network: scenario.network.clone(),
             name: scenario.name.clone(),
             description: scenario.description.clone(),
             until: Time::from_ms(scenario.until_ms),
-            horizon: Time::ZERO,
             effects: Vec::new(),
             protocol: scenario.protocol,
         };
         for _ in 0..scenario.nodes {
             sim.spawn_node();
         }
-        let ids: Vec<NodeId> = sim.st.slots.keys().copied().collect();
-        for id in ids {
-            sim.start_node(id);
+        for id in 0..scenario.nodes {
+            sim.start_node(NodeId(id));
         }
         if config.checkpoint_every > 0 {
-            sim.checkpoints.push(sim.st.clone());
+            sim.checkpoint();
         }
         Ok(sim)
     }
 
-    /// Processes exactly one event or command. Returns `false` when nothing
-    /// is left to do.
-    pub fn step(&mut self) -> bool {
-        let next_event = self.st.queue.first_key().map(|k| k.0);
-        let next_cmd = self.schedule.get(self.st.next_cmd).map(|s| s.at);
-        match (next_event, next_cmd) {
-            // A command applies after every event due at or before its time.
-            (e, Some(c)) if e.is_none_or(|t| c < t) => {
-                let cmd = self.schedule[self.st.next_cmd].command.clone();
-                self.st.next_cmd += 1;
-                self.st.now = self.st.now.max(c);
-                self.run_command(cmd);
-            }
-            (Some(_), _) => {
-                let Some((key, event)) = self.st.queue.pop_first() else {
-                    return false;
-                };
-                self.st.now = key.0;
-                self.handle(event);
-            }
-            _ => return false,
-        }
-        self.st.events += 1;
-        self.horizon = self.horizon.max(self.st.now);
-        let every = self.config.checkpoint_every;
-        if every > 0 && self.st.events % every == 0 && self.st.now >= self.horizon {
-            self.checkpoint();
-        }
-        true
-    }
-
     /// The time of the next event or command, if any.
     pub fn next_time(&self) -> Option<Time> {
-        let e = self.st.queue.first_key().map(|k| k.0);
-        let c = self.schedule.get(self.st.next_cmd).map(|s| s.at);
-        match (e, c) {
-            (Some(e), Some(c)) => Some(e.min(c)),
-            (e, c) => e.or(c),
-        }
+        self.k.next_time()
     }
 
     /// Processes everything due at or before `t`, then sets the clock to `t`.
@@ -217,8 +170,7 @@ impl<P: Protocol> Sim<P> {
         while self.next_time().is_some_and(|n| n <= t) {
             self.step();
         }
-        self.st.now = self.st.now.max(t);
-        self.horizon = self.horizon.max(self.st.now);
+        self.k.advance_to(t);
     }
 
     /// Processes at most `budget` events due at or before `t`; returns
@@ -226,8 +178,7 @@ impl<P: Protocol> Sim<P> {
     pub fn run_until_bounded(&mut self, t: Time, budget: u64) -> bool {
         for _ in 0..budget {
             if self.next_time().is_none_or(|n| n > t) {
-                self.st.now = self.st.now.max(t);
-                self.horizon = self.horizon.max(self.st.now);
+                self.k.advance_to(t);
                 return true;
             }
             self.step();
@@ -243,19 +194,16 @@ impl<P: Protocol> Sim<P> {
     /// Goes to time `t`, backward through the nearest checkpoint and a replay
     /// of the recorded commands, or forward by running.
     pub fn seek(&mut self, t: Time) {
-        if t < self.st.now {
+        if t < self.k.st.now {
             let at = self
                 .checkpoints
                 .iter()
-                .rposition(|c| c.now <= t)
+                .rposition(|c| c.kernel.now <= t)
                 .unwrap_or(0);
             if let Some(cp) = self.checkpoints.get(at) {
-                self.st = cp.clone();
-                let len = self.st.trace_len;
-                while self.trace.back().is_some_and(|e| e.seq >= len) {
-                    self.trace.pop_back();
-                }
-                self.observations.truncate(self.st.observed);
+                self.k.rewind(&cp.kernel);
+                self.t = cp.typed.clone();
+                self.observations.truncate(self.k.st.observed);
             }
         }
         self.run_until(t);
@@ -266,29 +214,20 @@ impl<P: Protocol> Sim<P> {
     /// discards the recorded future. Returns why it cannot apply, if so.
     pub fn apply(&mut self, command: Command) -> Result<(), String> {
         // Land after every event due now, where a replay will put it.
-        self.run_until(self.st.now);
-        check_command::<P>("command", &command, u64::from(self.st.next_node))
+        self.run_until(self.k.st.now);
+        check_command::<P>("command", &command, u64::from(self.k.node_count()))
             .map_err(|e| e.to_string())?;
-        self.check_runtime(&command)?;
-        if self.st.now < self.horizon {
-            self.schedule.truncate(self.st.next_cmd);
-            let events = self.st.events;
-            self.checkpoints.retain(|c| c.events <= events);
-            self.horizon = self.st.now;
+        self.k.check_runtime(&command)?;
+        if self.k.schedule_now(command) {
+            let events = self.k.st.events;
+            self.checkpoints.retain(|c| c.kernel.events <= events);
         }
-        self.schedule.insert(
-            self.st.next_cmd,
-            Scheduled {
-                at: self.st.now,
-                command,
-            },
-        );
         self.step();
         Ok(())
     }
 
     fn checkpoint(&mut self) {
-        if self.checkpoints.len() >= self.config.max_checkpoints.max(2) {
+        if self.checkpoints.len() >= self.k.config.max_checkpoints.max(2) {
             // Keep the first and every other one after it: older history
             // gets coarser, memory stays bounded.
             let mut i = 0;
@@ -297,63 +236,22 @@ impl<P: Protocol> Sim<P> {
                 i == 1 || i % 2 == 0
             });
         }
-        self.checkpoints.push(self.st.clone());
-    }
-
-    /// Appends to the trace; `feed` adds what identifies the entry beyond
-    /// its kind (message contents, requests) to the trace hash.
-    pub(crate) fn record(&mut self, kind: TraceKind, feed: impl FnOnce(&mut TraceHash)) {
-        let h = &mut self.st.trace_hash;
-        h.u64(self.st.now.0);
-        hash_kind(h, &kind);
-        feed(h);
-        let event = TraceEvent {
-            seq: self.st.trace_len,
-            at: self.st.now,
-            kind,
-        };
-        self.st.trace_len += 1;
-        if self.config.trace_capacity > 0 {
-            if self.trace.len() >= self.config.trace_capacity {
-                self.trace.pop_front();
-            }
-            self.trace.push_back(event);
-        }
-    }
-
-    /// Records what node `node` reported, with the real time. At most
-    /// [`MAX_OBSERVATIONS`] are kept; later ones are counted but not kept.
-    pub(crate) fn observe(&mut self, node: NodeId, observation: P::Observation) {
-        if self.observations.len() < MAX_OBSERVATIONS {
-            self.observations.truncate(self.st.observed);
-            self.observations.push(Observed {
-                at: self.st.now,
-                node,
-                observation,
-            });
-            self.st.observed = self.observations.len();
-        }
-    }
-
-    pub(crate) fn push_violations(&mut self, found: Vec<Violation>) {
-        const MAX_VIOLATIONS: usize = 1_000;
-        for v in found {
-            if self.st.violations.len() < MAX_VIOLATIONS {
-                self.st.violations.push(v);
-            }
-        }
+        self.checkpoints.push(Checkpoint {
+            kernel: self.k.st.clone(),
+            typed: self.t.clone(),
+        });
     }
 
     // ----- read-only accessors -----
 
     /// Current virtual time.
     pub fn now(&self) -> Time {
-        self.st.now
+        self.k.st.now
     }
 
     /// The latest time this run has reached (the end of the scrubber).
     pub fn horizon(&self) -> Time {
-        self.horizon
+        self.k.horizon
     }
 
     /// Where a headless run of the scenario stops.
@@ -363,12 +261,12 @@ impl<P: Protocol> Sim<P> {
 
     /// Events and commands processed so far.
     pub fn events(&self) -> u64 {
-        self.st.events
+        self.k.st.events
     }
 
     /// The run's seed.
     pub fn seed(&self) -> u64 {
-        self.seed
+        self.k.seed
     }
 
     /// The protocol parameters.
@@ -378,43 +276,43 @@ impl<P: Protocol> Sim<P> {
 
     /// Message counters.
     pub fn stats(&self) -> MessageStats {
-        self.st.stats
+        self.k.st.stats
     }
 
     /// Invariant violations seen so far, oldest first.
     pub fn violations(&self) -> &[Violation] {
-        &self.st.violations
+        &self.k.st.violations
     }
 
     /// The most recent trace entries kept in memory, oldest first.
     pub fn trace(&self) -> impl DoubleEndedIterator<Item = &TraceEvent> + ExactSizeIterator {
-        self.trace.iter()
+        self.k.trace.iter()
     }
 
     /// Takes the trace entries kept in memory (for streaming them out;
     /// after this, seeking back shows a shorter event log).
     pub fn drain_trace(&mut self) -> Vec<TraceEvent> {
-        self.trace.drain(..).collect()
+        self.k.trace.drain(..).collect()
     }
 
     /// What the nodes reported, in order, with real times.
     pub fn observations(&self) -> &[Observed<P::Observation>] {
-        &self.observations[..self.st.observed.min(self.observations.len())]
+        &self.observations[..self.k.st.observed.min(self.observations.len())]
     }
 
     /// How many trace entries the run has produced in all.
     pub fn trace_len(&self) -> u64 {
-        self.st.trace_len
+        self.k.st.trace_len
     }
 
     /// The hash of the whole trace so far.
     pub fn trace_hash(&self) -> TraceHash {
-        self.st.trace_hash
+        self.k.st.trace_hash
     }
 
     /// Every recorded command (scripted and applied), in order.
     pub fn schedule(&self) -> &[Scheduled] {
-        &self.schedule
+        &self.k.schedule
     }
 
     /// How many checkpoints are kept.
@@ -429,99 +327,36 @@ impl<P: Protocol> Sim<P> {
             description: self.description.clone(),
             protocol: self.protocol,
             nodes: self.initial_nodes,
-            seed: self.seed,
+            seed: self.k.seed,
             // Cover everything played, so the CLI replays every command.
-            until_ms: self.until.max(self.horizon).0.div_ceil(1000),
+            until_ms: self.until.max(self.k.horizon).0.div_ceil(1000),
             network: self.network.clone(),
             params: serde_json::to_value(&self.params).unwrap_or_default(),
-            schedule: self.schedule.clone(),
+            schedule: self.k.schedule.clone(),
         }
     }
 
     /// The invariant checker and the history it keeps.
     pub fn checker(&self) -> &P::Checker {
-        &self.st.checker
+        &self.t.checker
     }
 
     /// What a crashed node would come back as (its durable state), if it
     /// has any.
     pub fn durable_node(&self, id: NodeId) -> Option<P> {
-        let slot = self.st.slots.get(&id)?;
+        let slot = self.t.nodes.get(index(id))?;
         let durable = slot.durable.clone()?;
-        Some(P::new(id, &self.st.members, &self.params, Some(durable)))
+        Some(P::new(id, &self.k.st.members, &self.params, Some(durable)))
     }
 
     /// Every running node's state, for protocol-specific reports.
     pub fn nodes(&self) -> impl Iterator<Item = (NodeId, NodeStatus, Option<&P>)> {
-        self.st
-            .slots
+        self.k
+            .st
+            .nodes
             .iter()
-            .map(|(id, s)| (*id, s.status, s.node.as_ref()))
-    }
-}
-
-/// Feeds what identifies a trace entry to the hash; summaries are left out
-/// (they are derived from what is fed, and may be switched off).
-fn hash_kind(h: &mut TraceHash, kind: &TraceKind) {
-    match kind {
-        TraceKind::Start { node } => {
-            h.u64(1);
-            h.u64(node.0.into());
-        }
-        TraceKind::Send {
-            from,
-            to,
-            msg,
-            deliver_at,
-            ..
-        } => {
-            h.u64(2);
-            h.u64(from.0.into());
-            h.u64(to.0.into());
-            h.u64(msg.0);
-            h.u64(deliver_at.0);
-        }
-        TraceKind::Deliver { from, to, msg, .. } => {
-            h.u64(3);
-            h.u64(from.0.into());
-            h.u64(to.0.into());
-            h.u64(msg.0);
-        }
-        TraceKind::Drop {
-            from,
-            to,
-            msg,
-            reason,
-            ..
-        } => {
-            h.u64(4);
-            h.u64(from.0.into());
-            h.u64(to.0.into());
-            h.u64(msg.0);
-            h.u64(*reason as u64);
-        }
-        TraceKind::Timer { node, timer } => {
-            h.u64(5);
-            h.u64(node.0.into());
-            h.bytes(timer.as_bytes());
-        }
-        TraceKind::Request { node, op, .. } => {
-            h.u64(6);
-            h.u64(node.0.into());
-            h.u64(op.0);
-        }
-        TraceKind::Reply { node, op, .. } => {
-            h.u64(7);
-            h.u64(node.0.into());
-            h.u64(op.0);
-        }
-        TraceKind::Command { op, .. } => {
-            h.u64(8);
-            h.bytes(op.as_bytes());
-        }
-        TraceKind::Ignored { op, .. } => {
-            h.u64(9);
-            h.bytes(op.as_bytes());
-        }
+            .zip(&self.t.nodes)
+            .enumerate()
+            .map(|(i, (meta, slot))| (NodeId(i as u32), meta.status, slot.node.as_ref()))
     }
 }

@@ -4,39 +4,56 @@
 //! trace hashes do not depend on which of the two holds the events; the
 //! heap just avoids a tree node per event.
 
-use super::state::{Event, QueueKey};
-use crate::node::Protocol;
+use super::timers::TimerIndex;
+use crate::id::{NodeId, OpId};
+use crate::time::Time;
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeSet, BinaryHeap};
 
-/// An event and its key; ordered by the key alone.
-#[derive(Clone, Debug)]
-struct Entry<P: Protocol> {
-    key: QueueKey,
-    event: Event<P>,
+/// A key of the event queue: total order by time, then by sequence number.
+pub(crate) type QueueKey = (Time, u64);
+
+/// Something due at a point of virtual time. Events name what they concern
+/// by id, so the queue is the same for every protocol.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Event {
+    /// An in-flight message (by its index in the kernel's slab of
+    /// messages in flight) reaches its destination.
+    Deliver(u32),
+    /// A node's timer fires.
+    Timer(NodeId, TimerIndex),
+    /// A client operation has waited too long (or its back-off ended).
+    ClientTimeout(OpId),
 }
 
-impl<P: Protocol> PartialEq for Entry<P> {
+/// An event and its key; ordered by the key alone.
+#[derive(Clone, Debug)]
+struct Entry {
+    key: QueueKey,
+    event: Event,
+}
+
+impl PartialEq for Entry {
     fn eq(&self, other: &Self) -> bool {
         self.key == other.key
     }
 }
-impl<P: Protocol> Eq for Entry<P> {}
-impl<P: Protocol> PartialOrd for Entry<P> {
+impl Eq for Entry {}
+impl PartialOrd for Entry {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
-impl<P: Protocol> Ord for Entry<P> {
+impl Ord for Entry {
     fn cmp(&self, other: &Self) -> Ordering {
         self.key.cmp(&other.key)
     }
 }
 
 /// Events due in virtual time, earliest key first.
-#[derive(Clone, Debug)]
-pub(crate) struct EventQueue<P: Protocol> {
-    heap: BinaryHeap<Reverse<Entry<P>>>,
+#[derive(Clone, Debug, Default)]
+pub(crate) struct EventQueue {
+    heap: BinaryHeap<Reverse<Entry>>,
     /// Keys removed while still in the heap; each leaves the set when its
     /// entry reaches the top and is dropped, so the heap's top is never
     /// cancelled. Only keys above `popped` enter (a key at or below it has
@@ -49,19 +66,9 @@ pub(crate) struct EventQueue<P: Protocol> {
     popped: Option<QueueKey>,
 }
 
-impl<P: Protocol> Default for EventQueue<P> {
-    fn default() -> Self {
-        EventQueue {
-            heap: BinaryHeap::new(),
-            cancelled: BTreeSet::new(),
-            popped: None,
-        }
-    }
-}
-
-impl<P: Protocol> EventQueue<P> {
+impl EventQueue {
     /// Adds `event` at `key` (keys are unique and above every popped key).
-    pub fn insert(&mut self, key: QueueKey, event: Event<P>) {
+    pub fn insert(&mut self, key: QueueKey, event: Event) {
         debug_assert!(self.popped.is_none_or(|p| key > p));
         self.heap.push(Reverse(Entry { key, event }));
     }
@@ -81,7 +88,7 @@ impl<P: Protocol> EventQueue<P> {
     }
 
     /// Takes the earliest event.
-    pub fn pop_first(&mut self) -> Option<(QueueKey, Event<P>)> {
+    pub fn pop_first(&mut self) -> Option<(QueueKey, Event)> {
         let Reverse(Entry { key, event }) = self.heap.pop()?;
         self.popped = Some(key);
         self.skip_cancelled();
@@ -102,20 +109,17 @@ impl<P: Protocol> EventQueue<P> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::id::MsgId;
-    use crate::protocols::clocks::Clocks;
-    use crate::time::Time;
 
-    fn id(e: Event<Clocks>) -> u64 {
+    fn id(e: Event) -> u64 {
         match e {
-            Event::Deliver(MsgId(n)) => n,
+            Event::Deliver(n) => n.into(),
             _ => unreachable!(),
         }
     }
 
     #[test]
     fn pops_in_key_order_and_skips_removed_keys_like_an_ordered_map() {
-        let mut q = EventQueue::<Clocks>::default();
+        let mut q = EventQueue::default();
         let mut map = std::collections::BTreeMap::new();
         let mut seq = 0;
         let mut rng = crate::rng::Rng::new(9);
@@ -125,7 +129,7 @@ mod tests {
             for _ in 0..3 {
                 let key = (Time::from_ms(now + rng.below(50)), seq);
                 seq += 1;
-                q.insert(key, Event::Deliver(MsgId(key.1)));
+                q.insert(key, Event::Deliver(key.1 as u32));
                 map.insert(key, key.1);
             }
             if round % 3 == 0 {

@@ -2,11 +2,14 @@
 //! clients and the network. Views are plain data; the UI never reaches into
 //! protocol internals.
 
-use super::state::{ClientStatus, NodeStatus, Payload};
+use super::kernel::Kernel;
+use super::nodes::index;
+use super::status::{ClientStatus, NodeStatus};
+use super::typed::Payload;
 use super::Sim;
 use crate::id::{MsgId, NodeId, OpId};
 use crate::net::LinkParams;
-use crate::node::{Badge, MessageInfo, Protocol, TimerName};
+use crate::node::{Badge, MessageInfo, Protocol};
 use crate::time::Time;
 use serde::Serialize;
 
@@ -125,79 +128,78 @@ pub struct SimView<V> {
 impl<P: Protocol> Sim<P> {
     /// A snapshot of everything the UI draws.
     pub fn view(&self) -> SimView<P::View> {
-        let st = &self.st;
-        let mut timers: std::collections::BTreeMap<NodeId, Vec<TimerView>> = Default::default();
-        for ((n, t), key) in &st.timers {
-            timers.entry(*n).or_default().push(TimerView {
-                name: t.name(),
-                at: key.0,
-            });
-        }
-        let nodes = st
-            .slots
-            .iter()
-            .map(|(&id, slot)| {
+        let k = &self.k;
+        let nodes = self
+            .nodes()
+            .zip(&self.t.nodes)
+            .map(|((id, status, _), slot)| {
                 let revived;
                 let node = match (&slot.node, &slot.durable) {
                     (Some(n), _) => Some(n),
                     (None, Some(d)) => {
-                        revived = P::new(id, &st.members, &self.params, Some(d.clone()));
+                        revived = P::new(id, &k.st.members, &self.params, Some(d.clone()));
                         Some(&revived)
                     }
                     (None, None) => None,
                 };
-                let timers = timers.remove(&id).unwrap_or_default();
                 NodeView {
                     id,
-                    status: slot.status,
-                    clock_rate: slot.rate_milli as f64 / 1000.0,
+                    status,
+                    clock_rate: k.st.nodes[index(id)].rate_milli as f64 / 1000.0,
                     badge: node.map(|n| n.badge()).unwrap_or(Badge {
                         role: "removed",
                         caption: String::new(),
                     }),
                     state: node.map(|n| n.view()),
-                    timers,
+                    timers: k.timer_views(id),
                 }
             })
             .collect();
-        let messages = st
+        let messages = k.message_views(&|slot| match self.t.payloads.get(slot) {
+            Some(Payload::Msg(msg)) => msg.label(),
+            Some(Payload::Client { request, .. }) => P::request_label(request),
+            None => String::new(),
+        });
+        SimView {
+            now: k.st.now,
+            horizon: k.horizon,
+            events: k.st.events,
+            nodes,
+            messages,
+            clients: k.client_views(),
+            network: k.network_view(),
+        }
+    }
+}
+
+impl Kernel {
+    /// The messages in flight, oldest first; `label` gives the label of
+    /// the message at a slab index.
+    fn message_views(&self, label: &dyn Fn(u32) -> String) -> Vec<MessageView> {
+        let mut views: Vec<MessageView> = self
+            .st
             .inflight
             .iter()
-            .map(|(&id, m)| {
-                let (kind, label) = match &m.payload {
-                    Payload::Msg(msg) => (msg.kind(), msg.label()),
-                    Payload::Client { request, .. } => ("client", P::request_label(request)),
-                };
-                MessageView {
-                    id,
-                    from: m.from,
-                    to: m.to,
-                    sent_at: m.sent_at,
-                    deliver_at: self.deliver_at(m),
-                    kind,
-                    label,
-                    lost: m.lost,
-                }
+            .map(|(slot, m)| MessageView {
+                id: m.id,
+                from: m.from,
+                to: m.to,
+                sent_at: m.sent_at,
+                deliver_at: m.key.0,
+                kind: m.kind,
+                label: label(slot),
+                lost: m.lost,
             })
             .collect();
-        let clients = st
-            .clients
-            .iter()
-            .rev()
-            .take(20)
-            .map(|(&op, c)| ClientView {
-                op,
-                label: c.label.clone(),
-                first: c.first,
-                target: c.target,
-                submitted_at: c.submitted_at,
-                redirects: c.redirects,
-                attempts: c.attempts,
-                status: c.status.clone(),
-            })
-            .collect();
+        views.sort_unstable_by_key(|v| v.id);
+        views
+    }
+
+    /// The network's settings and cuts.
+    fn network_view(&self) -> NetworkView {
+        let net = &self.st.net;
         let mut groups: Vec<Vec<NodeId>> = Vec::new();
-        if let Some(sides) = st.net.groups() {
+        if let Some(sides) = net.groups() {
             for (&n, &side) in sides {
                 if groups.len() <= side {
                     groups.resize(side + 1, Vec::new());
@@ -206,34 +208,21 @@ impl<P: Protocol> Sim<P> {
             }
             groups.retain(|g| !g.is_empty());
         }
-        let members: Vec<NodeId> = st
-            .slots
-            .iter()
-            .filter(|(_, s)| s.status != NodeStatus::Removed)
-            .map(|(id, _)| *id)
-            .collect();
+        let members: Vec<NodeId> = self.live_nodes().collect();
         let blocked = if members.len() <= MAX_BLOCKED_LIST {
             members
                 .iter()
                 .flat_map(|&a| members.iter().map(move |&b| (a, b)))
-                .filter(|&(a, b)| a != b && st.net.blocked(a, b))
+                .filter(|&(a, b)| a != b && net.blocked(a, b))
                 .collect()
         } else {
             Vec::new()
         };
-        SimView {
-            now: st.now,
-            horizon: self.horizon,
-            events: st.events,
-            nodes,
-            messages,
-            clients,
-            network: NetworkView {
-                link: st.net.default_link(),
-                groups,
-                cuts: st.net.cuts().iter().copied().collect(),
-                blocked,
-            },
+        NetworkView {
+            link: net.default_link(),
+            groups,
+            cuts: net.cuts().iter().copied().collect(),
+            blocked,
         }
     }
 }
