@@ -449,19 +449,29 @@ impl Component for App {
             }
             Msg::ToggleDiagram => self.diagram = !self.diagram,
             Msg::Lab(msg) => self.lab.update(msg),
-            Msg::StartTour { id, step } => self.fetch_tour(ctx, id, step, false),
+            Msg::StartTour { id, step } => {
+                // Nothing changes until the tour arrives.
+                self.fetch_tour(ctx, id, step, false);
+                return false;
+            }
             Msg::TourGo(step) => {
                 if let Some(tour) = self.tour.as_ref().map(|t| t.tour.clone()) {
                     self.tour_go(tour, step);
                 }
             }
             Msg::ExitTour => self.tour = None,
-            Msg::LoadPreset(id) => self.fetch_preset(ctx, id),
+            Msg::LoadPreset(id) => {
+                // Nothing changes until the preset arrives.
+                self.fetch_preset(ctx, id);
+                return false;
+            }
             Msg::Fetched { seq, what } => {
                 if seq != self.fetches {
                     return false;
                 }
                 self.fetched(ctx, what);
+                // What arrived changes the run: the address follows at once.
+                self.address_timer = None;
             }
             Msg::Route(hash) => self.open(ctx, share::opening(&hash)),
             Msg::OpenShare => {
