@@ -21,8 +21,7 @@ fn sim_config(scenario: &Scenario) -> SimConfig {
 /// Why a protocol's lab cannot open here: it lives on another page.
 pub fn elsewhere(protocol: ProtocolName) -> String {
     format!(
-        "the {} lab lives on another page of faultline (open #/{} there)",
-        protocol.as_str(),
+        "the {} lab lives on another page of faultline",
         protocol.as_str()
     )
 }

@@ -33,10 +33,11 @@ pub fn step_back(sim: &mut AnySim) -> bool {
 mod tests {
     use super::*;
 
-    #[cfg(feature = "raft")]
     #[test]
     fn back_undoes_the_last_step_exactly() {
-        let scenario = crate::presets::read("raft-default").unwrap();
+        let scenario =
+            crate::presets::read(&crate::presets::default_id(crate::labs::first().protocol))
+                .unwrap();
         let mut sim = crate::running::build(&scenario).unwrap();
         sim.run_until(Time::from_ms(300));
         let mut seen = Vec::new();

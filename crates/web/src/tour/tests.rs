@@ -16,7 +16,7 @@ use faultline_core::protocols::quorum::OpKind;
 use faultline_core::protocols::raft::{RaftView, Role};
 #[cfg(any(feature = "raft", feature = "ring"))]
 use faultline_core::sim::NodeStatus;
-#[cfg(any(feature = "raft", feature = "quorum", feature = "ring"))]
+#[cfg(any(feature = "raft", feature = "quorum"))]
 use faultline_core::NodeId;
 
 /// Every step's snapshot, after checking what holds for any tour.
