@@ -220,3 +220,11 @@ test('a panic shows the crash banner', async () => {
   assert.match(await page.textContent('.fatal'), /Something went wrong inside faultline/);
   await page.close();
 });
+
+test('the page says which labs it carries', async () => {
+  const { page } = await openLab(browser, server.url);
+  const has = await page.evaluate(() => ['raft', 'clocks', 'gossip', 'quorum', 'ring', 'paxos']
+    .map((n) => window.wasmBindings.faultline_has_lab(n)));
+  assert.deepEqual(has, [true, true, true, true, true, false]);
+  await page.close();
+});

@@ -156,6 +156,14 @@ pub fn compiled(protocol: ProtocolName) -> bool {
     entry(protocol).is_some()
 }
 
+/// Whether the lab named `name` (`"gossip"`) is compiled into this page,
+/// for the page's scripts: `wasmBindings.faultline_has_lab("gossip")`.
+#[wasm_bindgen::prelude::wasm_bindgen]
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub fn faultline_has_lab(name: &str) -> bool {
+    LABS.iter().any(|e| e.protocol.as_str() == name)
+}
+
 /// The lab a page opens on when the link names none: the first compiled in.
 pub fn first() -> &'static Entry {
     &LABS[0]
