@@ -194,3 +194,37 @@ test('the static build works from a sub-path of a plain file server', async () =
     await sub.close();
   }
 });
+
+test('a lab opens on its default preset, fetched, and a failed fetch leaves a bare cluster and says why', async () => {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.route('**/presets/gossip-default.json', (route) => route.abort());
+  await page.goto(`${server.url}#/gossip`);
+  await page.waitForSelector('.toast');
+  assert.match(await page.textContent('.toast'), /Gossip lab's scenario could not be loaded.*bare cluster/);
+  await page.waitForSelector('canvas');
+  assert.match(await page.textContent('.scenario-name'), /Untitled scenario/);
+  // The other labs still fetch theirs.
+  await page.goto(`${server.url}#/raft`);
+  await page.waitForFunction(() => document.querySelectorAll('svg .node').length === 5);
+  await page.close();
+});
+
+test('a panic shows the crash banner', async () => {
+  const { page } = await openLab(browser, server.url);
+  // Only a script can ask for a panic: nothing in the UI can.
+  const thrown = await page.evaluate(() => {
+    try { window.wasmBindings.faultline_test_panic(); return null; } catch (e) { return String(e); }
+  });
+  assert.ok(thrown, 'the panic surfaced as an exception');
+  await page.waitForSelector('.fatal', { state: 'visible', timeout: 5000 });
+  assert.match(await page.textContent('.fatal'), /Something went wrong inside faultline/);
+  await page.close();
+});
+
+test('the page says which labs it carries', async () => {
+  const { page } = await openLab(browser, server.url);
+  const has = await page.evaluate(() => ['raft', 'clocks', 'gossip', 'quorum', 'ring', 'paxos']
+    .map((n) => window.wasmBindings.faultline_has_lab(n)));
+  assert.deepEqual(has, [true, true, true, true, true, false]);
+  await page.close();
+});

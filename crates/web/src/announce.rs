@@ -1,9 +1,9 @@
 //! The live region's words: notable changes between two snapshots, said in
-//! a sentence each ("n3 became leader in term 4", "n2 crashed"), throttled
-//! so that a fast run speaks at most once a second.
+//! a sentence each ("n2 crashed", and the lab's own news such as "n3 became
+//! leader in term 4"), throttled so that a fast run speaks at most once a
+//! second.
 
 use crate::snapshot::Snapshot;
-use faultline_core::protocols::raft::Role;
 use faultline_core::sim::NodeStatus;
 use faultline_core::{NodeId, Time};
 
@@ -19,54 +19,29 @@ const NAMED_NODES: usize = 12;
 pub struct Facts {
     now: Time,
     nodes: Vec<(NodeId, NodeStatus)>,
-    leaders: Vec<(NodeId, u64)>,
     groups: Vec<Vec<NodeId>>,
     violations: Vec<String>,
-    full_rumors: usize,
-    stale: Vec<NodeId>,
 }
 
 impl Facts {
     /// The facts of a snapshot.
     pub fn of(s: &Snapshot) -> Facts {
-        let leaders = s.raft.as_ref().map_or_else(Vec::new, |r| {
-            r.nodes
-                .iter()
-                .filter(|n| n.status == NodeStatus::Up)
-                .filter_map(|n| Some((n.id, n.state.as_ref()?)))
-                .filter(|(_, v)| v.role == Role::Leader)
-                .map(|(id, v)| (id, v.term))
-                .collect()
-        });
         Facts {
             now: s.now,
             nodes: s.nodes.iter().map(|n| (n.id, n.status)).collect(),
-            leaders,
             groups: s.network.groups.clone(),
             violations: s
                 .violations
                 .iter()
                 .map(|v| format!("invariant violated: {}", v.invariant))
                 .collect(),
-            full_rumors: s.gossip.as_ref().map_or(0, |g| {
-                g.rumors
-                    .iter()
-                    .filter(|r| r.live > 0 && r.informed >= r.live)
-                    .count()
-            }),
-            stale: s.quorum.as_ref().map_or_else(Vec::new, |q| {
-                q.history
-                    .iter()
-                    .filter(|h| h.stale.is_some())
-                    .map(|h| h.op.node)
-                    .collect()
-            }),
         }
     }
 }
 
-/// The notable changes from `old` to `new`, one sentence each.
-pub fn changes(old: &Facts, new: &Facts) -> Vec<String> {
+/// The notable changes from `old` to `new`, one sentence each, with the
+/// lab's `news` after the nodes' changes.
+pub fn changes(old: &Facts, new: &Facts, news: Vec<String>) -> Vec<String> {
     let mut out = Vec::new();
     for (id, status) in &new.nodes {
         let before = old.nodes.iter().find(|(o, _)| o == id).map(|(_, s)| *s);
@@ -82,11 +57,7 @@ pub fn changes(old: &Facts, new: &Facts) -> Vec<String> {
         };
         out.push(format!("{id} {said}"));
     }
-    for (id, term) in &new.leaders {
-        if !old.leaders.contains(&(*id, *term)) {
-            out.push(format!("{id} became leader in term {term}"));
-        }
-    }
+    out.extend(news);
     if new.groups != old.groups {
         out.push(if new.groups.is_empty() {
             "the partition healed".to_string()
@@ -95,20 +66,6 @@ pub fn changes(old: &Facts, new: &Facts) -> Vec<String> {
         });
     }
     out.extend(new.violations.iter().skip(old.violations.len()).cloned());
-    if new.full_rumors > old.full_rumors {
-        let live = new
-            .nodes
-            .iter()
-            .filter(|(_, s)| *s == NodeStatus::Up)
-            .count();
-        out.push(format!("the rumor reached all {live} live nodes"));
-    }
-    out.extend(
-        new.stale
-            .iter()
-            .skip(old.stale.len())
-            .map(|n| format!("stale read at {n}")),
-    );
     out
 }
 
@@ -153,14 +110,14 @@ pub struct Announcer {
 }
 
 impl Announcer {
-    /// Notes a snapshot at wall time `wall_ms`; returns whether the text
-    /// changed. A jump back in time (a seek, a new scenario) starts afresh
-    /// without announcing what differs.
-    pub fn observe(&mut self, snap: &Snapshot, wall_ms: f64) -> bool {
+    /// Notes a snapshot at wall time `wall_ms`, with its lab's news since
+    /// the last; returns whether the text changed. A jump back in time (a
+    /// seek, a new scenario) starts afresh without announcing what differs.
+    pub fn observe(&mut self, snap: &Snapshot, news: Vec<String>, wall_ms: f64) -> bool {
         let facts = Facts::of(snap);
         match &self.last {
             Some(old) if facts.now >= old.now => {
-                for c in changes(old, &facts) {
+                for c in changes(old, &facts, news) {
                     if !self.pending.contains(&c) {
                         self.pending.push(c);
                     }
@@ -210,15 +167,14 @@ mod tests {
         use NodeStatus::*;
         let old = facts(&[(0, Up), (1, Up), (2, Up), (3, Paused)]);
         let mut new = facts(&[(0, Up), (1, Up), (2, Crashed), (3, Up), (4, Up)]);
-        new.leaders = vec![(NodeId(1), 4)];
         new.groups = vec![
             vec![NodeId(0), NodeId(1)],
             vec![NodeId(2), NodeId(3), NodeId(4)],
         ];
         new.violations = vec!["invariant violated: Election Safety".into()];
-        new.stale = vec![NodeId(1)];
+        let news = vec!["n1 became leader in term 4".to_string()];
         assert_eq!(
-            changes(&old, &new),
+            changes(&old, &new, news),
             [
                 "n2 crashed",
                 "n3 resumed",
@@ -226,56 +182,55 @@ mod tests {
                 "n1 became leader in term 4",
                 "partition: {n0,n1} | {n2,n3,n4}",
                 "invariant violated: Election Safety",
-                "stale read at n1",
             ]
         );
         let healed = Facts {
             groups: Vec::new(),
             ..new.clone()
         };
-        assert_eq!(changes(&new, &healed), ["the partition healed"]);
-        assert!(changes(&new, &new).is_empty(), "nothing new, nothing said");
+        assert_eq!(changes(&new, &healed, Vec::new()), ["the partition healed"]);
+        assert!(
+            changes(&new, &new, Vec::new()).is_empty(),
+            "nothing new, nothing said"
+        );
     }
 
     #[test]
-    fn a_big_partition_is_said_by_size_and_a_full_rumor_by_count() {
+    fn a_big_partition_is_said_by_size() {
         let old = facts(&(0..256).map(|i| (i, NodeStatus::Up)).collect::<Vec<_>>());
         let new = Facts {
             groups: vec![
                 (0..128).map(NodeId).collect(),
                 (128..256).map(NodeId).collect(),
             ],
-            full_rumors: 1,
             ..old.clone()
         };
         assert_eq!(
-            changes(&old, &new),
-            [
-                "partition: 128 nodes | 128 nodes",
-                "the rumor reached all 256 live nodes"
-            ]
+            changes(&old, &new, Vec::new()),
+            ["partition: 128 nodes | 128 nodes"]
         );
     }
 
+    #[cfg(feature = "raft")]
     #[test]
     fn a_run_is_announced_at_most_once_a_second() {
         let tour = crate::tour::load("raft").unwrap();
-        let mut sim = crate::app::build(&tour.scenario_at(0).unwrap()).unwrap();
+        let mut sim = crate::running::build(&tour.scenario_at(0).unwrap()).unwrap();
+        let mut lab = (crate::labs::entry(sim.protocol()).unwrap().start)();
         let mut a = Announcer::default();
-        assert!(
-            !a.observe(&Snapshot::of(&sim, false), 0.0),
-            "the first look says nothing"
-        );
+        let mut look = |sim: &faultline_core::AnySim, wall: f64| {
+            let snap = lab.snapshot(sim, false, true);
+            let news = lab.news(&snap);
+            a.observe(&snap, news, wall)
+        };
+        assert!(!look(&sim, 0.0), "the first look says nothing");
         sim.run_until(Time::from_ms(400));
-        assert!(!a.observe(&Snapshot::of(&sim, false), 500.0), "too soon");
-        assert!(a.observe(&Snapshot::of(&sim, false), 1_000.0));
-        assert_eq!(a.text, "n4 became leader in term 1");
-        assert!(!a.observe(&Snapshot::of(&sim, false), 2_500.0), "said once");
+        assert!(!look(&sim, 500.0), "too soon");
+        assert!(look(&sim, 1_000.0));
+        assert!(!look(&sim, 2_500.0), "said once");
         sim.seek(Time::from_ms(10));
-        assert!(
-            !a.observe(&Snapshot::of(&sim, false), 4_000.0),
-            "a seek back is no news"
-        );
+        assert!(!look(&sim, 4_000.0), "a seek back is no news");
+        assert_eq!(a.text, "n4 became leader in term 1");
     }
 
     #[test]

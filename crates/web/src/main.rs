@@ -1,18 +1,23 @@
 //! The faultline browser lab: a Yew app that runs the deterministic
 //! simulator in the page, animates every message, and turns every control
 //! into a recorded command.
+//!
+//! Each lab is a cargo feature; a page built with some of them only leaves
+//! unused the shared components that only the others draw with.
+#![cfg_attr(not(feature = "all"), allow(dead_code))]
 
 mod announce;
 mod app;
 mod components;
 mod download;
+mod fetch;
 mod format;
 mod keys;
+mod labs;
 mod panic;
 mod perf;
 mod presets;
-mod quorum;
-mod ring_analysis;
+mod running;
 mod share;
 mod snapshot;
 mod stepping;

@@ -1,11 +1,12 @@
 //! A panic hook: logs the panic to the console and shows a banner, so a bug
-//! never leaves a silently frozen page.
+//! never leaves a silently frozen page. It is installed through Yew, which
+//! would otherwise replace any hook set before it renders.
 
 use wasm_bindgen::JsValue;
 
 /// Installs the hook.
 pub fn install() {
-    std::panic::set_hook(Box::new(|info| {
+    yew::set_custom_panic_hook(Box::new(|info| {
         let text = format!("faultline stopped on an internal error: {info}");
         web_sys::console::error_1(&JsValue::from_str(&text));
         show_banner();
@@ -27,4 +28,13 @@ fn show_banner() {
         ));
         body.append_child(&div).ok();
     }
+}
+
+/// Panics on purpose, so the end-to-end tests can check that the banner
+/// shows. Only a script can call it (`wasmBindings.faultline_test_panic()`);
+/// nothing in the lab's UI does.
+#[wasm_bindgen::prelude::wasm_bindgen]
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub fn faultline_test_panic() {
+    panic!("faultline_test_panic: a panic asked for by a test");
 }

@@ -42,7 +42,12 @@ pub struct FrameTimer {
     count: u32,
 }
 
+/// The page's Performance API (none in native tests, where there is no
+/// page and no clock).
 fn performance() -> Option<web_sys::Performance> {
+    if !cfg!(target_arch = "wasm32") {
+        return None;
+    }
     web_sys::window()?.performance()
 }
 

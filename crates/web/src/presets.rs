@@ -1,65 +1,65 @@
-//! The preset scenarios shipped in `www/presets`, compiled in.
+//! The preset scenarios in `www/presets`, fetched from `presets/<id>.json`
+//! when a lab needs one (each lab lists its own ids) and kept once fetched.
 
-use faultline_core::{ProtocolName, Scenario};
+use crate::labs::{self, Entry};
+use faultline_core::Scenario;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 
-/// A preset: its file stem and its JSON.
-pub struct Preset {
-    /// The preset's id (its file name without `.json`).
-    pub id: &'static str,
-    /// The scenario.
-    pub json: &'static str,
+thread_local! {
+    /// The presets fetched so far (their JSON), by id.
+    static FETCHED: RefCell<BTreeMap<String, String>> = const { RefCell::new(BTreeMap::new()) };
 }
 
-/// A preset from `www/presets/<id>.json`.
-macro_rules! preset {
-    ($id:literal) => {
-        Preset {
-            id: $id,
-            json: include_str!(concat!("../../../www/presets/", $id, ".json")),
-        }
-    };
+/// The lab that lists preset `id`, if one compiled in does.
+pub fn lab_of(id: &str) -> Option<&'static Entry> {
+    labs::LABS.iter().find(|e| e.presets.contains(&id))
 }
 
-/// Every preset; each protocol's `<protocol>-default` opens its lab.
-pub const PRESETS: &[Preset] = &[
-    preset!("raft-default"),
-    preset!("raft-minority-partition"),
-    preset!("raft-split-vote"),
-    preset!("raft-zombie-leader"),
-    preset!("raft-stress"),
-    preset!("clocks-default"),
-    preset!("clocks-lww-vs-vector"),
-    preset!("clocks-stress"),
-    preset!("gossip-default"),
-    preset!("gossip-thousand"),
-    preset!("gossip-partition"),
-    preset!("gossip-mongering"),
-    preset!("gossip-swim"),
-    preset!("quorum-default"),
-    preset!("quorum-stale-read"),
-    preset!("quorum-sloppy-handoff"),
-    preset!("quorum-stress"),
-    preset!("ring-default"),
-    preset!("ring-partition"),
-    preset!("ring-stress"),
-];
-
-/// The presets of a protocol with their parsed scenarios, in table order.
-pub fn of_protocol(protocol: ProtocolName) -> Vec<(&'static str, Scenario)> {
-    PRESETS
-        .iter()
-        .filter_map(|p| Some((p.id, Scenario::from_json(p.json).ok()?)))
-        .filter(|(_, s)| s.protocol == protocol)
-        .collect()
+/// The default preset's id of a protocol's lab.
+pub fn default_id(protocol: faultline_core::ProtocolName) -> String {
+    format!("{}-default", protocol.as_str())
 }
 
-/// The scenario of the preset with this id, or what is wrong.
-pub fn scenario(id: &str) -> Result<Scenario, String> {
-    let preset = PRESETS
-        .iter()
-        .find(|p| p.id == id)
-        .ok_or_else(|| format!("preset: there is no preset \"{id}\""))?;
-    Scenario::from_json(preset.json).map_err(|e| format!("preset {id}: {e}"))
+/// Parses preset `id`'s JSON.
+pub fn parse(id: &str, json: &str) -> Result<Scenario, String> {
+    Scenario::from_json(json).map_err(|e| format!("preset {id}: {e}"))
+}
+
+/// The error for an id no lab lists.
+fn unknown(id: &str) -> String {
+    format!("preset: there is no preset \"{id}\"")
+}
+
+/// The JSON of preset `id`: fetched the first time, then kept.
+pub async fn fetch_json(id: &str) -> Result<String, String> {
+    if lab_of(id).is_none() {
+        return Err(unknown(id));
+    }
+    if let Some(json) = FETCHED.with(|f| f.borrow().get(id).cloned()) {
+        return Ok(json);
+    }
+    let json = crate::fetch::text(&format!("presets/{id}.json"))
+        .await
+        .map_err(|e| format!("preset {id} could not be fetched: {e}"))?;
+    FETCHED.with(|f| f.borrow_mut().insert(id.to_string(), json.clone()));
+    Ok(json)
+}
+
+/// The scenario of preset `id`, fetched the first time.
+pub async fn fetch(id: &str) -> Result<Scenario, String> {
+    parse(id, &fetch_json(id).await?)
+}
+
+/// The scenario of preset `id`, read from `www/presets` (for tests).
+#[cfg(test)]
+pub fn read(id: &str) -> Result<Scenario, String> {
+    if lab_of(id).is_none() {
+        return Err(unknown(id));
+    }
+    let path = format!("{}/../../www/presets/{id}.json", env!("CARGO_MANIFEST_DIR"));
+    let json = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+    parse(id, &json)
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@
 //! stands ([`replace_address`]), so reloading, bookmarking or going back
 //! returns to it.
 
-use crate::app::{default_scenario, ROUTES};
+use crate::labs;
+use crate::presets;
 use faultline_core::link::{Link, Theme, View};
 use faultline_core::{ProtocolName, Scenario, Time};
 
@@ -23,11 +24,23 @@ pub enum Source {
     Shared,
 }
 
+/// What a link starts from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Start {
+    /// A scenario carried by the link.
+    Run(Scenario),
+    /// A preset (a lab's default is its `<protocol>-default` preset), to
+    /// fetch first.
+    Preset(String),
+}
+
 /// What a link opens.
 #[derive(Debug)]
 pub struct Opening {
+    /// The lab it opens.
+    pub protocol: ProtocolName,
     /// The run to build.
-    pub scenario: Scenario,
+    pub start: Start,
     /// Where to run it to before showing it.
     pub at: Option<Time>,
     /// How the lab looks and starts.
@@ -40,73 +53,80 @@ pub struct Opening {
     pub error: Option<String>,
 }
 
-/// The protocol a fragment's path names, whatever follows it (Raft for
-/// anything unknown).
+/// The protocol a fragment's path names, whatever follows it (the first
+/// lab of the page for anything unknown or not on this page).
 pub fn route(hash: &str) -> ProtocolName {
     let path = hash.split_once('#').map_or(hash, |(_, fragment)| fragment);
     let name = path.split('?').next().unwrap_or("").trim_matches('/');
-    ROUTES
+    labs::LABS
         .iter()
-        .copied()
+        .map(|e| e.protocol)
         .find(|p| p.as_str() == name)
-        .unwrap_or(ProtocolName::Raft)
+        .unwrap_or(labs::first().protocol)
 }
 
 /// What `hash` opens. Never fails: a link that cannot be opened gives its
-/// lab's default (or Raft's) and the reason.
+/// lab's default (or the page's first lab's) and the reason.
 pub fn opening(hash: &str) -> Opening {
-    let fallback = |error: String| Opening {
-        scenario: default_scenario(route(hash)),
-        at: None,
-        view: View::default(),
-        tour: None,
-        source: Source::Default,
-        error: Some(error),
+    let fallback = |error: String| {
+        let protocol = route(hash);
+        Opening {
+            protocol,
+            start: Start::Preset(presets::default_id(protocol)),
+            at: None,
+            view: View::default(),
+            tour: None,
+            source: Source::Default,
+            error: Some(error),
+        }
     };
     let link = match Link::parse(hash) {
         Ok(link) => link,
         Err(e) => return fallback(e.to_string()),
     };
-    if let Some(p) = link.protocol.filter(|p| !ROUTES.contains(p)) {
+    if let Some(p) = link.protocol.filter(|p| !labs::compiled(*p)) {
         return fallback(format!(
-            "This link cannot be opened: the {} lab is not in the browser yet",
-            p.as_str()
+            "This link cannot be opened here: {}",
+            crate::running::elsewhere(p)
         ));
     }
-    let protocol = link.protocol.unwrap_or(ProtocolName::Raft);
-    let (scenario, source) = match (link.scenario, &link.preset) {
-        (Some(s), _) => (s, Source::Shared),
-        (None, Some(id)) => match preset(id) {
-            Ok(s) if link.protocol.is_none_or(|p| p == s.protocol) => (s, Source::Preset(id.clone())),
-            Ok(s) => {
+    let protocol = link.protocol.unwrap_or(labs::first().protocol);
+    let (protocol, start, source) = match (link.scenario, &link.preset) {
+        (Some(s), _) => (s.protocol, Start::Run(s), Source::Shared),
+        (None, Some(id)) => match presets::lab_of(id) {
+            Some(lab) if link.protocol.is_none_or(|p| p == lab.protocol) => (
+                lab.protocol,
+                Start::Preset(id.clone()),
+                Source::Preset(id.clone()),
+            ),
+            Some(lab) => {
                 return fallback(format!(
                     "This link cannot be opened: `preset`: {id} is a preset of the {} lab, not of the {} lab",
-                    s.protocol.as_str(),
+                    lab.protocol.as_str(),
                     protocol.as_str()
                 ))
             }
-            Err(e) => return fallback(e),
+            None => {
+                return fallback(format!(
+                    "This link cannot be opened: `preset`: there is no preset \"{id}\""
+                ))
+            }
         },
-        (None, None) => (default_scenario(protocol), Source::Default),
+        (None, None) => (
+            protocol,
+            Start::Preset(presets::default_id(protocol)),
+            Source::Default,
+        ),
     };
     Opening {
-        scenario,
+        protocol,
+        start,
         at: link.at,
         view: link.view,
         tour: link.tour.map(|t| (t, link.step.unwrap_or(0))),
         source,
         error: None,
     }
-}
-
-/// The preset `id`'s scenario.
-fn preset(id: &str) -> Result<Scenario, String> {
-    crate::presets::scenario(id).map_err(|e| {
-        format!(
-            "This link cannot be opened: `preset`: {}",
-            e.trim_start_matches("preset: ")
-        )
-    })
 }
 
 /// The page's address without its fragment.
@@ -163,36 +183,46 @@ pub fn prefers_reduced_motion() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use faultline_core::link::Controls;
 
-    #[test]
-    fn a_bare_route_opens_the_labs_default() {
-        for p in ROUTES {
-            let o = opening(&format!("#/{}", p.as_str()));
-            assert_eq!(o.scenario, default_scenario(*p));
-            assert!(o.error.is_none());
-        }
-        assert_eq!(opening("").scenario.protocol, ProtocolName::Raft);
+    fn preset(id: &str) -> Start {
+        Start::Preset(id.into())
     }
 
     #[test]
+    fn a_bare_route_opens_the_labs_default() {
+        for lab in labs::LABS {
+            let p = lab.protocol;
+            let o = opening(&format!("#/{}", p.as_str()));
+            assert_eq!(o.start, preset(&presets::default_id(p)));
+            assert_eq!(o.protocol, p);
+            assert!(o.error.is_none());
+        }
+        assert_eq!(opening("").protocol, labs::first().protocol);
+    }
+
+    #[cfg(all(feature = "raft", feature = "gossip"))]
+    #[test]
     fn a_preset_link_opens_the_preset_with_its_view() {
+        use faultline_core::link::Controls;
         let o = opening("#/raft?preset=raft-split-vote&embed&controls=none&t=900");
         assert!(o.error.is_none(), "{:?}", o.error);
-        assert_eq!(
-            o.scenario,
-            crate::presets::scenario("raft-split-vote").unwrap()
-        );
+        assert_eq!(o.start, preset("raft-split-vote"));
         assert!(o.view.embed);
         assert_eq!(o.view.controls, Controls::None);
         assert_eq!(o.at, Some(Time::from_ms(900)));
         // Without a path, the preset names its lab.
         assert_eq!(
-            opening("#?preset=gossip-partition").scenario.protocol,
+            opening("#?preset=gossip-partition").protocol,
             ProtocolName::Gossip
         );
     }
 
+    #[cfg(all(
+        feature = "raft",
+        feature = "gossip",
+        feature = "ring",
+        feature = "quorum"
+    ))]
     #[test]
     fn a_link_that_cannot_open_says_why_and_opens_the_default() {
         for (hash, lab, needle) in [
@@ -217,17 +247,35 @@ mod tests {
             let o = opening(hash);
             let e = o.error.unwrap_or_else(|| panic!("{hash} opened"));
             assert!(e.contains(needle), "{hash}: {e}");
-            assert_eq!(o.scenario, default_scenario(lab), "{hash}");
+            assert_eq!(o.start, preset(&presets::default_id(lab)), "{hash}");
         }
     }
 
+    #[test]
+    fn a_lab_not_on_this_page_says_where_it_lives() {
+        let all = [
+            ProtocolName::Raft,
+            ProtocolName::Clocks,
+            ProtocolName::Gossip,
+            ProtocolName::Quorum,
+            ProtocolName::Ring,
+        ];
+        for p in all.into_iter().filter(|p| !labs::compiled(*p)) {
+            let o = opening(&format!("#/{}", p.as_str()));
+            let e = o.error.expect("an error");
+            assert!(e.contains("lives on another page"), "{e}");
+            assert_eq!(o.protocol, labs::first().protocol);
+        }
+    }
+
+    #[cfg(all(feature = "raft", feature = "gossip", feature = "ring"))]
     #[test]
     fn routes_ignore_options() {
         assert_eq!(route("#/gossip?embed=1"), ProtocolName::Gossip);
         assert_eq!(route("#/nothing"), ProtocolName::Raft);
         assert_eq!(route("http://h/lab/#/ring?t=x"), ProtocolName::Ring);
         assert_eq!(
-            opening("http://h/lab/#/ring?t=x").scenario.protocol,
+            opening("http://h/lab/#/ring?t=x").protocol,
             ProtocolName::Ring
         );
     }

@@ -35,8 +35,10 @@ mod tests {
 
     #[test]
     fn back_undoes_the_last_step_exactly() {
-        let scenario = crate::presets::scenario("raft-default").unwrap();
-        let mut sim = crate::app::build(&scenario).unwrap();
+        let scenario =
+            crate::presets::read(&crate::presets::default_id(crate::labs::first().protocol))
+                .unwrap();
+        let mut sim = crate::running::build(&scenario).unwrap();
         sim.run_until(Time::from_ms(300));
         let mut seen = Vec::new();
         for _ in 0..20 {
@@ -50,7 +52,7 @@ mod tests {
             seen.iter().any(|(_, h)| *h == sim.trace_hash()),
             "back lands on a state seen on the way forward"
         );
-        let mut fresh = crate::app::build(&scenario).unwrap();
+        let mut fresh = crate::running::build(&scenario).unwrap();
         assert!(!step_back(&mut fresh), "nothing before the start");
     }
 }

@@ -1,7 +1,8 @@
 //! Guided tours: a narrated walk through one protocol, a few steps long.
 //!
 //! A tour is a base scenario and a list of steps, stored as JSON in
-//! `www/tours/<protocol>.json` and compiled in. Each step has a title, a
+//! `www/tours/<protocol>.json` and fetched from `tours/<protocol>.json` when
+//! it opens (every lab compiled in has one). Each step has a title, a
 //! narration, a "now you try" prompt, the commands it adds (entries of the
 //! scenario format's `schedule`) and the virtual time it runs to. Runs are
 //! deterministic, so step k's state is the base scenario plus the commands of
@@ -44,45 +45,51 @@ pub struct Step {
     pub commands: Vec<serde_json::Value>,
 }
 
-/// A tour compiled in from `www/tours/<id>.json`.
-macro_rules! tour {
-    ($id:literal) => {
-        (
-            $id,
-            include_str!(concat!("../../../www/tours/", $id, ".json")),
-        )
-    };
+/// The id of every tour there is on this page (its labs' protocol names),
+/// or what is wrong with `id`.
+fn known(id: &str) -> Result<&'static str, String> {
+    crate::labs::LABS
+        .iter()
+        .map(|e| e.protocol.as_str())
+        .find(|t| *t == id)
+        .ok_or_else(|| {
+            let known: Vec<&str> = crate::labs::LABS
+                .iter()
+                .map(|e| e.protocol.as_str())
+                .collect();
+            format!(
+                "tour: there is no tour \"{id}\" (tours: {})",
+                known.join(", ")
+            )
+        })
 }
 
-/// Every tour: id (the protocol's name) and JSON.
-const TOURS: &[(&str, &str)] = &[
-    tour!("raft"),
-    tour!("clocks"),
-    tour!("gossip"),
-    tour!("quorum"),
-    tour!("ring"),
-];
-
-/// The ids of every tour, in the order the header's protocols go.
-pub fn ids() -> impl Iterator<Item = &'static str> {
-    TOURS.iter().map(|(id, _)| *id)
-}
-
-/// The tour with this id, or what is wrong with it.
-pub fn load(id: &str) -> Result<Tour, String> {
-    let Some((id, json)) = TOURS.iter().find(|(t, _)| *t == id) else {
-        let known: Vec<&str> = ids().collect();
-        return Err(format!(
-            "tour: there is no tour \"{id}\" (tours: {})",
-            known.join(", ")
-        ));
-    };
+/// Parses tour `id`'s JSON, or says what is wrong with it.
+fn parse(id: &'static str, json: &str) -> Result<Tour, String> {
     let mut tour: Tour = serde_json::from_str(json).map_err(|e| format!("tour {id}: {e}"))?;
     tour.id = id;
     if tour.steps.is_empty() {
         return Err(format!("tour {id}: it has no steps"));
     }
     Ok(tour)
+}
+
+/// The tour with this id, fetched, or what is wrong with it.
+pub async fn fetch(id: &str) -> Result<Tour, String> {
+    let id = known(id)?;
+    let json = crate::fetch::text(&format!("tours/{id}.json"))
+        .await
+        .map_err(|e| format!("tour {id} could not be fetched: {e}"))?;
+    parse(id, &json)
+}
+
+/// The tour with this id, read from `www/tours` (for tests).
+#[cfg(test)]
+pub fn load(id: &str) -> Result<Tour, String> {
+    let id = known(id)?;
+    let path = format!("{}/../../www/tours/{id}.json", env!("CARGO_MANIFEST_DIR"));
+    let json = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+    parse(id, &json)
 }
 
 impl Tour {
@@ -118,7 +125,7 @@ impl Tour {
     #[cfg(test)]
     pub fn sim_at(&self, k: usize) -> Result<faultline_core::AnySim, String> {
         let scenario = self.scenario_at(k)?;
-        let mut sim = crate::app::build(&scenario).map_err(|e| self.at_step(k, e))?;
+        let mut sim = crate::running::build(&scenario).map_err(|e| self.at_step(k, e))?;
         sim.run_until(self.time_at(k));
         Ok(sim)
     }

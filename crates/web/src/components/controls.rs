@@ -1,7 +1,7 @@
 //! Playback: play/pause, step, speed, reset, and the timeline scrubber.
 
-use crate::app::SPEED_RANGE;
 use crate::format;
+use crate::running::SPEED_RANGE;
 use faultline_core::Time;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;

@@ -26,7 +26,7 @@ pub fn event_log(p: &EventLogProps) -> Html {
     html! {
         <section class="panel events" aria-label="Event log">
             <div class="sr-only" aria-live="polite">{ announcement }</div>
-            <h3>{ "Events" } <span class="dim small">{ if p.snapshot.raft.is_some() { "newest first · heartbeats hidden" } else { "newest first" } }</span></h3>
+            <h3>{ "Events" } <span class="dim small">{ p.snapshot.log_note }</span></h3>
             <ol class="log" tabindex="0" aria-label="Events, newest first">
                 { for p.snapshot.log.iter().map(|l| html! {
                     <li key={l.seq} class={l.class}>

@@ -1,7 +1,7 @@
 //! The header: name, protocol switcher, tour, presets, scenario and help
 //! buttons.
 
-use crate::app::ROUTES;
+use crate::labs;
 use faultline_core::ProtocolName;
 use yew::prelude::*;
 
@@ -29,22 +29,9 @@ pub struct HeaderProps {
     pub on_presets: Callback<()>,
 }
 
-/// Every protocol tab: route name and label. Those not in
-/// [`ROUTES`] are shown as coming.
-const PROTOCOLS: &[(&str, &str)] = &[
-    ("raft", "Raft"),
-    ("clocks", "Clocks"),
-    ("gossip", "Gossip"),
-    ("quorum", "Quorum"),
-    ("ring", "Hash ring"),
-];
-
 /// A lab's name, as its tab shows it.
 pub fn lab_label(protocol: ProtocolName) -> &'static str {
-    PROTOCOLS
-        .iter()
-        .find(|(id, _)| *id == protocol.as_str())
-        .map_or("Lab", |(_, label)| label)
+    labs::entry(protocol).map_or("Lab", |e| e.label)
 }
 
 /// The header.
@@ -62,12 +49,13 @@ pub fn header(p: &HeaderProps) -> Html {
                 <span class="name">{ "faultline" }</span>
             </div>
             <nav class="protocols" aria-label="Protocol">
-                { for PROTOCOLS.iter().map(|(id, label)| if p.protocol.as_str() == *id {
-                    html! { <a class="tab active" href={format!("#/{id}{}", p.look)} aria-current="page">{ *label }</a> }
-                } else if ROUTES.iter().any(|r| r.as_str() == *id) {
-                    html! { <a class="tab" href={format!("#/{id}{}", p.look)}>{ *label }</a> }
-                } else {
-                    html! { <span class="tab soon" title="Coming in a later release" aria-disabled="true">{ *label }</span> }
+                { for labs::LABS.iter().map(|lab| {
+                    let (id, label) = (lab.protocol.as_str(), lab.label);
+                    if p.protocol == lab.protocol {
+                        html! { <a class="tab active" href={format!("#/{id}{}", p.look)} aria-current="page">{ label }</a> }
+                    } else {
+                        html! { <a class="tab" href={format!("#/{id}{}", p.look)}>{ label }</a> }
+                    }
                 }) }
             </nav>
             <div class="scenario-name" title={format!("seed {}", p.seed)}>

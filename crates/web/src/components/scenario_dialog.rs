@@ -2,7 +2,8 @@
 //! wrong and where, and the running lab is left untouched.
 
 use super::modal::Modal;
-use crate::presets::PRESETS;
+use crate::labs::LABS;
+use crate::presets;
 use faultline_core::Scenario;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -21,7 +22,7 @@ pub struct ScenarioDialogProps {
 /// Parses and fully checks `text`.
 fn check(text: &str) -> Result<Scenario, String> {
     let scenario = Scenario::from_json(text).map_err(|e| e.to_string())?;
-    crate::app::build(&scenario)?;
+    crate::running::build(&scenario)?;
     Ok(scenario)
 }
 
@@ -42,12 +43,23 @@ pub fn scenario_dialog(p: &ScenarioDialogProps) -> Html {
         let text = text.clone();
         let error = error.clone();
         Callback::from(move |e: Event| {
-            if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
-                if let Some(preset) = PRESETS.iter().find(|p| p.id == s.value()) {
-                    text.set(preset.json.to_string());
-                    error.set(None);
-                }
+            let Some(s) = e.target_dyn_into::<HtmlSelectElement>() else {
+                return;
+            };
+            let id = s.value();
+            if id.is_empty() {
+                return;
             }
+            let (text, error) = (text.clone(), error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match presets::fetch_json(&id).await {
+                    Ok(json) => {
+                        text.set(json);
+                        error.set(None);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
         })
     };
     let load = {
@@ -99,7 +111,7 @@ pub fn scenario_dialog(p: &ScenarioDialogProps) -> Html {
                     <label class="inline"><span>{ "Preset" }</span>
                         <select onchange={pick} aria-label="Preset">
                             <option value="" selected=true>{ "— choose —" }</option>
-                            { for PRESETS.iter().map(|p| html! { <option value={p.id}>{ p.id }</option> }) }
+                            { for LABS.iter().flat_map(|l| l.presets.iter()).map(|id| html! { <option value={*id}>{ *id }</option> }) }
                         </select>
                     </label>
                 </div>

@@ -5,7 +5,7 @@
 
 use crate::format;
 use crate::snapshot::Snapshot;
-use faultline_core::protocols::clocks::VClock;
+use faultline_core::causality::VClock;
 use faultline_core::spacetime::{Arrow, Diagram, Mark, Point};
 use faultline_core::{NodeId, Time};
 use std::collections::BTreeSet;

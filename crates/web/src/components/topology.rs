@@ -3,7 +3,7 @@
 
 use crate::snapshot::{Snapshot, TopoNode};
 use faultline_core::sim::{MessageView, NodeStatus};
-use faultline_core::{MsgId, NodeId, ProtocolName};
+use faultline_core::{MsgId, NodeId};
 use std::collections::{BTreeMap, BTreeSet};
 use std::f64::consts::PI;
 use std::rc::Rc;
@@ -18,8 +18,8 @@ const ORBIT: f64 = 215.0;
 pub struct TopologyProps {
     /// The frame.
     pub snapshot: Rc<Snapshot>,
-    /// The protocol (for the legend).
-    pub protocol: ProtocolName,
+    /// The lab's message colors and legend.
+    pub look: &'static MessageLook,
     /// The selected node.
     pub selected: Option<NodeId>,
     /// The selected link.
@@ -77,57 +77,30 @@ pub fn node_radius(n: usize) -> f64 {
     (ORBIT * (PI / n.max(2) as f64).sin() * 0.55).clamp(20.0, 44.0)
 }
 
-/// The CSS class of a message kind (colors live in the stylesheet).
-fn kind_class(kind: &str) -> &'static str {
-    match kind {
-        "RequestVote" => "k-vote",
-        "RequestVoteReply" => "k-vote-reply",
-        "AppendEntries" => "k-append",
-        "Heartbeat" => "k-heartbeat",
-        "AppendEntriesReply" => "k-append-reply",
-        "client" => "k-client",
-        "message" => "k-message",
-        "write" => "k-write",
-        "Get" => "k-get",
-        "GetReply" => "k-get-reply",
-        "Put" => "k-put",
-        "PutAck" => "k-put-ack",
-        "ReadRepair" => "k-repair",
-        "Handoff" | "HandoffAck" => "k-handoff",
-        "Digest" | "DigestReply" | "Sync" => "k-sync",
-        _ => "k-other",
-    }
+/// How a lab's messages look: each kind's CSS class (colors live in the
+/// stylesheet) and the legend under the drawing.
+#[derive(Debug, PartialEq)]
+pub struct MessageLook {
+    /// Message kind (as the core names it) and its CSS class; kinds not
+    /// listed are drawn as `k-other`.
+    pub classes: &'static [(&'static str, &'static str)],
+    /// The legend: CSS class and label.
+    pub legend: &'static [(&'static str, &'static str)],
 }
 
-/// The message legend of a protocol (CSS class, label).
-pub fn legend(protocol: ProtocolName) -> &'static [(&'static str, &'static str)] {
-    match protocol {
-        ProtocolName::Raft => &[
-            ("k-vote", "RequestVote"),
-            ("k-vote-reply", "vote reply"),
-            ("k-append", "AppendEntries"),
-            ("k-heartbeat", "heartbeat"),
-            ("k-append-reply", "append reply"),
-            ("k-client", "client redirect"),
-        ],
-        ProtocolName::Clocks => &[("k-message", "message"), ("k-write", "replicated write")],
-        // The gossip lab draws on a canvas with its own legend.
-        ProtocolName::Gossip => &[],
-        ProtocolName::Quorum => &[
-            ("k-get", "Get"),
-            ("k-get-reply", "GetReply"),
-            ("k-put", "Put"),
-            ("k-put-ack", "PutAck"),
-            ("k-repair", "read repair"),
-            ("k-handoff", "hinted handoff"),
-            ("k-sync", "anti-entropy"),
-        ],
-        ProtocolName::Ring => &[],
+impl MessageLook {
+    /// The CSS class of a message kind.
+    fn class(&self, kind: &str) -> &'static str {
+        self.classes
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or("k-other", |(_, class)| class)
     }
 }
 
 fn message(
     m: &MessageView,
+    look: &MessageLook,
     pos: &BTreeMap<NodeId, (f64, f64)>,
     r: f64,
     now: f64,
@@ -153,7 +126,7 @@ fn message(
         e.stop_propagation();
         on_drop.emit(id);
     });
-    let class = classes!("msg", kind_class(m.kind), m.lost.then_some("lost"));
+    let class = classes!("msg", look.class(m.kind), m.lost.then_some("lost"));
     html! {
         <g key={m.id.0} class={class} transform={format!("translate({x:.1},{y:.1})")} {onclick}
             data-kind={m.kind} role="button" aria-label={format!("{} from {} to {}: click to drop", m.kind, m.from, m.to)}>
@@ -292,7 +265,7 @@ pub fn topology(p: &TopologyProps) -> Html {
     let messages: Html = s
         .messages
         .iter()
-        .map(|m| message(m, &pos, r, now, &p.on_drop))
+        .map(|m| message(m, p.look, &pos, r, now, &p.on_drop))
         .collect();
     let nodes: Html = live
         .iter()
@@ -330,7 +303,7 @@ pub fn topology(p: &TopologyProps) -> Html {
                 <div class="mode-hint">{ "Click nodes to put them on the other side, then Apply in the Network panel." }</div>
             }
             <ul class="legend" aria-label="Message colors">
-                { for legend(p.protocol).iter().map(|(class, label)| html! {
+                { for p.look.legend.iter().map(|(class, label)| html! {
                     <li><span class={classes!("dot", *class)} />{ *label }</li>
                 }) }
                 <li><span class="dot lost" />{ "will be lost" }</li>

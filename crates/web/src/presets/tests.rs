@@ -2,57 +2,54 @@
 
 use super::*;
 use crate::snapshot::Snapshot;
-use faultline_core::protocols::gossip::Spread;
-use faultline_core::sim::NodeStatus;
-use faultline_core::{AnySim, NodeId, SimConfig, Time};
+#[cfg(any(feature = "raft", feature = "quorum"))]
+use faultline_core::NodeId;
+use faultline_core::{AnySim, SimConfig, Time};
+
+/// Every preset of the labs compiled in.
+fn ids() -> impl Iterator<Item = &'static str> {
+    labs::LABS.iter().flat_map(|e| e.presets.iter().copied())
+}
 
 #[test]
 fn every_preset_parses_builds_and_runs_clean() {
-    for p in PRESETS {
-        let s = Scenario::from_json(p.json).unwrap_or_else(|e| panic!("{}: {e}", p.id));
+    for id in ids() {
+        let s = read(id).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(lab_of(id).map(|e| e.protocol), Some(s.protocol), "{id}");
         assert!(
             s.name.is_some() && s.description.as_deref().is_some_and(|d| !d.is_empty()),
-            "{}: the gallery needs a name and a description",
-            p.id
+            "{id}: the gallery needs a name and a description"
         );
-        let mut sim =
-            AnySim::new(&s, SimConfig::default()).unwrap_or_else(|e| panic!("{}: {e}", p.id));
+        let mut sim = AnySim::new(&s, SimConfig::default()).unwrap_or_else(|e| panic!("{id}: {e}"));
         sim.run_until(Time::from_ms(s.until_ms.min(5_000)));
-        assert!(
-            sim.violations().is_empty(),
-            "{}: {:?}",
-            p.id,
-            sim.violations()
-        );
-        assert!(sim.stats().delivered > 0, "{}: nothing happened", p.id);
+        assert!(sim.violations().is_empty(), "{id}: {:?}", sim.violations());
+        assert!(sim.stats().delivered > 0, "{id}: nothing happened");
     }
-    for protocol in crate::app::ROUTES {
-        let id = format!("{}-default", protocol.as_str());
-        assert!(PRESETS.iter().any(|p| p.id == id), "no {id} preset");
-        assert!(
-            of_protocol(*protocol).len() >= 2,
-            "{id}: fewer than two presets"
-        );
+    for lab in labs::LABS {
+        let id = default_id(lab.protocol);
+        assert_eq!(lab.presets.first(), Some(&id.as_str()), "no {id} preset");
+        assert!(lab.presets.len() >= 2, "{id}: fewer than two presets");
     }
 }
 
 #[test]
 fn an_unknown_preset_says_so() {
-    let e = scenario("raft-nonsense").unwrap_err();
+    let e = read("raft-nonsense").unwrap_err();
     assert!(e.contains("no preset \"raft-nonsense\""), "{e}");
 }
 
 /// The preset run to `ms`, as the lab shows it.
 fn at(id: &str, ms: u64) -> Snapshot {
-    let mut sim = crate::app::build(&scenario(id).unwrap()).unwrap();
+    let mut sim = crate::running::build(&read(id).unwrap()).unwrap();
     sim.run_until(Time::from_ms(ms));
     Snapshot::of(&sim, false)
 }
 
+#[cfg(feature = "quorum")]
 #[test]
 fn the_sloppy_quorum_preset_keeps_a_hint_and_hands_it_back() {
     let hints_for_n1 = |s: &Snapshot| -> usize {
-        let lab = s.quorum.as_ref().unwrap();
+        let lab = s.part::<crate::labs::quorum::QuorumPart>().unwrap();
         lab.view
             .nodes
             .iter()
@@ -62,7 +59,7 @@ fn the_sloppy_quorum_preset_keeps_a_hint_and_hands_it_back() {
             .count()
     };
     let stored_at_n1 = |s: &Snapshot| -> bool {
-        let lab = s.quorum.as_ref().unwrap();
+        let lab = s.part::<crate::labs::quorum::QuorumPart>().unwrap();
         lab.view.nodes[1].state.as_ref().is_some_and(|v| {
             v.keys
                 .iter()
@@ -71,8 +68,7 @@ fn the_sloppy_quorum_preset_keeps_a_hint_and_hands_it_back() {
     };
     let during = at("quorum-sloppy-handoff", 2_000);
     let put = during
-        .quorum
-        .as_ref()
+        .part::<crate::labs::quorum::QuorumPart>()
         .unwrap()
         .history
         .iter()
@@ -98,27 +94,29 @@ fn the_sloppy_quorum_preset_keeps_a_hint_and_hands_it_back() {
     assert!(stored_at_n1(&after), "n1 has the value");
 }
 
+#[cfg(feature = "quorum")]
 #[test]
 fn the_stale_read_preset_reads_stale() {
     let s = at("quorum-stale-read", 5_000);
-    let lab = s.quorum.as_ref().unwrap();
+    let lab = s.part::<crate::labs::quorum::QuorumPart>().unwrap();
     assert!(lab.history.iter().any(|h| h.stale.is_some()));
 }
 
+#[cfg(feature = "raft")]
 #[test]
 fn the_raft_presets_show_their_titles() {
     let leaders = |s: &Snapshot| -> Vec<(NodeId, u64)> {
-        let view = s.raft.as_ref().unwrap();
+        let view = s.part::<crate::labs::raft::RaftPart>().unwrap();
         view.nodes
             .iter()
-            .filter(|n| n.status != NodeStatus::Crashed)
+            .filter(|n| n.status != faultline_core::sim::NodeStatus::Crashed)
             .filter_map(|n| Some((n.id, n.state.as_ref()?)))
             .filter(|(_, v)| v.role == faultline_core::protocols::raft::Role::Leader)
             .map(|(id, v)| (id, v.term))
             .collect()
     };
     // Split vote: the first term ends without a leader.
-    let mut sim = crate::app::build(&scenario("raft-split-vote").unwrap()).unwrap();
+    let mut sim = crate::running::build(&read("raft-split-vote").unwrap()).unwrap();
     let AnySim::Raft(r) = &mut sim else { panic!() };
     r.run_until(Time::from_ms(3_000));
     let first = r.checker().leaders().next().unwrap();
@@ -132,10 +130,10 @@ fn the_raft_presets_show_their_titles() {
     assert_ne!(l[0].1, l[1].1);
     // Minority partition: the minority side commits nothing new.
     let during = at("raft-minority-partition", 3_900);
-    let view = during.raft.as_ref().unwrap();
+    let view = during.part::<crate::labs::raft::RaftPart>().unwrap();
     let commit = |i: usize| view.nodes[i].state.as_ref().unwrap().commit_index;
     let before = at("raft-minority-partition", 1_500);
-    let before = before.raft.as_ref().unwrap();
+    let before = before.part::<crate::labs::raft::RaftPart>().unwrap();
     assert_eq!(
         commit(4),
         before.nodes[4].state.as_ref().unwrap().commit_index
@@ -143,25 +141,39 @@ fn the_raft_presets_show_their_titles() {
     assert!(commit(0) > before.nodes[0].state.as_ref().unwrap().commit_index);
 }
 
+#[cfg(feature = "gossip")]
 #[test]
 fn the_gossip_partition_preset_holds_the_rumor_back() {
     let s = at("gossip-partition", 3_900);
-    let lab = s.gossip.as_ref().unwrap();
-    let informed = |d: &&crate::snapshot::GossipDot| d.spread != Spread::Uninformed;
+    let lab = s.part::<crate::labs::gossip::GossipPart>().unwrap();
+    let informed = |d: &&crate::labs::gossip::GossipDot| {
+        d.spread != faultline_core::protocols::gossip::Spread::Uninformed
+    };
     assert!(!lab.dots[64..].iter().any(|d| informed(&d)));
     let s = at("gossip-partition", 8_000);
-    assert_eq!(s.gossip.as_ref().unwrap().rumors[0].informed, 128);
+    assert_eq!(
+        s.part::<crate::labs::gossip::GossipPart>().unwrap().rumors[0].informed,
+        128
+    );
 }
 
+#[cfg(feature = "ring")]
 #[test]
 fn the_ring_default_preset_admits_a_joiner() {
     let s = at("ring-default", 3_900);
-    let lab = s.ring.as_ref().unwrap();
+    let lab = s.part::<crate::labs::ring::RingPart>().unwrap();
     let joiner = lab.view.nodes[8].state.as_ref().unwrap();
     assert!(joiner.held > 1_000 && joiner.missing == 0, "{joiner:?}");
 }
 
 /// The embed builder (www/embed.js) offers exactly the presets there are.
+#[cfg(all(
+    feature = "raft",
+    feature = "clocks",
+    feature = "gossip",
+    feature = "quorum",
+    feature = "ring"
+))]
 #[test]
 fn the_embed_builder_lists_every_preset() {
     let js = include_str!("../../../../www/embed.js");
@@ -174,7 +186,7 @@ fn the_embed_builder_lists_every_preset() {
         .split('\'')
         .filter(|s| s.contains('-') && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'))
         .collect();
-    let mut ids: Vec<&str> = PRESETS.iter().map(|p| p.id).collect();
+    let mut ids: Vec<&str> = ids().collect();
     let mut listed_sorted = listed.clone();
     listed_sorted.sort_unstable();
     ids.sort_unstable();

@@ -1,11 +1,22 @@
 //! Every tour builds, and every step shows what its narration claims.
 
 use super::*;
-use crate::snapshot::{GossipLab, QuorumLab, Snapshot};
+#[cfg(feature = "gossip")]
+use crate::labs::gossip::{GossipDot, GossipPart};
+#[cfg(feature = "quorum")]
+use crate::labs::quorum::QuorumPart;
+#[cfg(feature = "raft")]
+use crate::labs::raft::RaftPart;
+use crate::snapshot::Snapshot;
+#[cfg(feature = "gossip")]
 use faultline_core::protocols::gossip::Spread;
+#[cfg(feature = "quorum")]
 use faultline_core::protocols::quorum::OpKind;
+#[cfg(feature = "raft")]
 use faultline_core::protocols::raft::{RaftView, Role};
+#[cfg(any(feature = "raft", feature = "ring"))]
 use faultline_core::sim::NodeStatus;
+#[cfg(any(feature = "raft", feature = "quorum"))]
 use faultline_core::NodeId;
 
 /// Every step's snapshot, after checking what holds for any tour.
@@ -27,10 +38,10 @@ fn steps(id: &str) -> Vec<Snapshot> {
 
 #[test]
 fn every_protocol_has_a_tour_whose_steps_build_in_order() {
-    for protocol in crate::app::ROUTES {
-        let tour = load(protocol.as_str()).unwrap_or_else(|e| panic!("{e}"));
+    for lab in crate::labs::LABS {
+        let tour = load(lab.protocol.as_str()).unwrap_or_else(|e| panic!("{e}"));
         let base = Scenario::from_json(&tour.scenario.to_string()).unwrap();
-        assert_eq!(base.protocol, *protocol, "tour {}", tour.id);
+        assert_eq!(base.protocol, lab.protocol, "tour {}", tour.id);
         assert!(tour.steps.len() >= 3, "tour {}: too short", tour.id);
         let mut from = 0.0;
         for (k, step) in tour.steps.iter().enumerate() {
@@ -59,17 +70,19 @@ fn every_protocol_has_a_tour_whose_steps_build_in_order() {
     }
 }
 
+#[cfg(feature = "raft")]
 #[test]
 fn a_step_rebuilds_exactly_and_extends_the_step_before() {
     let tour = load("raft").unwrap();
     let hash = |k| tour.sim_at(k).unwrap().trace_hash();
     assert_eq!(hash(2), hash(2), "rebuilding a step gives the same run");
     // Step 3 replayed only up to step 2's time is step 2.
-    let mut sim = crate::app::build(&tour.scenario_at(2).unwrap()).unwrap();
+    let mut sim = crate::running::build(&tour.scenario_at(2).unwrap()).unwrap();
     sim.run_until(Time::from_ms_f64(tour.steps[1].at_ms));
     assert_eq!(sim.trace_hash(), hash(1));
 }
 
+#[cfg(feature = "raft")]
 #[test]
 fn bad_ids_and_steps_say_what_is_wrong() {
     let e = load("paxos").unwrap_err();
@@ -79,6 +92,7 @@ fn bad_ids_and_steps_say_what_is_wrong() {
     assert!(e.contains("no step 100") && e.contains("it has 5"), "{e}");
 }
 
+#[cfg(feature = "raft")]
 #[test]
 fn a_malformed_step_command_names_its_place() {
     let mut tour = load("raft").unwrap();
@@ -90,14 +104,16 @@ fn a_malformed_step_command_names_its_place() {
     );
 }
 
+#[cfg(feature = "raft")]
 fn raft(s: &Snapshot) -> Vec<(NodeId, NodeStatus, RaftView)> {
-    let view = s.raft.as_ref().expect("a raft snapshot");
+    let view = s.part::<RaftPart>().expect("a raft snapshot");
     view.nodes
         .iter()
         .map(|n| (n.id, n.status, n.state.clone().expect("a raft state")))
         .collect()
 }
 
+#[cfg(feature = "raft")]
 fn leaders(s: &Snapshot) -> Vec<(u32, u64)> {
     raft(s)
         .into_iter()
@@ -106,6 +122,7 @@ fn leaders(s: &Snapshot) -> Vec<(u32, u64)> {
         .collect()
 }
 
+#[cfg(feature = "raft")]
 fn commands(v: &RaftView) -> Vec<(u64, u64, &str)> {
     v.log_tail
         .iter()
@@ -113,6 +130,7 @@ fn commands(v: &RaftView) -> Vec<(u64, u64, &str)> {
         .collect()
 }
 
+#[cfg(feature = "raft")]
 #[test]
 fn the_raft_tour_tells_the_truth() {
     let s = steps("raft");
@@ -165,12 +183,12 @@ fn the_raft_tour_tells_the_truth() {
     assert_eq!(first[3], (4, 4, ""), "n1's entry 4 of term 3 was replaced");
 }
 
+#[cfg(feature = "clocks")]
 #[test]
 fn the_clocks_tour_tells_the_truth() {
     let s = steps("clocks");
     let clocks = |k: usize| {
-        s[k].clocks
-            .as_ref()
+        s[k].part::<crate::labs::clocks::ClocksPart>()
             .unwrap()
             .view
             .nodes
@@ -204,10 +222,12 @@ fn the_clocks_tour_tells_the_truth() {
     }
 }
 
-fn gossip(s: &Snapshot) -> &GossipLab {
-    s.gossip.as_ref().expect("a gossip snapshot")
+#[cfg(feature = "gossip")]
+fn gossip(s: &Snapshot) -> &GossipPart {
+    s.part::<GossipPart>().expect("a gossip snapshot")
 }
 
+#[cfg(feature = "gossip")]
 #[test]
 fn the_gossip_tour_tells_the_truth() {
     let s = steps("gossip");
@@ -218,18 +238,20 @@ fn the_gossip_tour_tells_the_truth() {
     assert_eq!(first.rounds_to_full, Some(14));
     let lab = gossip(&s[2]);
     assert_eq!(lab.rumors[1].informed, 114);
-    let knows = |d: &&crate::snapshot::GossipDot| d.spread != Spread::Uninformed;
+    let knows = |d: &&GossipDot| d.spread != Spread::Uninformed;
     assert!(lab.dots[..128].iter().filter(knows).count() == 114);
     assert!(!lab.dots[128..].iter().any(|d| knows(&d)), "none across");
     let second = &gossip(&s[3]).rumors[1];
     assert_eq!((second.informed, second.rounds_to_full), (256, Some(23)));
 }
 
-fn quorum(s: &Snapshot) -> &QuorumLab {
-    s.quorum.as_ref().expect("a quorum snapshot")
+#[cfg(feature = "quorum")]
+fn quorum(s: &Snapshot) -> &QuorumPart {
+    s.part::<QuorumPart>().expect("a quorum snapshot")
 }
 
-fn stored(lab: &QuorumLab, node: usize, key: &str) -> Vec<String> {
+#[cfg(feature = "quorum")]
+fn stored(lab: &QuorumPart, node: usize, key: &str) -> Vec<String> {
     let mut v: Vec<String> = lab.view.nodes[node]
         .state
         .as_ref()
@@ -243,6 +265,7 @@ fn stored(lab: &QuorumLab, node: usize, key: &str) -> Vec<String> {
     v
 }
 
+#[cfg(feature = "quorum")]
 #[test]
 fn the_quorum_tour_tells_the_truth() {
     let s = steps("quorum");
@@ -279,12 +302,12 @@ fn the_quorum_tour_tells_the_truth() {
     assert_eq!(stored(lab, 1, "k"), ["a", "b"], "read repair reached n1");
 }
 
+#[cfg(feature = "ring")]
 #[test]
 fn the_ring_tour_tells_the_truth() {
     let s = steps("ring");
     let held = |k: usize| -> Vec<(u32, NodeStatus, u32, u32, u64)> {
-        s[k].ring
-            .as_ref()
+        s[k].part::<crate::labs::ring::RingPart>()
             .unwrap()
             .view
             .nodes

@@ -3,10 +3,14 @@
 //! made from it, and the selected node's versions, siblings and hints.
 
 use crate::components::node_actions::NodeActions;
-use crate::components::quorum_history::plural;
-use crate::quorum;
-use crate::snapshot::{QuorumLab, Snapshot};
-use faultline_core::protocols::quorum::{ClientRef, OpKind, QuorumView, Resolve};
+use super::history::plural;
+use super::words as quorum;
+use super::QuorumPart;
+use crate::labs::client;
+use crate::snapshot::Snapshot;
+use faultline_core::protocols::quorum::{
+    ClientRef, OpKind, Quorum, QuorumRequest, QuorumView, Resolve, VClock,
+};
 use faultline_core::sim::{NodeStatus, NodeView};
 use faultline_core::{Command, NodeId};
 use std::rc::Rc;
@@ -56,7 +60,7 @@ impl Default for Form {
 }
 
 /// Checks the form and builds its request.
-fn request(f: &Form, n: u32) -> Result<serde_json::Value, String> {
+fn request(f: &Form, n: u32) -> Result<QuorumRequest, String> {
     let key = f.key.trim();
     if key.is_empty() {
         return Err("Key: type the key to read or write, such as k0.".into());
@@ -84,21 +88,21 @@ fn request(f: &Form, n: u32) -> Result<serde_json::Value, String> {
         if value.chars().count() > MAX_TEXT {
             return Err(format!("Value: at most {MAX_TEXT} characters."));
         }
-        let mut r = serde_json::json!({"type": "put", "key": key, "value": value});
-        if let Some(w) = quorum {
-            r["w"] = w.into();
-        }
-        Ok(r)
+        Ok(QuorumRequest::Put {
+            key: key.into(),
+            value: value.into(),
+            w: quorum,
+            context: VClock::default(),
+        })
     } else {
-        let mut r = serde_json::json!({"type": "get", "key": key});
-        if let Some(q) = quorum {
-            r["r"] = q.into();
-        }
-        Ok(r)
+        Ok(QuorumRequest::Get {
+            key: key.into(),
+            r: quorum,
+        })
     }
 }
 
-fn describe(lab: &QuorumLab) -> String {
+fn describe(lab: &QuorumPart) -> String {
     let p = &lab.params;
     let resolve = match p.resolve {
         Resolve::Siblings => "siblings",
@@ -117,7 +121,7 @@ fn describe(lab: &QuorumLab) -> String {
     s
 }
 
-fn strictness(lab: &QuorumLab) -> Html {
+fn strictness(lab: &QuorumPart) -> Html {
     let p = &lab.params;
     if p.r + p.w > p.n {
         html! {
@@ -205,7 +209,7 @@ fn node_details(n: &NodeView<QuorumView>) -> Html {
 pub fn quorum_panel(p: &QuorumPanelProps) -> Html {
     let form = use_state(Form::default);
     let error = use_state(|| None::<String>);
-    let Some(lab) = p.snapshot.quorum.as_ref() else {
+    let Some(lab) = p.snapshot.part::<QuorumPart>() else {
         return Html::default();
     };
     let nodes = &lab.view.nodes;
@@ -264,7 +268,7 @@ pub fn quorum_panel(p: &QuorumPanelProps) -> Html {
             match request(&form, n) {
                 Ok(request) => {
                     error.set(None);
-                    on.emit(Command::Client { node, request });
+                    on.emit(client::<Quorum>(node, &request));
                     // Number the next value, so puts stay distinguishable.
                     if form.put {
                         let value = next_value(&form.value);
@@ -395,7 +399,7 @@ mod tests {
     fn the_form_builds_requests_and_refuses_bad_input_clearly() {
         let f = Form::default();
         assert_eq!(
-            request(&f, 3).unwrap(),
+            serde_json::to_value(request(&f, 3).unwrap()).unwrap(),
             serde_json::json!({"type": "put", "key": "k0", "value": "v1"})
         );
         let get = Form {
@@ -404,7 +408,7 @@ mod tests {
             ..Form::default()
         };
         assert_eq!(
-            request(&get, 3).unwrap(),
+            serde_json::to_value(request(&get, 3).unwrap()).unwrap(),
             serde_json::json!({"type": "get", "key": "k0", "r": 3})
         );
         let bad = |f: Form| request(&f, 3).unwrap_err();
@@ -431,10 +435,7 @@ mod tests {
             ..Form::default()
         });
         assert!(e.starts_with("R: "), "{e}");
-        // Every request the form builds is one the store accepts.
-        let parsed: faultline_core::protocols::quorum::QuorumRequest =
-            serde_json::from_value(request(&get, 3).unwrap()).unwrap();
-        assert_eq!(parsed.label(), "get k0 r=3");
+        assert_eq!(request(&get, 3).unwrap().label(), "get k0 r=3");
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! Porcupine draw them; stale reads in red, the checker's offending
 //! operations outlined, and its verdict.
 
-use crate::quorum;
-use crate::snapshot::{QuorumLab, Snapshot};
+use super::words as quorum;
+use super::QuorumPart;
+use crate::snapshot::Snapshot;
 use faultline_core::linearizability::Verdict;
 use faultline_core::protocols::quorum::{ClientRef, HistoryEntry, OpKind, OpRef};
 use std::collections::BTreeMap;
@@ -90,7 +91,7 @@ pub fn plural(n: usize, word: &str) -> String {
     }
 }
 
-fn verdict_badge(lab: &QuorumLab) -> Html {
+fn verdict_badge(lab: &QuorumPart) -> Html {
     let Some(c) = lab.checked.as_deref() else {
         return html! { <span class="badge verdict" data-verdict="pending">{ "checking…" }</span> };
     };
@@ -121,7 +122,7 @@ pub fn quorum_history(p: &QuorumHistoryProps) -> Html {
     let span = use_state(|| 1000.0_f64);
     // A window pinned by hand (start, end in ms), or none: follow now.
     let pinned = use_state(|| None::<(f64, f64)>);
-    let Some(lab) = p.snapshot.quorum.as_ref() else {
+    let Some(lab) = p.snapshot.part::<QuorumPart>() else {
         return Html::default();
     };
     let now = p.snapshot.now.as_ms();

@@ -3,7 +3,7 @@
 //! Each chart is redrawn only when its data changes.
 
 use crate::components::chart::{svg, Drawn, FONT, H, W};
-use crate::snapshot::GossipLab;
+use super::part::GossipPart;
 use faultline_core::protocols::gossip::{theory, Mode};
 use faultline_core::sim::NodeStatus;
 use plotters::prelude::*;
@@ -42,7 +42,7 @@ pub struct ChartData {
 
 impl ChartData {
     /// The charts' data for a frame of the gossip lab.
-    pub fn of(lab: &GossipLab) -> ChartData {
+    pub fn of(lab: &GossipPart) -> ChartData {
         let p = &lab.params;
         let live = lab
             .dots

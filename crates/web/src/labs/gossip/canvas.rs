@@ -4,8 +4,9 @@
 //! by what SWIM believes of them, and every message in flight at its true
 //! progress (sampled when there are too many to draw one by one).
 
-use super::canvas_point::canvas_point;
-use crate::snapshot::{GossipDot, GossipLab, Snapshot};
+use crate::components::canvas_point::canvas_point;
+use super::part::{GossipDot, GossipPart};
+use crate::snapshot::Snapshot;
 use faultline_core::protocols::gossip::{Health, Spread};
 use faultline_core::sim::{MessageView, NodeStatus};
 use faultline_core::NodeId;
@@ -119,7 +120,7 @@ pub fn message_color(kind: &str) -> &'static str {
     }
 }
 
-fn draw(canvas: &HtmlCanvasElement, lab: &GossipLab, snap: &Snapshot, p: &GossipCanvasProps) {
+fn draw(canvas: &HtmlCanvasElement, lab: &GossipPart, snap: &Snapshot, p: &GossipCanvasProps) {
     let Ok(Some(ctx)) = canvas.get_context("2d") else {
         return;
     };
@@ -297,13 +298,13 @@ pub fn gossip_canvas(p: &GossipCanvasProps) -> Html {
         };
         use_effect_with((snapshot, props), move |(snapshot, _)| {
             if let (Some(el), Some(lab)) =
-                (canvas.cast::<HtmlCanvasElement>(), snapshot.gossip.as_ref())
+                (canvas.cast::<HtmlCanvasElement>(), snapshot.part::<GossipPart>())
             {
                 crate::perf::measure("faultline-canvas", || draw(&el, lab, snapshot, &p));
             }
         });
     }
-    let Some(lab) = p.snapshot.gossip.as_ref() else {
+    let Some(lab) = p.snapshot.part::<GossipPart>() else {
         return Html::default();
     };
     let onclick = {

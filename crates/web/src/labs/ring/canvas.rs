@@ -2,8 +2,8 @@
 //! in its color, a sample of keys as dots colored by their owner, the nodes
 //! inside the ring, and key transfers in flight travelling between them.
 
-use super::canvas_point::canvas_point;
-use crate::ring_analysis::RingAnalysis;
+use crate::components::canvas_point::canvas_point;
+use super::analysis::RingAnalysis;
 use crate::snapshot::Snapshot;
 use faultline_core::placement::hash::hash_key;
 use faultline_core::protocols::ring::RingStatus;
@@ -141,7 +141,7 @@ fn draw(
         ctx.begin_path();
         for &key in &status.unavailable {
             let (x, y) = at(
-                crate::ring_analysis::angle(hash_key(u64::from(key))),
+                super::analysis::angle(hash_key(u64::from(key))),
                 RING + 24.0,
             );
             ctx.move_to(x + 3.0, y);

@@ -2,7 +2,9 @@
 
 use crate::components::node_actions::NodeActions;
 use crate::components::topology::status_name;
+use crate::labs::client;
 use crate::snapshot::Snapshot;
+use faultline_core::protocols::raft::Raft;
 use faultline_core::sim::NodeStatus;
 use faultline_core::{Command, NodeId};
 use std::rc::Rc;
@@ -34,7 +36,7 @@ pub fn node_panel(p: &NodePanelProps) -> Html {
             </section>
         };
     };
-    let Some(view) = p.snapshot.raft.as_ref() else {
+    let Some(view) = p.snapshot.part::<super::RaftPart>() else {
         return Html::default();
     };
     let Some(n) = view.nodes.iter().find(|n| n.id == id) else {
@@ -44,10 +46,7 @@ pub fn node_panel(p: &NodePanelProps) -> Html {
         let on = p.on_command.clone();
         Callback::from(move |_: MouseEvent| on.emit(c.clone()))
     };
-    let timeout = cmd(Command::Fire {
-        node: id,
-        timer: "election".into(),
-    });
+    let timeout = cmd(super::timeout_now(id));
     let up = n.status == NodeStatus::Up;
     let send = {
         let on = p.on_command.clone();
@@ -56,10 +55,7 @@ pub fn node_panel(p: &NodePanelProps) -> Html {
             e.prevent_default();
             let text = request.trim().to_string();
             if !text.is_empty() {
-                on.emit(Command::Client {
-                    node: id,
-                    request: text.into(),
-                });
+                on.emit(client::<Raft>(id, &text));
             }
         })
     };

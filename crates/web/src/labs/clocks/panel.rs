@@ -2,7 +2,10 @@
 //! clocks, both register replicas, and events made by hand.
 
 use crate::components::node_actions::NodeActions;
+use super::ClocksPart;
+use crate::labs::client;
 use crate::snapshot::Snapshot;
+use faultline_core::protocols::clocks::{ClockRequest, Clocks};
 use faultline_core::sim::NodeStatus;
 use faultline_core::{Command, NodeId};
 use std::rc::Rc;
@@ -22,15 +25,15 @@ pub struct ClocksPanelProps {
     pub on_select: Callback<Option<NodeId>>,
 }
 
-fn request(node: NodeId, request: serde_json::Value) -> Command {
-    Command::Client { node, request }
+fn request(node: NodeId, request: ClockRequest) -> Command {
+    client::<Clocks>(node, &request)
 }
 
 /// The panel.
 #[function_component(ClocksPanel)]
 pub fn clocks_panel(p: &ClocksPanelProps) -> Html {
     let value = use_state(|| "a".to_string());
-    let Some(lab) = p.snapshot.clocks.as_ref() else {
+    let Some(lab) = p.snapshot.part::<ClocksPart>() else {
         return Html::default();
     };
     let Some(id) = p.selected else {
@@ -49,7 +52,7 @@ pub fn clocks_panel(p: &ClocksPanelProps) -> Html {
     let local = {
         let on = on.clone();
         Callback::from(move |_: MouseEvent| {
-            on.emit(request(id, serde_json::json!({"type": "local"})))
+            on.emit(request(id, ClockRequest::Local))
         })
     };
     let sends: Html = lab
@@ -61,7 +64,7 @@ pub fn clocks_panel(p: &ClocksPanelProps) -> Html {
             let on = on.clone();
             let to = m.id;
             let onclick = Callback::from(move |_: MouseEvent| {
-                on.emit(request(id, serde_json::json!({"type": "send", "to": to})))
+                on.emit(request(id, ClockRequest::Send { to }))
             });
             html! { <button {onclick} disabled={!up}>{ format!("send → {to}") }</button> }
         })
@@ -73,10 +76,7 @@ pub fn clocks_panel(p: &ClocksPanelProps) -> Html {
             e.prevent_default();
             let v = value.trim().to_string();
             if !v.is_empty() {
-                on.emit(request(
-                    id,
-                    serde_json::json!({"type": "write", "value": v}),
-                ));
+                on.emit(request(id, ClockRequest::Write { value: v }));
             }
         })
     };

@@ -3,7 +3,8 @@
 //! a rumor, add or remove nodes, split the cluster).
 
 use crate::components::node_actions::NodeActions;
-use crate::snapshot::{GossipLab, Snapshot};
+use super::part::GossipPart;
+use crate::snapshot::Snapshot;
 use faultline_core::protocols::gossip::{theory, Health, Mode, Spread};
 use faultline_core::sim::NodeStatus;
 use faultline_core::{Command, NodeId};
@@ -21,7 +22,7 @@ pub struct GossipPanelProps {
     pub on_command: Callback<Command>,
 }
 
-fn describe(lab: &GossipLab) -> String {
+fn describe(lab: &GossipPart) -> String {
     let p = &lab.params;
     let style = match p.stop_after {
         None => "anti-entropy".to_string(),
@@ -36,7 +37,7 @@ fn describe(lab: &GossipLab) -> String {
     )
 }
 
-fn spread_line(lab: &GossipLab, live: usize) -> Html {
+fn spread_line(lab: &GossipPart, live: usize) -> Html {
     let Some(r) = lab
         .focus
         .and_then(|f| lab.rumors.iter().find(|r| r.rumor == f))
@@ -76,7 +77,7 @@ fn spread_line(lab: &GossipLab, live: usize) -> Html {
     }
 }
 
-fn node_details(lab: &GossipLab, id: NodeId) -> Html {
+fn node_details(lab: &GossipPart, id: NodeId) -> Html {
     let Some(n) = lab.view.nodes.iter().find(|n| n.id == id) else {
         return Html::default();
     };
@@ -120,7 +121,7 @@ fn node_details(lab: &GossipLab, id: NodeId) -> Html {
 /// The panel.
 #[function_component(GossipPanel)]
 pub fn gossip_panel(p: &GossipPanelProps) -> Html {
-    let Some(lab) = p.snapshot.gossip.as_ref() else {
+    let Some(lab) = p.snapshot.part::<GossipPart>() else {
         return Html::default();
     };
     let live = lab

@@ -1,7 +1,7 @@
 //! Words and choices the quorum lab's components share: how an operation
 //! reads, which one the drawing focuses on, and the put a get had to see.
 
-use crate::snapshot::QuorumLab;
+use super::QuorumPart;
 use faultline_core::protocols::quorum::{
     ClientRef, HistoryEntry, OpKind, OpRef, QuorumView, Version,
 };
@@ -70,7 +70,7 @@ pub fn nodes(list: &[NodeId]) -> String {
 
 /// The operation the drawing shows: the pinned one if the history has it,
 /// else the one that completed last.
-pub fn focus(lab: &QuorumLab, pinned: Option<OpRef>) -> Option<usize> {
+pub fn focus(lab: &QuorumPart, pinned: Option<OpRef>) -> Option<usize> {
     if let Some(op) = pinned {
         if let Some(i) = lab.history.iter().position(|e| e.op == op) {
             return Some(i);

@@ -29,7 +29,7 @@ fn term_class(term: u64) -> String {
 /// The log grid.
 #[function_component(Logs)]
 pub fn logs(p: &LogsProps) -> Html {
-    let Some(view) = p.snapshot.raft.as_ref() else {
+    let Some(view) = p.snapshot.part::<super::RaftPart>() else {
         return Html::default();
     };
     let last = view

@@ -3,8 +3,8 @@
 //! virtual nodes, with 1/√v drawn.
 
 use crate::components::chart::{svg, Drawn, FONT, H, W};
-use crate::components::ring_canvas::node_color;
-use crate::ring_analysis::RingAnalysis;
+use super::canvas::node_color;
+use super::analysis::RingAnalysis;
 use plotters::prelude::*;
 use std::rc::Rc;
 use yew::prelude::*;

@@ -3,8 +3,9 @@
 //! remove, crash, pause, split, heal).
 
 use crate::components::node_actions::NodeActions;
-use crate::ring_analysis::RingAnalysis;
-use crate::snapshot::{RingLab, Snapshot};
+use super::analysis::RingAnalysis;
+use super::RingPart;
+use crate::snapshot::Snapshot;
 use faultline_core::protocols::ring::RingStatus;
 use faultline_core::sim::NodeStatus;
 use faultline_core::{Command, NodeId};
@@ -63,7 +64,7 @@ fn comparison(a: &RingAnalysis) -> Html {
     }
 }
 
-fn summary(lab: &RingLab, s: &RingStatus) -> Html {
+fn summary(lab: &RingPart, s: &RingStatus) -> Html {
     let p = &lab.params;
     let c = s.counts;
     html! {
@@ -83,7 +84,7 @@ fn summary(lab: &RingLab, s: &RingStatus) -> Html {
     }
 }
 
-fn node_details(lab: &RingLab, s: &RingStatus, id: NodeId) -> Html {
+fn node_details(lab: &RingPart, s: &RingStatus, id: NodeId) -> Html {
     let status = s.nodes.iter().find(|n| n.id == id);
     let view = lab
         .view
@@ -114,7 +115,7 @@ fn node_details(lab: &RingLab, s: &RingStatus, id: NodeId) -> Html {
 /// The panel.
 #[function_component(RingPanel)]
 pub fn ring_panel(p: &RingPanelProps) -> Html {
-    let Some(lab) = p.snapshot.ring.as_ref() else {
+    let Some(lab) = p.snapshot.part::<RingPart>() else {
         return Html::default();
     };
     let emit = |c: Command| {

@@ -4,8 +4,9 @@
 //! stale read, why.
 
 use crate::components::topology::{layout, MIDDLE};
-use crate::quorum::{self, Replied};
-use crate::snapshot::{QuorumLab, Snapshot};
+use super::words::{self as quorum, Replied};
+use super::QuorumPart;
+use crate::snapshot::Snapshot;
 use faultline_core::protocols::quorum::{HistoryEntry, OpKind, OpRef};
 use faultline_core::NodeId;
 use yew::prelude::*;
@@ -77,7 +78,7 @@ fn pill(x: f64, y: f64, text: String, class: &'static str) -> Html {
 /// The overlay for the operation at `focus` in the history.
 pub fn overlay(
     snap: &Snapshot,
-    lab: &QuorumLab,
+    lab: &QuorumPart,
     focus: Option<usize>,
     pinned: bool,
     on_focus: &Callback<Option<OpRef>>,
@@ -192,7 +193,7 @@ pub fn overlay(
 }
 
 fn caption(
-    lab: &QuorumLab,
+    lab: &QuorumPart,
     sets: &Sets<'_>,
     replicas: &[NodeId],
     pinned: bool,

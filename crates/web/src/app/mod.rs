@@ -1,0 +1,532 @@
+//! The app shell: owns the simulator and the running lab, runs the frame
+//! loop, turns UI actions into commands, and lays out the page. What a
+//! protocol shows and how lives in its lab ([`crate::labs`]).
+
+mod input;
+mod open;
+mod view;
+
+use crate::announce::Announcer;
+use crate::components::spacetime::DotKey;
+use crate::keys::KeyAction;
+use crate::labs::{self, Entry, Lab, LabMsg};
+use crate::perf::FrameTimer;
+use crate::running::{self, SPEED_RANGE};
+use crate::share::{self, Source};
+use crate::snapshot::Snapshot;
+use crate::tour::Tour;
+use faultline_core::link::View;
+use faultline_core::sim::NodeStatus;
+use faultline_core::{AnySim, Command, NodeId, Scenario, Time};
+use gloo::events::EventListener;
+use gloo::render::{request_animation_frame, AnimationFrame};
+use gloo::timers::callback::Timeout;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Most virtual time one frame may advance, so a hidden tab does not jump.
+const MAX_FRAME_MS: f64 = 100.0;
+/// Most events one frame may process (the sim lags rather than freezes).
+const FRAME_EVENT_BUDGET: u64 = 20_000;
+
+/// Overlays over the lab.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Overlay {
+    /// The keyboard shortcuts.
+    Help,
+    /// Load, edit and export the scenario (the JSON as it was on opening).
+    Scenario(Rc<String>),
+    /// Share: the link to the run as it was on opening.
+    Share(Rc<String>),
+    /// The preset gallery.
+    Presets,
+}
+
+/// Everything the UI can ask for.
+pub enum Msg {
+    /// An animation frame at this timestamp (ms).
+    Frame(f64),
+    /// Play or pause.
+    TogglePlay,
+    /// Process one event.
+    Step,
+    /// Set the speed (log10 of the factor).
+    Speed(f64),
+    /// Go to this virtual time (ms).
+    Seek(f64),
+    /// Select a node (or none).
+    Select(Option<NodeId>),
+    /// Select a link (or none).
+    SelectLink(Option<(NodeId, NodeId)>),
+    /// Apply a command to the simulation.
+    Command(Command),
+    /// Start again: a new seed, or the same.
+    Reset {
+        /// Draw a new seed.
+        new_seed: bool,
+    },
+    /// Load a scenario.
+    Load(Box<Scenario>),
+    /// Open or close an overlay.
+    Overlay(Option<Overlay>),
+    /// Open the scenario dialog on the run as it stands.
+    OpenScenario,
+    /// Enter or leave partition drawing.
+    PartitionMode(bool),
+    /// Put a node on (or off) the drawn side.
+    TogglePartitionNode(NodeId),
+    /// Apply the drawn partition.
+    ApplyPartition,
+    /// A key was pressed.
+    Key(KeyAction),
+    /// Hide the error toast.
+    DismissError,
+    /// The location hash changed.
+    Route(String),
+    /// Select an event of the space-time diagram (or none).
+    SelectPoint(Option<DotKey>),
+    /// Compare an event with the selected one.
+    ComparePoint(DotKey),
+    /// Find two concurrent events ordered by Lamport time.
+    FindPair,
+    /// Download the run as a ShiViz log.
+    ExportShiviz,
+    /// Show or hide the space-time diagram.
+    ToggleDiagram,
+    /// A message for the running lab, from its own controls.
+    Lab(LabMsg),
+    /// Pause and open the share dialog.
+    OpenShare,
+    /// Put the run's link in the address bar.
+    SyncAddress,
+    /// Open the run in the full lab, in a new tab (from embed mode).
+    OpenFull,
+    /// Open a guided tour (`id`: a protocol's name) at step `step` (0-based).
+    StartTour {
+        /// The tour's id.
+        id: String,
+        /// The step to open at.
+        step: usize,
+    },
+    /// Go to a step of the open tour.
+    TourGo(usize),
+    /// Leave the tour (the lab stays where it is).
+    ExitTour,
+    /// Load the preset with this id (`raft-split-vote`).
+    LoadPreset(String),
+    /// Something fetched arrived (fetch number `seq`).
+    Fetched {
+        /// The fetch it answers; answers to an older fetch are dropped.
+        seq: u32,
+        /// What arrived, or why it did not.
+        what: open::Fetched,
+    },
+}
+
+/// The open tour and the step shown.
+struct TourState {
+    tour: Rc<Tour>,
+    step: usize,
+}
+
+/// The app.
+pub struct App {
+    scenario: Scenario,
+    sim: AnySim,
+    /// The running lab, and its registry entry.
+    lab: Box<dyn Lab>,
+    entry: &'static Entry,
+    snapshot: Rc<Snapshot>,
+    playing: bool,
+    speed_exp: f64,
+    last_frame: Option<f64>,
+    frame: Option<AnimationFrame>,
+    timer: FrameTimer,
+    _keys: EventListener,
+    _route: EventListener,
+    selected: Option<NodeId>,
+    selected_link: Option<(NodeId, NodeId)>,
+    partition: Option<BTreeSet<NodeId>>,
+    overlay: Option<Overlay>,
+    error: Option<String>,
+    point: Option<DotKey>,
+    pair: Option<(DotKey, DotKey)>,
+    compare: Option<DotKey>,
+    diagram: bool,
+    reveal: bool,
+    view: View,
+    origin: Source,
+    base_commands: usize,
+    address_timer: Option<Timeout>,
+    tour: Option<TourState>,
+    announcer: Announcer,
+    /// What is being fetched before the lab can show (a preset, a tour).
+    loading: Option<open::Loading>,
+    /// Fetches started so far (the latest one's answer is the one used).
+    fetches: u32,
+}
+
+impl App {
+    fn schedule_frame(&mut self, ctx: &Context<Self>) {
+        let link = ctx.link().clone();
+        self.frame = Some(request_animation_frame(move |ts| {
+            link.send_message(Msg::Frame(ts))
+        }));
+    }
+
+    /// Takes a new snapshot through the lab; `now` asks the lab for its
+    /// costly derived data (charts, checks) at once.
+    fn refresh(&mut self, now: bool) {
+        let (lab, sim, diagram) = (&mut self.lab, &self.sim, self.diagram);
+        let snapshot =
+            crate::perf::measure("faultline-snapshot", || lab.snapshot(sim, diagram, now));
+        let news = self.lab.news(&snapshot);
+        self.snapshot = Rc::new(snapshot);
+        self.announcer
+            .observe(&self.snapshot, news, crate::perf::wall_ms());
+    }
+
+    fn apply(&mut self, command: Command) {
+        if let Err(e) = self.sim.apply(command) {
+            self.error = Some(e);
+        }
+    }
+
+    fn status(&self, id: NodeId) -> Option<NodeStatus> {
+        self.snapshot
+            .nodes
+            .iter()
+            .find(|n| n.id == id)
+            .map(|n| n.status)
+    }
+
+    /// Loads a scenario (from the scenario dialog, a preset, a tour step);
+    /// an error leaves the running lab as it is.
+    fn load(&mut self, scenario: Scenario) {
+        match running::build(&scenario) {
+            Ok(sim) => {
+                if scenario.protocol != self.scenario.protocol {
+                    self.speed_exp =
+                        labs::entry(scenario.protocol).map_or(self.speed_exp, |e| e.default_speed);
+                }
+                self.install(scenario, sim, Source::Shared);
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Makes `sim` (built from `scenario`) the running lab, with a fresh
+    /// lab view and nothing selected.
+    fn install(&mut self, scenario: Scenario, sim: AnySim, origin: Source) {
+        self.tour = None;
+        self.announcer.reset();
+        self.base_commands = sim.schedule().len();
+        if let Some(entry) = labs::entry(sim.protocol()) {
+            self.entry = entry;
+        }
+        self.lab = (self.entry.start)();
+        self.sim = sim;
+        self.scenario = scenario;
+        self.origin = origin;
+        self.selected = None;
+        self.selected_link = None;
+        self.partition = None;
+        self.error = None;
+        self.point = None;
+        self.pair = None;
+        self.compare = None;
+    }
+
+    fn seek_ms(&mut self, ms: f64) {
+        self.playing = false;
+        let t = Time::from_ms_f64(ms.clamp(0.0, self.sim.horizon().as_ms()));
+        self.sim.seek(t);
+    }
+
+    /// PageDown / PageUp: a tour step, or one event, forward or back.
+    fn page(&mut self, forward: bool) {
+        if let Some(t) = &self.tour {
+            let last = t.tour.steps.len() - 1;
+            let step = if forward {
+                (t.step + 1).min(last)
+            } else {
+                t.step.saturating_sub(1)
+            };
+            if step != t.step {
+                self.tour_go(t.tour.clone(), step);
+            }
+        } else if forward {
+            self.playing = false;
+            self.sim.step();
+        } else {
+            self.playing = false;
+            crate::stepping::step_back(&mut self.sim);
+        }
+    }
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let hash = gloo::utils::window().location().hash().unwrap_or_default();
+        let opening = share::opening(&hash);
+        let entry = labs::entry(opening.protocol).unwrap_or_else(labs::first);
+        let scenario = running::bare_scenario(entry.protocol);
+        let sim = running::build(&scenario).unwrap_or_else(unreachable_sim);
+        let mut lab = (entry.start)();
+        let snapshot = Rc::new(lab.snapshot(&sim, true, true));
+        let mut app = App {
+            base_commands: sim.schedule().len(),
+            scenario,
+            sim,
+            lab,
+            entry,
+            snapshot,
+            playing: false,
+            speed_exp: entry.default_speed,
+            last_frame: None,
+            frame: None,
+            timer: FrameTimer::default(),
+            _keys: App::listen_to_keys(ctx),
+            _route: App::listen_to_routes(ctx),
+            selected: None,
+            selected_link: None,
+            partition: None,
+            overlay: None,
+            error: None,
+            point: None,
+            pair: None,
+            compare: None,
+            diagram: true,
+            reveal: false,
+            view: View::default(),
+            origin: Source::Default,
+            address_timer: None,
+            tour: None,
+            announcer: Announcer::default(),
+            loading: None,
+            fetches: 0,
+        };
+        app.open(ctx, opening);
+        if app.loading.is_none() {
+            share::replace_address(&app.link(false).to_fragment());
+        }
+        app.schedule_frame(ctx);
+        app
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        let frame = matches!(msg, Msg::Frame(_));
+        match msg {
+            Msg::Frame(ts) => {
+                self.schedule_frame(ctx);
+                let dt = self
+                    .last_frame
+                    .map_or(0.0, |last| (ts - last).clamp(0.0, MAX_FRAME_MS));
+                self.last_frame = Some(ts);
+                if !self.playing || self.loading.is_some() {
+                    return false;
+                }
+                self.timer.start();
+                let factor = 10f64.powf(self.speed_exp);
+                let target = self.sim.now() + (dt * factor * 1000.0).round() as u64;
+                let sim = &mut self.sim;
+                crate::perf::measure("faultline-step", || {
+                    sim.run_until_bounded(target, FRAME_EVENT_BUDGET)
+                });
+            }
+            Msg::TogglePlay => {
+                self.playing = !self.playing;
+            }
+            Msg::Step => {
+                self.playing = false;
+                self.sim.step();
+            }
+            Msg::Speed(exp) => self.speed_exp = exp.clamp(SPEED_RANGE.0, SPEED_RANGE.1),
+            Msg::Seek(ms) => self.seek_ms(ms),
+            Msg::Select(id) => {
+                self.selected = id;
+                self.selected_link = None;
+                self.reveal = id.is_some();
+            }
+            Msg::SelectLink(link) => {
+                self.selected_link = link;
+            }
+            Msg::Command(command) => self.apply(command),
+            Msg::Reset { new_seed } => {
+                let mut scenario = self.scenario.clone();
+                let mut source = self.origin.clone();
+                if new_seed {
+                    scenario.seed = (js_random() * 1e9) as u64;
+                    source = Source::Shared;
+                }
+                match running::build(&scenario) {
+                    Ok(sim) => self.install(scenario, sim, source),
+                    Err(e) => self.error = Some(e),
+                }
+                self.playing = true;
+            }
+            Msg::Load(scenario) => {
+                self.load(*scenario);
+                if self.error.is_none() {
+                    self.overlay = None;
+                    self.playing = true;
+                }
+            }
+            Msg::Overlay(o) => self.overlay = o,
+            Msg::OpenScenario => {
+                self.overlay = Some(Overlay::Scenario(Rc::new(self.sim.to_scenario().to_json())));
+            }
+            Msg::PartitionMode(on) => {
+                self.partition = on.then(BTreeSet::new);
+            }
+            Msg::TogglePartitionNode(id) => {
+                if let Some(side) = self.partition.as_mut() {
+                    if !side.remove(&id) {
+                        side.insert(id);
+                    }
+                }
+            }
+            Msg::ApplyPartition => {
+                if let Some(side) = self.partition.take() {
+                    let all: Vec<NodeId> = self.snapshot.nodes.iter().map(|n| n.id).collect();
+                    let (b, a): (Vec<NodeId>, Vec<NodeId>) =
+                        all.into_iter().partition(|n| side.contains(n));
+                    if a.is_empty() || b.is_empty() {
+                        self.error = Some("A partition needs nodes on both sides.".into());
+                    } else {
+                        self.apply(Command::Partition { groups: vec![a, b] });
+                    }
+                }
+            }
+            Msg::Key(action) => {
+                if self.loading.is_some() {
+                    return false;
+                }
+                if self.on_key(ctx, action) {
+                    self.refresh(true);
+                    self.schedule_address(ctx);
+                    return true;
+                }
+                return false;
+            }
+            Msg::DismissError => self.error = None,
+            Msg::SelectPoint(key) => {
+                self.point = key;
+                self.compare = None;
+            }
+            Msg::ComparePoint(key) => self.compare = Some(key),
+            Msg::FindPair => {
+                let since =
+                    Time::from_ms_f64(self.snapshot.now.as_ms() - self.snapshot.diagram_span_ms);
+                let found = self.snapshot.diagram.as_ref().and_then(|d| {
+                    let (a, b) = d.lamport_limit(since)?;
+                    Some((DotKey::of(d, a)?, DotKey::of(d, b)?))
+                });
+                self.playing = false;
+                match found {
+                    Some(pair) => self.pair = Some(pair),
+                    None => {
+                        self.error =
+                            Some("No concurrent pair in view yet: let it run a little.".into())
+                    }
+                }
+            }
+            Msg::ExportShiviz => {
+                if let Some(d) = self.snapshot.diagram.as_ref() {
+                    let name = format!(
+                        "faultline-{}-seed{}.log",
+                        self.scenario.protocol.as_str(),
+                        self.sim.seed()
+                    );
+                    if let Err(e) = crate::download::text_file(&name, &d.shiviz()) {
+                        self.error = Some(e);
+                    }
+                }
+            }
+            Msg::ToggleDiagram => self.diagram = !self.diagram,
+            Msg::Lab(msg) => self.lab.update(msg),
+            Msg::StartTour { id, step } => {
+                // Nothing changes until the tour arrives.
+                self.fetch_tour(ctx, id, step, false);
+                return false;
+            }
+            Msg::TourGo(step) => {
+                if let Some(tour) = self.tour.as_ref().map(|t| t.tour.clone()) {
+                    self.tour_go(tour, step);
+                }
+            }
+            Msg::ExitTour => self.tour = None,
+            Msg::LoadPreset(id) => {
+                // Nothing changes until the preset arrives.
+                self.fetch_preset(ctx, id);
+                return false;
+            }
+            Msg::Fetched { seq, what } => {
+                if seq != self.fetches {
+                    return false;
+                }
+                self.fetched(ctx, what);
+                // What arrived changes the run: the address follows at once.
+                self.address_timer = None;
+            }
+            Msg::Route(hash) => self.open(ctx, share::opening(&hash)),
+            Msg::OpenShare => {
+                self.playing = false;
+                let fragment = self.link(true).to_fragment();
+                share::replace_address(&fragment);
+                let url = format!("{}{fragment}", share::page_url());
+                self.overlay = Some(Overlay::Share(Rc::new(url)));
+            }
+            Msg::OpenFull => {
+                let mut link = self.link(true);
+                link.view.embed = false;
+                link.view.controls = faultline_core::link::Controls::Full;
+                let url = format!("{}{}", share::page_url(), link.to_fragment());
+                gloo::utils::window()
+                    .open_with_url_and_target(&url, "_blank")
+                    .ok();
+            }
+            Msg::SyncAddress => {
+                self.address_timer = None;
+                if self.loading.is_none() {
+                    share::replace_address(&self.link(false).to_fragment());
+                }
+                return false;
+            }
+        }
+        self.refresh(!frame);
+        if !frame {
+            self.schedule_address(ctx);
+        }
+        true
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+        self.timer.end();
+        if std::mem::take(&mut self.reveal) {
+            view::reveal_node_panel();
+        }
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        self.page_view(ctx)
+    }
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `Math.random`: only for drawing a fresh seed; the run itself never
+    /// uses it.
+    #[wasm_bindgen(js_namespace = Math, js_name = random)]
+    fn js_random() -> f64;
+}
+
+/// The bare scenarios always build; if one ever did not, there is nothing
+/// sensible to show, so the panic hook's banner takes over.
+fn unreachable_sim<T>(e: impl std::fmt::Display) -> T {
+    panic!("a bare scenario does not build: {e}")
+}

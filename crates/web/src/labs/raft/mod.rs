@@ -1,0 +1,165 @@
+//! The Raft lab: five servers on a circle, every log side by side, the
+//! election timer as a ring round each node, and the space-time diagram.
+
+mod logs;
+mod panel;
+
+use super::{client, Cx, Entry, Lab};
+use crate::components::topology::MessageLook;
+use crate::snapshot::{visible_span, FrameSpec, LogLine, Part, Snapshot, LOG_LINES};
+use faultline_core::node::TimerName;
+use faultline_core::protocols::raft::{Raft, RaftTimer, RaftView, Role};
+use faultline_core::sim::{NodeStatus, SimView};
+use faultline_core::spacetime::Diagram;
+use faultline_core::trace::TraceEvent;
+use faultline_core::{AnySim, Command, NodeId, ProtocolName};
+use logs::Logs;
+use panel::NodePanel;
+use yew::prelude::*;
+
+/// The Raft lab in the registry.
+pub const ENTRY: Entry = Entry {
+    protocol: ProtocolName::Raft,
+    label: "Raft",
+    // The first election lands within a few seconds while messages are
+    // still slow enough to follow.
+    default_speed: -1.4,
+    presets: &[
+        "raft-default",
+        "raft-minority-partition",
+        "raft-split-vote",
+        "raft-zombie-leader",
+        "raft-stress",
+    ],
+    diagram: true,
+    start: || Box::<RaftLab>::default(),
+};
+
+/// What the Raft lab's panels read: every server's view.
+pub type RaftPart = SimView<RaftView>;
+
+/// Raft's message colors and legend.
+const LOOK: MessageLook = MessageLook {
+    classes: &[
+        ("RequestVote", "k-vote"),
+        ("RequestVoteReply", "k-vote-reply"),
+        ("AppendEntries", "k-append"),
+        ("Heartbeat", "k-heartbeat"),
+        ("AppendEntriesReply", "k-append-reply"),
+        ("client", "k-client"),
+    ],
+    legend: &[
+        ("k-vote", "RequestVote"),
+        ("k-vote-reply", "vote reply"),
+        ("k-append", "AppendEntries"),
+        ("k-heartbeat", "heartbeat"),
+        ("k-append-reply", "append reply"),
+        ("k-client", "client redirect"),
+    ],
+};
+
+/// Trace entries read to build the diagram (enough for the visible window).
+const DIAGRAM_TRACE: usize = 4_000;
+
+/// The Raft lab while a run is shown.
+#[derive(Default)]
+pub struct RaftLab {
+    /// Client requests sent with Q so far.
+    requests: u32,
+    /// The leaders at the last snapshot (node, term).
+    leaders: Vec<(NodeId, u64)>,
+}
+
+impl Lab for RaftLab {
+    fn snapshot(&mut self, sim: &AnySim, diagram: bool, _now: bool) -> Snapshot {
+        let AnySim::Raft(s) = sim else {
+            return Snapshot::bare(sim);
+        };
+        let view = s.view();
+        let ring_full = s.params().election_timeout_ms[1] * 1000;
+        let spec = FrameSpec {
+            ring: Some((RaftTimer::Election.name(), ring_full)),
+            routine_timers: &[RaftTimer::Heartbeat.name()],
+            routine_messages: &["Heartbeat"],
+            log_note: "newest first · heartbeats hidden",
+        };
+        let mut snap = Snapshot::frame(sim, &view, spec);
+        let now = view.now;
+        let leaders: Vec<_> = s.checker().leaders().filter(|l| l.at <= now).collect();
+        snap.log
+            .extend(leaders.iter().rev().take(LOG_LINES).map(|l| LogLine {
+                seq: u64::MAX - l.term,
+                at: l.at,
+                text: format!("{} became leader of term {}", l.node, l.term),
+                class: "leader",
+            }));
+        snap.log
+            .sort_by(|a, b| b.at.cmp(&a.at).then(b.seq.cmp(&a.seq)));
+        snap.log.truncate(LOG_LINES);
+        if diagram {
+            let recent: Vec<&TraceEvent> = sim.trace().rev().take(DIAGRAM_TRACE).collect();
+            let mut d = Diagram::from_trace(recent.into_iter().rev(), view.nodes.len());
+            d.keep_last(crate::snapshot::DIAGRAM_POINTS);
+            snap.diagram_span_ms = visible_span(&d, now, 500.0);
+            snap.diagram = Some(d);
+        }
+        snap.part = Part::of(view);
+        snap
+    }
+
+    fn drawing(&self, cx: &Cx<'_>) -> Html {
+        cx.topology(&LOOK, Html::default(), Html::default(), Html::default())
+    }
+
+    fn stage(&self, cx: &Cx<'_>) -> Html {
+        html! { <Logs snapshot={cx.snapshot.clone()} selected={cx.selected} on_select={cx.on_select.clone()} /> }
+    }
+
+    fn panel(&self, cx: &Cx<'_>) -> Html {
+        html! {
+            <NodePanel
+                snapshot={cx.snapshot.clone()}
+                selected={cx.selected}
+                on_command={cx.on_command.clone()}
+                on_select={cx.on_select.clone()}
+            />
+        }
+    }
+
+    fn request(&mut self, node: NodeId) -> Result<Command, String> {
+        self.requests += 1;
+        let key = ["x", "y", "z", "w"][(self.requests as usize - 1) % 4];
+        Ok(client::<Raft>(node, &format!("set {key}={}", self.requests)))
+    }
+
+    fn timeout_now(&self, node: NodeId) -> Result<Command, String> {
+        Ok(timeout_now(node))
+    }
+
+    fn news(&mut self, snap: &Snapshot) -> Vec<String> {
+        let leaders: Vec<(NodeId, u64)> = snap.part::<RaftPart>().map_or_else(Vec::new, |r| {
+            r.nodes
+                .iter()
+                .filter(|n| n.status == NodeStatus::Up)
+                .filter_map(|n| Some((n.id, n.state.as_ref()?)))
+                .filter(|(_, v)| v.role == Role::Leader)
+                .map(|(id, v)| (id, v.term))
+                .collect()
+        });
+        let news = leaders
+            .iter()
+            .filter(|l| !self.leaders.contains(l))
+            .map(|(id, term)| format!("{id} became leader in term {term}"))
+            .collect();
+        self.leaders = leaders;
+        news
+    }
+}
+
+/// The command that makes `node` time out now.
+fn timeout_now(node: NodeId) -> Command {
+    Command::Fire {
+        node,
+        timer: RaftTimer::Election.name().into(),
+    }
+}
