@@ -134,7 +134,7 @@ test('a malformed scenario shows what is wrong and where, and the lab keeps runn
     ['{"protocol":"raft","schedule":[{"at_ms":5,"op":"crash","node":99}]}', /schedule\[0\]\.node/],
     ['{"protocol":"raft",', /EOF while parsing/],
     ['{"protocol":"paxos"}', /protocol.*paxos/],
-    ['{"protocol":"gossip","params":{"fanout":0}}', /params\.fanout: 0 is out of range/],
+    ['{"protocol":"raft","params":{"heartbeat_ms":0}}', /params: heartbeat_ms 0 must be above 0/],
   ]) {
     await area.fill(text);
     await page.getByRole('button', { name: 'Load' }).click();
@@ -146,6 +146,25 @@ test('a malformed scenario shows what is wrong and where, and the lab keeps runn
   const t = await now(page);
   await page.waitForTimeout(500);
   assert.ok((await now(page)) > t, 'the lab is still playing');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a scenario of another lab opens on that lab\'s page, and its errors are named there', async () => {
+  const { page, errors } = await openLab(browser, server.url);
+  await page.getByRole('button', { name: 'Scenario' }).click();
+  await page.locator('textarea[aria-label="Scenario JSON"]').fill('{"protocol":"gossip","nodes":12,"seed":3}');
+  await page.getByRole('button', { name: 'Load' }).click();
+  await page.waitForFunction(() => location.hash.startsWith('#/gossip?v=1&s='));
+  await page.waitForSelector('.gossip-canvas canvas');
+  assert.equal(await page.evaluate(() => wasmBindings.faultline_has_lab('gossip')), true);
+  await page.goto(server.url + '#/raft');
+  await page.waitForSelector('svg .node');
+  await page.getByRole('button', { name: 'Scenario' }).click();
+  await page.locator('textarea[aria-label="Scenario JSON"]').fill('{"protocol":"gossip","params":{"fanout":0}}');
+  await page.getByRole('button', { name: 'Load' }).click();
+  await page.waitForSelector('.toast');
+  assert.match(await page.textContent('.toast'), /params\.fanout: 0 is out of range/);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -221,10 +240,17 @@ test('a panic shows the crash banner', async () => {
   await page.close();
 });
 
-test('the page says which labs it carries', async () => {
+test('each lab is its own page: it carries only its own lab, and its tabs reach the others', async () => {
   const { page } = await openLab(browser, server.url);
-  const has = await page.evaluate(() => ['raft', 'clocks', 'gossip', 'quorum', 'ring', 'paxos']
-    .map((n) => window.wasmBindings.faultline_has_lab(n)));
-  assert.deepEqual(has, [true, true, true, true, true, false]);
+  const names = ['raft', 'clocks', 'gossip', 'quorum', 'ring', 'paxos'];
+  const has = () => page.evaluate((names) => names.map((n) => window.wasmBindings.faultline_has_lab(n)), names);
+  assert.deepEqual(await has(), [true, false, false, false, false, false]);
+  const wasm = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
+  await page.getByRole('link', { name: 'Quorum' }).click();
+  await page.waitForSelector('.quorum-history');
+  assert.deepEqual(await has(), [false, false, false, true, false, false]);
+  assert.equal(wasm.length, 1);
+  assert.match(wasm[0], /\/quorum\/faultline-web_bg\.wasm$/);
   await page.close();
 });

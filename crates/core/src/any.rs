@@ -98,6 +98,16 @@ impl<P: Entry> Erased for Sim<P> {
 }
 
 impl AnySim {
+    /// The simulator inside, typed, if it runs protocol `P`.
+    pub fn get<P: crate::registry::Variant>(&self) -> Option<&Sim<P>> {
+        P::of(self)
+    }
+
+    /// The simulator inside, typed, if it runs protocol `P`.
+    pub fn get_mut<P: crate::registry::Variant>(&mut self) -> Option<&mut Sim<P>> {
+        P::of_mut(self)
+    }
+
     /// Parses a scenario and builds its simulation.
     pub fn from_json(text: &str, config: SimConfig) -> Result<AnySim, ScenarioError> {
         AnySim::new(&Scenario::from_json(text)?, config)

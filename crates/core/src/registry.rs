@@ -24,6 +24,15 @@ pub trait Entry: Protocol {
     fn workload(size: u32) -> String;
 }
 
+/// Typed access to the simulator inside an [`AnySim`](crate::AnySim): the
+/// registry implements it for every protocol compiled in.
+pub trait Variant: Entry {
+    /// The simulator inside, if it runs this protocol.
+    fn of(sim: &crate::AnySim) -> Option<&Sim<Self>>;
+    /// The simulator inside, if it runs this protocol.
+    fn of_mut(sim: &mut crate::AnySim) -> Option<&mut Sim<Self>>;
+}
+
 /// What every part of the crate (and the UI) may ask of a protocol without
 /// naming it.
 #[derive(Clone, Copy, Debug)]
@@ -123,6 +132,26 @@ macro_rules! registry {
                 }
             }
         }
+
+        $(
+            #[cfg(feature = $name)]
+            impl $crate::registry::Variant for $module::$ty {
+                fn of(sim: &AnySim) -> Option<&$crate::sim::Sim<Self>> {
+                    #[allow(unreachable_patterns)]
+                    match sim {
+                        AnySim::$variant(s) => Some(s),
+                        _ => None,
+                    }
+                }
+                fn of_mut(sim: &mut AnySim) -> Option<&mut $crate::sim::Sim<Self>> {
+                    #[allow(unreachable_patterns)]
+                    match sim {
+                        AnySim::$variant(s) => Some(s),
+                        _ => None,
+                    }
+                }
+            }
+        )*
 
         /// A simulation of any protocol compiled into this build.
         #[derive(Clone, Debug)]

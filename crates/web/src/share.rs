@@ -153,6 +153,12 @@ pub fn replace_address(fragment: &str) {
     }
 }
 
+/// Goes to `fragment` with a new history entry: a route to a lab that
+/// lives on another page makes the page's loader start that lab.
+pub fn navigate(fragment: &str) {
+    gloo::utils::window().location().set_hash(fragment).ok();
+}
+
 /// Sets the page's look (`embed`, `presenter`, `theme-dark` classes on the
 /// root element, so the page background follows too).
 pub fn apply_look(view: &View) {

@@ -202,8 +202,17 @@ impl App {
     }
 
     /// Loads a scenario (from the scenario dialog, a preset, a tour step);
-    /// an error leaves the running lab as it is.
+    /// an error leaves the running lab as it is. A scenario of a lab that
+    /// lives on another page opens there, as a link to the run.
     fn load(&mut self, scenario: Scenario) {
+        if !labs::compiled(scenario.protocol) {
+            let link = faultline_core::link::Link {
+                scenario: Some(scenario),
+                ..Default::default()
+            };
+            share::navigate(&link.to_fragment());
+            return;
+        }
         match running::build(&scenario) {
             Ok(sim) => {
                 if scenario.protocol != self.scenario.protocol {

@@ -98,7 +98,7 @@ impl App {
                 self.install_bare(protocol);
                 self.playing = false;
                 self.loading = Some(Loading {
-                    text: format!("Loading the {} lab…", self.entry.label),
+                    text: format!("Loading the {} lab…", labs::label(self.entry.protocol)),
                     pending: Some(pending),
                 });
                 self.spawn(
@@ -171,7 +171,7 @@ impl App {
                     Err(e) => {
                         let why = format!(
                             "The {} lab's scenario could not be loaded ({e}): a bare cluster stands in. Reload the page to try again.",
-                            self.entry.label
+                            labs::label(self.entry.protocol)
                         );
                         let error = Some(match &pending.error {
                             Some(first) => format!("{first}. {why}"),

@@ -8,7 +8,7 @@ use crate::components::{
     invariants::Invariants, network_panel::NetworkPanel, scenario_dialog::ScenarioDialog,
     share_dialog::ShareDialog, spacetime::SpaceTime, tour_card::TourCard,
 };
-use crate::labs::Cx;
+use crate::labs::{self, Cx};
 use faultline_core::link::{Controls as ControlsOption, Link};
 use faultline_core::Scenario;
 use yew::prelude::*;
@@ -131,7 +131,7 @@ impl App {
             None => Html::default(),
             Some(Overlay::Help) => html! { <Help on_close={close} /> },
             Some(Overlay::Share(url)) => html! {
-                <ShareDialog link={(**url).clone()} lab={self.entry.label} on_close={close} />
+                <ShareDialog link={(**url).clone()} lab={labs::label(self.entry.protocol)} on_close={close} />
             },
             Some(Overlay::Presets) => html! {
                 <Gallery

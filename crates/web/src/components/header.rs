@@ -31,7 +31,7 @@ pub struct HeaderProps {
 
 /// A lab's name, as its tab shows it.
 pub fn lab_label(protocol: ProtocolName) -> &'static str {
-    labs::entry(protocol).map_or("Lab", |e| e.label)
+    labs::label(protocol)
 }
 
 /// The header.
@@ -49,9 +49,9 @@ pub fn header(p: &HeaderProps) -> Html {
                 <span class="name">{ "faultline" }</span>
             </div>
             <nav class="protocols" aria-label="Protocol">
-                { for labs::LABS.iter().map(|lab| {
-                    let (id, label) = (lab.protocol.as_str(), lab.label);
-                    if p.protocol == lab.protocol {
+                { for labs::TABS.iter().map(|tab| {
+                    let (id, label) = (tab.name, tab.label);
+                    if p.protocol.as_str() == id {
                         html! { <a class="tab active" href={format!("#/{id}{}", p.look)} aria-current="page">{ label }</a> }
                     } else {
                         html! { <a class="tab" href={format!("#/{id}{}", p.look)}>{ label }</a> }

@@ -12,29 +12,45 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Declares the labs: one line each, `"feature" => folder`.
+/// Declares the labs: one line each, `"feature" => folder: "Tab label"`.
 macro_rules! registry {
-    ($($feature:literal => $lab:ident),* $(,)?) => {
+    ($($feature:literal => $lab:ident: $label:literal),* $(,)?) => {
         $(#[cfg(feature = $feature)] pub mod $lab;)*
         /// Every lab compiled in, in the order the header shows them.
         pub const LABS: &[Entry] = &[$(#[cfg(feature = $feature)] $lab::ENTRY,)*];
+        /// Every lab of the site, compiled into this page or not: the
+        /// header's tabs.
+        pub const TABS: &[Tab] = &[$(Tab { name: $feature, label: $label },)*];
     };
 }
 
 registry! {
-    "raft" => raft,
-    "clocks" => clocks,
-    "gossip" => gossip,
-    "quorum" => quorum,
-    "ring" => ring,
+    "raft" => raft: "Raft",
+    "clocks" => clocks: "Clocks",
+    "gossip" => gossip: "Gossip",
+    "quorum" => quorum: "Quorum",
+    "ring" => ring: "Hash ring",
+}
+
+/// A lab of the site, whichever page carries it.
+pub struct Tab {
+    /// Its route name (`#/ring`) and cargo feature.
+    pub name: &'static str,
+    /// Its name on its tab (`Hash ring`).
+    pub label: &'static str,
+}
+
+/// The tab label of `protocol`'s lab.
+pub fn label(protocol: ProtocolName) -> &'static str {
+    TABS.iter()
+        .find(|t| t.name == protocol.as_str())
+        .map_or("Lab", |t| t.label)
 }
 
 /// What the registry knows of a lab before it runs.
 pub struct Entry {
     /// The protocol it shows (its route is `#/<name>`).
     pub protocol: ProtocolName,
-    /// Its name on its tab (`Hash ring`).
-    pub label: &'static str,
     /// The opening speed, log10 of the factor.
     pub default_speed: f64,
     /// Its presets' ids (`www/presets/<id>.json`), `<protocol>-default`

@@ -117,7 +117,7 @@ fn the_raft_presets_show_their_titles() {
     };
     // Split vote: the first term ends without a leader.
     let mut sim = crate::running::build(&read("raft-split-vote").unwrap()).unwrap();
-    let AnySim::Raft(r) = &mut sim else { panic!() };
+    let r = sim.get_mut::<faultline_core::protocols::raft::Raft>().expect("a Raft run");
     r.run_until(Time::from_ms(3_000));
     let first = r.checker().leaders().next().unwrap();
     assert!(first.term >= 2, "term 1 had no winner: {}", first.term);

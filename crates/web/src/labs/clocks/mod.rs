@@ -17,7 +17,6 @@ use yew::prelude::*;
 /// The clocks lab in the registry.
 pub const ENTRY: Entry = Entry {
     protocol: ProtocolName::Clocks,
-    label: "Clocks",
     default_speed: -1.4,
     presets: &["clocks-default", "clocks-lww-vs-vector", "clocks-stress"],
     diagram: true,
@@ -47,7 +46,7 @@ pub struct ClocksLab;
 
 impl Lab for ClocksLab {
     fn snapshot(&mut self, sim: &AnySim, diagram: bool, _now: bool) -> Snapshot {
-        let AnySim::Clocks(s) = sim else {
+        let Some(s) = sim.get::<Clocks>() else {
             return Snapshot::bare(sim);
         };
         let view = s.view();

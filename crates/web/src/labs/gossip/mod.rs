@@ -24,7 +24,6 @@ use yew::prelude::*;
 /// The gossip lab in the registry.
 pub const ENTRY: Entry = Entry {
     protocol: ProtocolName::Gossip,
-    label: "Gossip",
     // Rounds are slower than Raft's heartbeats, and the point is the whole
     // curve, so it opens faster.
     default_speed: -0.6,
@@ -65,7 +64,7 @@ impl Default for GossipLab {
 
 impl Lab for GossipLab {
     fn snapshot(&mut self, sim: &AnySim, _diagram: bool, now: bool) -> Snapshot {
-        let AnySim::Gossip(s) = sim else {
+        let Some(s) = sim.get::<faultline_core::protocols::gossip::Gossip>() else {
             return Snapshot::bare(sim);
         };
         let view = s.view();

@@ -23,7 +23,6 @@ use yew::prelude::*;
 /// The quorum lab in the registry.
 pub const ENTRY: Entry = Entry {
     protocol: ProtocolName::Quorum,
-    label: "Quorum",
     // Requests take a few round trips: a little faster than Raft.
     default_speed: -1.1,
     presets: &[
@@ -91,7 +90,7 @@ impl QuorumLab {
 
 impl Lab for QuorumLab {
     fn snapshot(&mut self, sim: &AnySim, _diagram: bool, now: bool) -> Snapshot {
-        let AnySim::Quorum(s) = sim else {
+        let Some(s) = sim.get::<Quorum>() else {
             return Snapshot::bare(sim);
         };
         let view = s.view();

@@ -20,7 +20,6 @@ use yew::prelude::*;
 /// The Raft lab in the registry.
 pub const ENTRY: Entry = Entry {
     protocol: ProtocolName::Raft,
-    label: "Raft",
     // The first election lands within a few seconds while messages are
     // still slow enough to follow.
     default_speed: -1.4,
@@ -72,7 +71,7 @@ pub struct RaftLab {
 
 impl Lab for RaftLab {
     fn snapshot(&mut self, sim: &AnySim, diagram: bool, _now: bool) -> Snapshot {
-        let AnySim::Raft(s) = sim else {
+        let Some(s) = sim.get::<Raft>() else {
             return Snapshot::bare(sim);
         };
         let view = s.view();

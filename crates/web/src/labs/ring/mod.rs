@@ -23,7 +23,6 @@ use yew::prelude::*;
 /// The ring lab in the registry.
 pub const ENTRY: Entry = Entry {
     protocol: ProtocolName::Ring,
-    label: "Hash ring",
     default_speed: -0.6,
     presets: &["ring-default", "ring-partition", "ring-stress"],
     diagram: true,
@@ -101,7 +100,7 @@ impl RingLab {
 
 impl Lab for RingLab {
     fn snapshot(&mut self, sim: &AnySim, _diagram: bool, now: bool) -> Snapshot {
-        let AnySim::Ring(s) = sim else {
+        let Some(s) = sim.get::<faultline_core::protocols::ring::Ring>() else {
             return Snapshot::bare(sim);
         };
         let view = s.view();
