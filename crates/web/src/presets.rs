@@ -1,7 +1,7 @@
 //! The preset scenarios in `www/presets`, fetched from `presets/<id>.json`
 //! when a lab needs one (each lab lists its own ids) and kept once fetched.
 
-use crate::labs::{self, Entry};
+use crate::labs::{self, Tab};
 use faultline_core::Scenario;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -11,9 +11,9 @@ thread_local! {
     static FETCHED: RefCell<BTreeMap<String, String>> = const { RefCell::new(BTreeMap::new()) };
 }
 
-/// The lab that lists preset `id`, if one compiled in does.
-pub fn lab_of(id: &str) -> Option<&'static Entry> {
-    labs::LABS.iter().find(|e| e.presets.contains(&id))
+/// The lab that lists preset `id`, on this page or another.
+pub fn lab_of(id: &str) -> Option<&'static Tab> {
+    labs::TABS.iter().find(|t| t.presets.contains(&id))
 }
 
 /// The default preset's id of a protocol's lab.

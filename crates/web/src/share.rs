@@ -93,16 +93,14 @@ pub fn opening(hash: &str) -> Opening {
     let protocol = link.protocol.unwrap_or(labs::first().protocol);
     let (protocol, start, source) = match (link.scenario, &link.preset) {
         (Some(s), _) => (s.protocol, Start::Run(s), Source::Shared),
-        (None, Some(id)) => match presets::lab_of(id) {
-            Some(lab) if link.protocol.is_none_or(|p| p == lab.protocol) => (
-                lab.protocol,
-                Start::Preset(id.clone()),
-                Source::Preset(id.clone()),
-            ),
+        (None, Some(id)) => match presets::lab_of(id).and_then(|t| t.protocol()) {
+            Some(lab) if link.protocol.is_none_or(|p| p == lab) && labs::compiled(lab) => {
+                (lab, Start::Preset(id.clone()), Source::Preset(id.clone()))
+            }
             Some(lab) => {
                 return fallback(format!(
                     "This link cannot be opened: `preset`: {id} is a preset of the {} lab, not of the {} lab",
-                    lab.protocol.as_str(),
+                    lab.as_str(),
                     protocol.as_str()
                 ))
             }
@@ -259,14 +257,7 @@ mod tests {
 
     #[test]
     fn a_lab_not_on_this_page_says_where_it_lives() {
-        let all = [
-            ProtocolName::Raft,
-            ProtocolName::Clocks,
-            ProtocolName::Gossip,
-            ProtocolName::Quorum,
-            ProtocolName::Ring,
-        ];
-        for p in all.into_iter().filter(|p| !labs::compiled(*p)) {
+        for &p in ProtocolName::ALL.iter().filter(|p| !labs::compiled(**p)) {
             let o = opening(&format!("#/{}", p.as_str()));
             let e = o.error.expect("an error");
             assert!(e.contains("lives on another page"), "{e}");

@@ -238,17 +238,17 @@ fn parse_protocol(path: &str) -> Result<Option<ProtocolName>, LinkError> {
     if name.is_empty() {
         return Ok(None);
     }
-    serde_json::from_value(serde_json::Value::String(name.to_string()))
-        .map(Some)
-        .map_err(|_| {
-            LinkError::at(
-                "",
-                format!(
-                    "there is no `{}` lab (labs: raft, clocks, gossip, quorum, ring)",
-                    truncate(name, 40)
-                ),
-            )
-        })
+    ProtocolName::parse(name).map(Some).ok_or_else(|| {
+        let labs: Vec<&str> = ProtocolName::ALL.iter().map(|p| p.as_str()).collect();
+        LinkError::at(
+            "",
+            format!(
+                "there is no `{}` lab (labs: {})",
+                truncate(name, 40),
+                labs.join(", ")
+            ),
+        )
+    })
 }
 
 fn parse_version(value: &str) -> Result<u32, LinkError> {

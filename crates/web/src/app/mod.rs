@@ -470,6 +470,13 @@ impl Component for App {
             }
             Msg::ExitTour => self.tour = None,
             Msg::LoadPreset(id) => {
+                // A preset of a lab on another page opens there.
+                if let Some(tab) = crate::presets::lab_of(&id)
+                    .filter(|t| t.protocol().is_some_and(|p| !labs::compiled(p)))
+                {
+                    share::navigate(&format!("#/{}?preset={id}", tab.name));
+                    return false;
+                }
                 // Nothing changes until the preset arrives.
                 self.fetch_preset(ctx, id);
                 return false;

@@ -1,4 +1,4 @@
-//! The preset gallery: every named preset of the labs on this page as a
+//! The preset gallery: every named preset of every lab as a
 //! card, the current protocol's first; opening one loads it. The presets
 //! are fetched when the gallery first opens.
 
@@ -20,22 +20,25 @@ pub struct GalleryProps {
     pub on_close: Callback<()>,
 }
 
-/// Every preset of the page, by lab: the protocol and its presets' ids and
+/// Every preset of the site, by lab: the protocol and its presets' ids and
 /// scenarios (or why one could not be fetched).
 type Catalog = Vec<(ProtocolName, Vec<(&'static str, Result<Scenario, String>)>)>;
 
-/// Fetches every preset of the page, `first`'s lab first.
+/// Fetches every preset of the site, `first`'s lab first.
 async fn catalog(first: ProtocolName) -> Catalog {
-    let order = labs::entry(first)
+    let order = labs::tab(first)
         .into_iter()
-        .chain(labs::LABS.iter().filter(|e| e.protocol != first));
+        .chain(labs::TABS.iter().filter(|t| t.name != first.as_str()));
     let mut out = Vec::new();
-    for lab in order {
+    for tab in order {
+        let Some(protocol) = tab.protocol() else {
+            continue;
+        };
         let mut cards = Vec::new();
-        for id in lab.presets {
+        for id in tab.presets {
             cards.push((*id, presets::fetch(id).await));
         }
-        out.push((lab.protocol, cards));
+        out.push((protocol, cards));
     }
     out
 }

@@ -19,10 +19,13 @@ pub struct ScenarioDialogProps {
     pub on_close: Callback<()>,
 }
 
-/// Parses and fully checks `text`.
+/// Parses and fully checks `text`; a scenario of a lab on another page is
+/// checked there, when it opens.
 fn check(text: &str) -> Result<Scenario, String> {
     let scenario = Scenario::from_json(text).map_err(|e| e.to_string())?;
-    crate::running::build(&scenario)?;
+    if crate::labs::compiled(scenario.protocol) {
+        crate::running::build(&scenario)?;
+    }
     Ok(scenario)
 }
 
@@ -111,7 +114,7 @@ pub fn scenario_dialog(p: &ScenarioDialogProps) -> Html {
                     <label class="inline"><span>{ "Preset" }</span>
                         <select onchange={pick} aria-label="Preset">
                             <option value="" selected=true>{ "— choose —" }</option>
-                            { for LABS.iter().flat_map(|l| l.presets.iter()).map(|id| html! { <option value={*id}>{ *id }</option> }) }
+                            { for LABS.iter().flat_map(|l| l.presets().iter()).map(|id| html! { <option value={*id}>{ *id }</option> }) }
                         </select>
                     </label>
                 </div>

@@ -12,24 +12,25 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Declares the labs: one line each, `"feature" => folder: "Tab label"`.
+/// Declares the labs: one line each, `"feature" => folder: "Tab label"`
+/// and its presets' ids (`www/presets/<id>.json`, `<feature>-default` first).
 macro_rules! registry {
-    ($($feature:literal => $lab:ident: $label:literal),* $(,)?) => {
+    ($($feature:literal => $lab:ident: $label:literal [$($preset:literal),* $(,)?]),* $(,)?) => {
         $(#[cfg(feature = $feature)] pub mod $lab;)*
         /// Every lab compiled in, in the order the header shows them.
         pub const LABS: &[Entry] = &[$(#[cfg(feature = $feature)] $lab::ENTRY,)*];
         /// Every lab of the site, compiled into this page or not: the
-        /// header's tabs.
-        pub const TABS: &[Tab] = &[$(Tab { name: $feature, label: $label },)*];
+        /// header's tabs and the gallery's groups.
+        pub const TABS: &[Tab] = &[$(Tab { name: $feature, label: $label, presets: &[$($preset),*] },)*];
     };
 }
 
 registry! {
-    "raft" => raft: "Raft",
-    "clocks" => clocks: "Clocks",
-    "gossip" => gossip: "Gossip",
-    "quorum" => quorum: "Quorum",
-    "ring" => ring: "Hash ring",
+    "raft" => raft: "Raft" ["raft-default", "raft-minority-partition", "raft-split-vote", "raft-zombie-leader", "raft-stress"],
+    "clocks" => clocks: "Clocks" ["clocks-default", "clocks-lww-vs-vector", "clocks-stress"],
+    "gossip" => gossip: "Gossip" ["gossip-default", "gossip-thousand", "gossip-partition", "gossip-mongering", "gossip-swim"],
+    "quorum" => quorum: "Quorum" ["quorum-default", "quorum-stale-read", "quorum-sloppy-handoff", "quorum-stress"],
+    "ring" => ring: "Hash ring" ["ring-default", "ring-partition", "ring-stress"],
 }
 
 /// A lab of the site, whichever page carries it.
@@ -38,13 +39,32 @@ pub struct Tab {
     pub name: &'static str,
     /// Its name on its tab (`Hash ring`).
     pub label: &'static str,
+    /// Its presets' ids, `<name>-default` first.
+    pub presets: &'static [&'static str],
+}
+
+impl Tab {
+    /// The protocol the lab shows.
+    pub fn protocol(&self) -> Option<ProtocolName> {
+        ProtocolName::parse(self.name)
+    }
+}
+
+/// The tab of `protocol`'s lab.
+pub fn tab(protocol: ProtocolName) -> Option<&'static Tab> {
+    TABS.iter().find(|t| t.name == protocol.as_str())
 }
 
 /// The tab label of `protocol`'s lab.
 pub fn label(protocol: ProtocolName) -> &'static str {
-    TABS.iter()
-        .find(|t| t.name == protocol.as_str())
-        .map_or("Lab", |t| t.label)
+    tab(protocol).map_or("Lab", |t| t.label)
+}
+
+impl Entry {
+    /// Its presets' ids, `<protocol>-default` first.
+    pub fn presets(&self) -> &'static [&'static str] {
+        tab(self.protocol).map_or(&[], |t| t.presets)
+    }
 }
 
 /// What the registry knows of a lab before it runs.
@@ -53,9 +73,6 @@ pub struct Entry {
     pub protocol: ProtocolName,
     /// The opening speed, log10 of the factor.
     pub default_speed: f64,
-    /// Its presets' ids (`www/presets/<id>.json`), `<protocol>-default`
-    /// first.
-    pub presets: &'static [&'static str],
     /// Whether it offers the space-time diagram's toggle.
     pub diagram: bool,
     /// A fresh lab, for one run.
@@ -215,13 +232,13 @@ mod tests {
         files.sort();
         let mut listed: Vec<String> = LABS
             .iter()
-            .flat_map(|e| e.presets.iter().map(|id| id.to_string()))
+            .flat_map(|e| e.presets().iter().map(|id| id.to_string()))
             .collect();
         listed.sort();
         assert_eq!(listed, files);
         for e in LABS {
             let default = format!("{}-default", e.protocol.as_str());
-            assert_eq!(e.presets.first(), Some(&default.as_str()));
+            assert_eq!(e.presets().first(), Some(&default.as_str()));
         }
     }
 }

@@ -8,14 +8,18 @@ use faultline_core::{AnySim, SimConfig, Time};
 
 /// Every preset of the labs compiled in.
 fn ids() -> impl Iterator<Item = &'static str> {
-    labs::LABS.iter().flat_map(|e| e.presets.iter().copied())
+    labs::LABS.iter().flat_map(|e| e.presets().iter().copied())
 }
 
 #[test]
 fn every_preset_parses_builds_and_runs_clean() {
     for id in ids() {
         let s = read(id).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(lab_of(id).map(|e| e.protocol), Some(s.protocol), "{id}");
+        assert_eq!(
+            lab_of(id).and_then(|t| t.protocol()),
+            Some(s.protocol),
+            "{id}"
+        );
         assert!(
             s.name.is_some() && s.description.as_deref().is_some_and(|d| !d.is_empty()),
             "{id}: the gallery needs a name and a description"
@@ -27,8 +31,8 @@ fn every_preset_parses_builds_and_runs_clean() {
     }
     for lab in labs::LABS {
         let id = default_id(lab.protocol);
-        assert_eq!(lab.presets.first(), Some(&id.as_str()), "no {id} preset");
-        assert!(lab.presets.len() >= 2, "{id}: fewer than two presets");
+        assert_eq!(lab.presets().first(), Some(&id.as_str()), "no {id} preset");
+        assert!(lab.presets().len() >= 2, "{id}: fewer than two presets");
     }
 }
 
@@ -117,7 +121,9 @@ fn the_raft_presets_show_their_titles() {
     };
     // Split vote: the first term ends without a leader.
     let mut sim = crate::running::build(&read("raft-split-vote").unwrap()).unwrap();
-    let r = sim.get_mut::<faultline_core::protocols::raft::Raft>().expect("a Raft run");
+    let r = sim
+        .get_mut::<faultline_core::protocols::raft::Raft>()
+        .expect("a Raft run");
     r.run_until(Time::from_ms(3_000));
     let first = r.checker().leaders().next().unwrap();
     assert!(first.term >= 2, "term 1 had no winner: {}", first.term);
@@ -167,13 +173,7 @@ fn the_ring_default_preset_admits_a_joiner() {
 }
 
 /// The embed builder (www/embed.js) offers exactly the presets there are.
-#[cfg(all(
-    feature = "raft",
-    feature = "clocks",
-    feature = "gossip",
-    feature = "quorum",
-    feature = "ring"
-))]
+#[cfg(feature = "all")]
 #[test]
 fn the_embed_builder_lists_every_preset() {
     let js = include_str!("../../../../www/embed.js");

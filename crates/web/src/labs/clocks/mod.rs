@@ -18,7 +18,6 @@ use yew::prelude::*;
 pub const ENTRY: Entry = Entry {
     protocol: ProtocolName::Clocks,
     default_speed: -1.4,
-    presets: &["clocks-default", "clocks-lww-vs-vector", "clocks-stress"],
     diagram: true,
     start: || Box::<ClocksLab>::default(),
 };

@@ -27,13 +27,6 @@ pub const ENTRY: Entry = Entry {
     // Rounds are slower than Raft's heartbeats, and the point is the whole
     // curve, so it opens faster.
     default_speed: -0.6,
-    presets: &[
-        "gossip-default",
-        "gossip-thousand",
-        "gossip-partition",
-        "gossip-mongering",
-        "gossip-swim",
-    ],
     // The canvas and the charts take the diagram's place.
     diagram: false,
     start: || Box::<GossipLab>::default(),

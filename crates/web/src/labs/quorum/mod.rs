@@ -25,12 +25,6 @@ pub const ENTRY: Entry = Entry {
     protocol: ProtocolName::Quorum,
     // Requests take a few round trips: a little faster than Raft.
     default_speed: -1.1,
-    presets: &[
-        "quorum-default",
-        "quorum-stale-read",
-        "quorum-sloppy-handoff",
-        "quorum-stress",
-    ],
     diagram: true,
     start: || Box::<QuorumLab>::default(),
 };

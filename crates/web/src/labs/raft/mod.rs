@@ -23,13 +23,6 @@ pub const ENTRY: Entry = Entry {
     // The first election lands within a few seconds while messages are
     // still slow enough to follow.
     default_speed: -1.4,
-    presets: &[
-        "raft-default",
-        "raft-minority-partition",
-        "raft-split-vote",
-        "raft-zombie-leader",
-        "raft-stress",
-    ],
     diagram: true,
     start: || Box::<RaftLab>::default(),
 };

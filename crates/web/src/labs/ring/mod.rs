@@ -24,7 +24,6 @@ use yew::prelude::*;
 pub const ENTRY: Entry = Entry {
     protocol: ProtocolName::Ring,
     default_speed: -0.6,
-    presets: &["ring-default", "ring-partition", "ring-stress"],
     diagram: true,
     start: || Box::<RingLab>::default(),
 };
