@@ -65,6 +65,15 @@ pub fn route(hash: &str) -> ProtocolName {
         .unwrap_or(labs::first().protocol)
 }
 
+/// Whether `hash` routes to a lab of the site that this page does not
+/// carry: the page's loader then starts that lab's page, and this one
+/// should leave the address alone.
+pub fn elsewhere(hash: &str) -> bool {
+    let path = hash.split_once('#').map_or(hash, |(_, fragment)| fragment);
+    let name = path.split('?').next().unwrap_or("").trim_matches('/');
+    ProtocolName::parse(name).is_some_and(|p| !labs::compiled(p))
+}
+
 /// What `hash` opens. Never fails: a link that cannot be opened gives its
 /// lab's default (or the page's first lab's) and the reason.
 pub fn opening(hash: &str) -> Opening {

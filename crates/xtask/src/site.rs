@@ -29,8 +29,7 @@ pub fn build() -> Result<(), String> {
     copy_dir(&root().join("www"), &dist)?;
     // The lab template is Trunk's input, not a page of the site.
     std::fs::remove_file(dist.join("lab.html")).map_err(|e| e.to_string())?;
-    std::fs::copy(root().join("index.html"), dist.join("index.html"))
-        .map_err(|e| format!("cannot copy index.html: {e}"))?;
+    write_entry_page(&dist)?;
     for lab in labs() {
         let dist = format!("dist/{lab}");
         run(
@@ -54,6 +53,22 @@ pub fn build() -> Result<(), String> {
         tools::check_wasm_imports(&root().join(&dist))?;
     }
     Ok(())
+}
+
+/// Writes `index.html` into `dist/` with the registry's labs in its
+/// loader (between the `/*labs*/` markers), so a route to any of them
+/// starts its page and anything else starts the first.
+fn write_entry_page(dist: &Path) -> Result<(), String> {
+    let page = std::fs::read_to_string(root().join("index.html"))
+        .map_err(|e| format!("cannot read index.html: {e}"))?;
+    let marker = "/*labs*/";
+    let (Some(a), Some(b)) = (page.find(marker), page.rfind(marker)) else {
+        return Err(format!("index.html has no {marker}…{marker} list of labs"));
+    };
+    let names: Vec<String> = labs().map(|l| format!("\"{l}\"")).collect();
+    let page = format!("{}{marker}[{}]{}", &page[..a], names.join(", "), &page[b..]);
+    std::fs::write(dist.join("index.html"), page)
+        .map_err(|e| format!("cannot write dist/index.html: {e}"))
 }
 
 /// Copies the folder `from` into `to`, recursively.

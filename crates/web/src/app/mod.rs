@@ -489,6 +489,8 @@ impl Component for App {
                 // What arrived changes the run: the address follows at once.
                 self.address_timer = None;
             }
+            // A route to a lab on another page: the page's loader starts it.
+            Msg::Route(hash) if share::elsewhere(&hash) => return false,
             Msg::Route(hash) => self.open(ctx, share::opening(&hash)),
             Msg::OpenShare => {
                 self.playing = false;
