@@ -149,7 +149,12 @@ pub fn page_url() -> String {
 /// without a `hashchange`).
 pub fn replace_address(fragment: &str) {
     let window = gloo::utils::window();
-    if window.location().hash().ok().as_deref() == Some(fragment) {
+    let current = window.location().hash().unwrap_or_default();
+    // The address already names a lab on another page: it is on its way.
+    if LEAVING.with(|l| l.get()) || elsewhere(&current) {
+        return;
+    }
+    if current == fragment {
         return;
     }
     if let Ok(history) = window.history() {
@@ -160,9 +165,16 @@ pub fn replace_address(fragment: &str) {
     }
 }
 
+thread_local! {
+    /// Set once the page navigates to a lab on another page: from then on
+    /// nothing rewrites the address, so the loader sees where it goes.
+    static LEAVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Goes to `fragment` with a new history entry: a route to a lab that
 /// lives on another page makes the page's loader start that lab.
 pub fn navigate(fragment: &str) {
+    LEAVING.with(|l| l.set(true));
     gloo::utils::window().location().set_hash(fragment).ok();
 }
 
