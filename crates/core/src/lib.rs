@@ -52,6 +52,7 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod sorting;
 pub mod spacetime;
 pub mod time;
 pub mod trace;

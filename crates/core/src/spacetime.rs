@@ -486,7 +486,7 @@ impl Diagram {
             .enumerate()
             .map(|(i, p)| (p.vector.iter().map(|&v| u128::from(v)).sum(), i))
             .collect();
-        order.sort_unstable();
+        crate::sorting::sort(&mut order);
         let mut out = String::with_capacity(64 + self.points.len() * 48);
         out.push_str(SHIVIZ_REGEX);
         out.push_str("\n\n");

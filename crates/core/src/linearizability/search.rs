@@ -98,7 +98,7 @@ pub fn check<M: Model>(model: &M, ops: &[Operation<M::Input, M::Output>]) -> Ver
                 Some(false) => {
                     let (p, search) = &searches[k];
                     let mut offending = shrink(model, ops, &parts[*p], search.steps);
-                    offending.sort_unstable();
+                    crate::sorting::sort(&mut offending);
                     return Verdict::NotLinearizable { offending };
                 }
             }
@@ -147,7 +147,7 @@ fn entries(times: &[(u64, Option<u64>)]) -> Vec<Entry> {
             None => events.push((true, 0, true, k)),
         }
     }
-    events.sort_unstable();
+    crate::sorting::sort(&mut events);
     let len = events.len() + 1;
     let mut list: Vec<Entry> = (0..len)
         .map(|node| Entry {
@@ -379,7 +379,9 @@ fn shrink<M: Model>(
         .copied()
         .filter(|&i| !ops[i].is_pending())
         .collect();
-    candidates.sort_by_key(|&i| (ops[i].ret.map(|ret| ret.max(ops[i].call)), ops[i].call, i));
+    crate::sorting::sort_by_key(&mut candidates, |&i| {
+        (ops[i].ret.map(|ret| ret.max(ops[i].call)), ops[i].call, i)
+    });
     let mut set: Vec<usize> = Vec::new();
     // Without candidates left the set is known to fail, even if its own
     // search ran out of steps.
@@ -412,7 +414,7 @@ fn context<I, O>(ops: &[Operation<I, O>], part: &[usize], set: &[usize]) -> Vec<
         return Vec::new();
     };
     let mut sorted = set.to_vec();
-    sorted.sort_unstable();
+    crate::sorting::sort(&mut sorted);
     part.iter()
         .filter(|&&i| ops[i].call <= end)
         .map(|&i| (i, sorted.binary_search(&i).is_ok()))

@@ -187,7 +187,7 @@ mod tests {
     fn ks_distance(d: &Dist, n: usize, seed: u64) -> f64 {
         let mut rng = Rng::new(seed);
         let mut xs: Vec<f64> = (0..n).map(|_| d.sample(&mut rng)).collect();
-        xs.sort_by(f64::total_cmp);
+        crate::sorting::sort_by(&mut xs, f64::total_cmp);
         xs.iter()
             .enumerate()
             .map(|(i, &x)| {

@@ -118,7 +118,7 @@ impl StalenessWindows {
                 trial.window(cfg)
             })
             .collect();
-        sorted.sort_unstable_by(f64::total_cmp);
+        crate::sorting::sort_by(&mut sorted, f64::total_cmp);
         Ok(StalenessWindows { sorted })
     }
 
@@ -559,7 +559,7 @@ mod tests {
     /// takes the first R responses by arrival time.
     fn replay(trial: &Trial, c: WarsConfig, t: f64) -> bool {
         let mut write_rtt: Vec<f64> = trial.replicas.iter().map(|d| d.w + d.a).collect();
-        write_rtt.sort_by(f64::total_cmp);
+        crate::sorting::sort_by(&mut write_rtt, f64::total_cmp);
         let commit = write_rtt[c.w as usize - 1];
         let start = commit + t;
         let mut responses: Vec<(f64, bool)> = trial
@@ -567,7 +567,7 @@ mod tests {
             .iter()
             .map(|d| (start + d.r + d.s, d.w <= start + d.r))
             .collect();
-        responses.sort_by(|x, y| x.0.total_cmp(&y.0));
+        crate::sorting::sort_by(&mut responses, |x, y| x.0.total_cmp(&y.0));
         responses[..c.r as usize].iter().any(|&(_, fresh)| fresh)
     }
 

@@ -93,7 +93,7 @@ impl Placement {
             ));
         }
         let mut members = members.to_vec();
-        members.sort_by_key(|m| m.node);
+        crate::sorting::sort_by_key(&mut members, |m| m.node);
         for m in &members {
             if !(m.weight.is_finite() && m.weight > 0.0) {
                 return Err(format!(
@@ -145,7 +145,7 @@ impl Placement {
             let count = count as u32;
             points.extend((0..count).map(|r| (hash_vnode(m.node, r), m.node, index)));
         }
-        points.sort_unstable();
+        crate::sorting::sort(&mut points);
         self.ring = points.iter().map(|&(pos, node, _)| (pos, node)).collect();
         self.ring_member = points.iter().map(|&(_, _, index)| index).collect();
         Ok(())
@@ -334,7 +334,7 @@ impl Placement {
                     .map(|i| (self.rendezvous_rank(kh, i), i))
                     .collect();
                 // Highest rank first; on a tie, the smaller node id.
-                ranked.sort_by(|a, b| rank_cmp(b.0, a.0).then(a.1.cmp(&b.1)));
+                crate::sorting::sort_by(&mut ranked, |a, b| rank_cmp(b.0, a.0).then(a.1.cmp(&b.1)));
                 ranked.truncate(want);
                 out.extend(ranked.into_iter().map(|(_, i)| self.members[i].node));
             }

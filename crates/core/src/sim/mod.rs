@@ -132,7 +132,7 @@ impl<P: Protocol> Sim<P> {
         let params = scenario.validate::<P>()?;
         let mut schedule = scenario.schedule.clone();
         schedule.extend(P::implied_commands(&params, &schedule));
-        schedule.sort_by_key(|s| s.at);
+        crate::sorting::sort_by_key(&mut schedule, |s| s.at);
         let timer_names = P::Timer::ALL.iter().map(|t| t.name()).collect();
         let mut sim = Sim {
             k: Kernel::new(scenario, schedule, config, timer_names),

@@ -191,7 +191,7 @@ impl Kernel {
                 lost: m.lost,
             })
             .collect();
-        views.sort_unstable_by_key(|v| v.id);
+        crate::sorting::sort_by_key(&mut views, |v| v.id);
         views
     }
 

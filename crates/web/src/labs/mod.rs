@@ -229,12 +229,12 @@ mod tests {
             LABS.iter()
                 .any(|e| f.split('-').next() == Some(e.protocol.as_str()))
         });
-        files.sort();
+        faultline_core::sorting::sort(&mut files);
         let mut listed: Vec<String> = LABS
             .iter()
             .flat_map(|e| e.presets().iter().map(|id| id.to_string()))
             .collect();
-        listed.sort();
+        faultline_core::sorting::sort(&mut listed);
         assert_eq!(listed, files);
         for e in LABS {
             let default = format!("{}-default", e.protocol.as_str());

@@ -81,7 +81,7 @@ pub fn rumor_stats(sim: &Sim<Gossip>) -> Vec<RumorStats> {
         .iter()
         .map(|(r, (t, round))| (*t, *r, *round))
         .collect();
-    order.sort();
+    crate::sorting::sort(&mut order);
     order
         .into_iter()
         .map(|(at, rumor, start_round)| {

@@ -181,7 +181,7 @@ impl Membership {
             .iter()
             .map(|(n, (_, sent))| (*sent, *n))
             .collect();
-        chosen.sort_unstable();
+        crate::sorting::sort(&mut chosen);
         chosen.truncate(MAX_PIGGYBACK);
         let mut out = Vec::with_capacity(chosen.len());
         for (_, n) in chosen {

@@ -129,7 +129,7 @@ pub fn divergent_keys(nodes: &[(NodeId, Quorum)]) -> usize {
         .iter()
         .flat_map(|(_, q)| q.store().map(|(k, _)| k))
         .collect();
-    keys.sort();
+    crate::sorting::sort(&mut keys);
     keys.dedup();
     keys.into_iter()
         .filter(|key| {

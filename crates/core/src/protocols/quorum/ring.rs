@@ -48,7 +48,7 @@ pub fn co_replicas(id: NodeId, members: &[NodeId], n: usize) -> Vec<NodeId> {
         .flat_map(|d| [members[(me + d) % len], members[(me + len - d) % len]])
         .filter(|&m| m != id)
         .collect();
-    out.sort();
+    crate::sorting::sort(&mut out);
     out.dedup();
     out
 }

@@ -63,7 +63,7 @@ pub fn merge_version(set: &mut Vec<Version>, v: &Version, resolve: Resolve) -> b
             }
             set.retain(|s| !v.descends(s));
             set.push(v.clone());
-            set.sort_by(|a, b| a.lww_key().cmp(&b.lww_key()));
+            crate::sorting::sort_by(set, |a, b| a.lww_key().cmp(&b.lww_key()));
             true
         }
         Resolve::Lww => match set.first() {

@@ -203,7 +203,7 @@ mod tests {
                 for k in 0..500 {
                     let list = l.preference(k);
                     let mut sorted = list.to_vec();
-                    sorted.sort_unstable();
+                    crate::sorting::sort(&mut sorted);
                     sorted.dedup();
                     assert_eq!(sorted.len(), width, "{strategy:?} key {k}: {list:?}");
                     for &n in list {

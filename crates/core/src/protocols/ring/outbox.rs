@@ -66,7 +66,7 @@ impl Outbox {
             .filter_map(|k| list.binary_search_by_key(k, |e| e.0).ok())
             .filter(|&i| list[i].1 == plan)
             .collect();
-        hit.sort_unstable();
+        crate::sorting::sort(&mut hit);
         hit.dedup();
         let removed: Vec<u32> = hit.iter().map(|&i| list[i].0).collect();
         let mut next = hit.iter().peekable();

@@ -83,7 +83,7 @@ impl ChartData {
                     .filter(|x| x.target == target && x.at_ms >= at)
                     .map(|x| x.at_ms - at)
                     .collect();
-                d.sort_by(f64::total_cmp);
+                faultline_core::sorting::sort_by(&mut d, f64::total_cmp);
                 d
             }
             None => Vec::new(),

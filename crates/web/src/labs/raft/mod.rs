@@ -85,8 +85,9 @@ impl Lab for RaftLab {
                 text: format!("{} became leader of term {}", l.node, l.term),
                 class: "leader",
             }));
-        snap.log
-            .sort_by(|a, b| b.at.cmp(&a.at).then(b.seq.cmp(&a.seq)));
+        faultline_core::sorting::sort_by(&mut snap.log, |a, b| {
+            b.at.cmp(&a.at).then(b.seq.cmp(&a.seq))
+        });
         snap.log.truncate(LOG_LINES);
         if diagram {
             let recent: Vec<&TraceEvent> = sim.trace().rev().take(DIAGRAM_TRACE).collect();
