@@ -44,6 +44,7 @@ pub mod linearizability;
 pub mod link;
 pub mod net;
 pub mod node;
+pub mod nodemap;
 pub mod pbs;
 pub mod placement;
 pub mod protocols;

@@ -2,6 +2,7 @@
 //! and one-way cuts. Reordering comes from latency jitter.
 
 use crate::id::NodeId;
+use crate::nodemap::NodeMap;
 use crate::rng::Rng;
 use crate::time::ms_to_micros;
 use serde::{Deserialize, Serialize};
@@ -73,7 +74,7 @@ pub enum DropReason {
 pub struct Network {
     default: LinkParams,
     overrides: BTreeMap<(NodeId, NodeId), LinkParams>,
-    groups: Option<BTreeMap<NodeId, usize>>,
+    groups: Option<NodeMap<usize>>,
     cuts: BTreeSet<(NodeId, NodeId)>,
 }
 
@@ -119,7 +120,7 @@ impl Network {
         }
         match &self.groups {
             // A node not named in any group is alone on its side.
-            Some(groups) => match (groups.get(&from), groups.get(&to)) {
+            Some(groups) => match (groups.get(from), groups.get(to)) {
                 (Some(a), Some(b)) => a != b,
                 _ => from != to,
             },
@@ -129,7 +130,7 @@ impl Network {
 
     /// Splits the cluster: links between different groups are cut both ways.
     pub fn partition(&mut self, groups: &[Vec<NodeId>]) {
-        let mut side = BTreeMap::new();
+        let mut side = NodeMap::new();
         for (i, group) in groups.iter().enumerate() {
             for &n in group {
                 side.insert(n, i);
@@ -150,7 +151,7 @@ impl Network {
     }
 
     /// The current partition, as the side index of each node named in it.
-    pub fn groups(&self) -> Option<&BTreeMap<NodeId, usize>> {
+    pub fn groups(&self) -> Option<&NodeMap<usize>> {
         self.groups.as_ref()
     }
 

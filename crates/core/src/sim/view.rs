@@ -200,7 +200,7 @@ impl Kernel {
         let net = &self.st.net;
         let mut groups: Vec<Vec<NodeId>> = Vec::new();
         if let Some(sides) = net.groups() {
-            for (&n, &side) in sides {
+            for (n, &side) in sides.iter() {
                 if groups.len() <= side {
                     groups.resize(side + 1, Vec::new());
                 }

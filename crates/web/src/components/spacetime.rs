@@ -6,6 +6,7 @@
 use crate::format;
 use crate::snapshot::Snapshot;
 use faultline_core::causality::VClock;
+use faultline_core::nodemap::NodeMap;
 use faultline_core::spacetime::{Arrow, Diagram, Mark, Point};
 use faultline_core::{NodeId, Time};
 use std::collections::BTreeSet;
@@ -224,10 +225,10 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
     // Events at (nearly) the same instant on one lane, such as a broadcast's
     // sends, are spread a few pixels apart in program order so each shows.
     let mut nudge = vec![0.0; d.points.len()];
-    let mut last_on_lane: std::collections::BTreeMap<NodeId, f64> = Default::default();
+    let mut last_on_lane: NodeMap<f64> = NodeMap::new();
     for q in d.points.iter().filter(|q| q.at >= start) {
         let x = scale.x(q.at);
-        let shown = match last_on_lane.get(&q.node) {
+        let shown = match last_on_lane.get(q.node) {
             Some(&prev) if x - prev < 6.0 => prev + 6.0,
             _ => x,
         };

@@ -2,9 +2,10 @@
 //! message in flight placed at its true simulated progress.
 
 use crate::snapshot::{Snapshot, TopoNode};
+use faultline_core::nodemap::NodeMap;
 use faultline_core::sim::{MessageView, NodeStatus};
 use faultline_core::{MsgId, NodeId};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::f64::consts::PI;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -53,7 +54,7 @@ fn place(i: usize, n: usize) -> (f64, f64) {
 }
 
 /// Where each node that has not left is drawn, and the nodes' radius.
-pub fn layout(s: &Snapshot) -> (BTreeMap<NodeId, (f64, f64)>, f64) {
+pub fn layout(s: &Snapshot) -> (NodeMap<(f64, f64)>, f64) {
     let live: Vec<NodeId> = s
         .nodes
         .iter()
@@ -101,12 +102,12 @@ impl MessageLook {
 fn message(
     m: &MessageView,
     look: &MessageLook,
-    pos: &BTreeMap<NodeId, (f64, f64)>,
+    pos: &NodeMap<(f64, f64)>,
     r: f64,
     now: f64,
     on_drop: &Callback<MsgId>,
 ) -> Html {
-    let (Some(&(x1, y1)), Some(&(x2, y2))) = (pos.get(&m.from), pos.get(&m.to)) else {
+    let (Some(&(x1, y1)), Some(&(x2, y2))) = (pos.get(m.from), pos.get(m.to)) else {
         return Html::default();
     };
     let (dx, dy) = (x2 - x1, y2 - y1);
@@ -217,20 +218,21 @@ pub fn topology(p: &TopologyProps) -> Html {
         .filter(|n| n.status != NodeStatus::Removed)
         .collect();
     let (pos, r) = layout(s);
-    let side: BTreeMap<NodeId, usize> = s
+    let side: NodeMap<usize> = s
         .network
         .groups
         .iter()
         .enumerate()
         .flat_map(|(i, g)| g.iter().map(move |id| (*id, i)))
         .collect();
-    let blocked: BTreeSet<(NodeId, NodeId)> = s.network.blocked.iter().copied().collect();
-    let cut = |a: NodeId, b: NodeId| blocked.contains(&(a, b));
+    let cut = |a: NodeId, b: NodeId| s.network.blocked.contains(&(a, b));
     let mut links = Vec::new();
     for (i, a) in live.iter().enumerate() {
         for b in live.iter().skip(i + 1) {
             let (a, b) = (a.id, b.id);
-            let (pa, pb) = (pos[&a], pos[&b]);
+            let (Some(&pa), Some(&pb)) = (pos.get(a), pos.get(b)) else {
+                continue;
+            };
             let (ab, ba) = (cut(a, b), cut(b, a));
             let class = classes!(
                 "link",
@@ -279,11 +281,11 @@ pub fn topology(p: &TopologyProps) -> Html {
             let drafted = p.partition.as_ref().is_some_and(|d| d.contains(&id));
             node(
                 t,
-                pos[&id],
+                pos.get(id).copied().unwrap_or(MIDDLE),
                 r,
                 p.selected == Some(id),
                 drafted,
-                side.get(&id).copied(),
+                side.get(id).copied(),
                 activate,
             )
         })

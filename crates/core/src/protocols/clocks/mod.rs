@@ -428,7 +428,7 @@ pub const HLC_MONOTONIC: &str = "HLC Monotonic";
 /// The clocks invariants' history: each process's last stamps.
 #[derive(Clone, Debug, Default)]
 pub struct ClocksChecker {
-    last: BTreeMap<NodeId, (u64, VClock, Hlc)>,
+    last: crate::nodemap::NodeMap<(u64, VClock, Hlc)>,
 }
 
 impl Checker<Clocks> for ClocksChecker {
@@ -436,7 +436,7 @@ impl Checker<Clocks> for ClocksChecker {
 
     fn after_event(&mut self, now: Time, node: NodeId, c: &Clocks, out: &mut Vec<Violation>) {
         let cur = (c.d.lamport, c.d.vector.clone(), c.d.hlc);
-        if let Some((l, v, h)) = self.last.get(&node) {
+        if let Some((l, v, h)) = self.last.get(node) {
             let changed = cur.1 != *v;
             if changed && (cur.0 <= *l || !cur.1.descends(v)) {
                 out.push(Violation {

@@ -8,6 +8,7 @@ use crate::id::NodeId;
 use crate::invariant::{Checker, Violation};
 use crate::time::Time;
 use serde::Serialize;
+use crate::nodemap::NodeMap;
 use std::collections::BTreeMap;
 
 /// Election Safety: at most one leader per term (§5.2).
@@ -38,17 +39,17 @@ pub struct LeaderRecord {
 pub struct RaftChecker {
     leaders: BTreeMap<u64, LeaderRecord>,
     /// Per leader: (term, log length, chain at that length) when last seen.
-    leader_logs: BTreeMap<NodeId, (u64, u64, u64)>,
+    leader_logs: NodeMap<(u64, u64, u64)>,
     /// Every (index, term) ever seen in a log, with its prefix hash.
     entries: BTreeMap<(u64, u64), u64>,
     /// Per node: (log length, last chain) when last checked.
-    seen: BTreeMap<NodeId, (u64, u64)>,
+    seen: NodeMap<(u64, u64)>,
     /// Per term in which a commit became known: (highest index, its prefix hash).
     committed: BTreeMap<u64, (u64, u64)>,
     /// Per index: digest of the entry applied there.
     applied: BTreeMap<u64, u64>,
     /// Per node: how far its applied entries have been checked.
-    applied_upto: BTreeMap<NodeId, u64>,
+    applied_upto: NodeMap<u64>,
 }
 
 impl RaftChecker {
@@ -86,12 +87,12 @@ impl RaftChecker {
 
     fn leader_append_only(&mut self, now: Time, id: NodeId, r: &Raft, out: &mut Vec<Violation>) {
         if r.role != Role::Leader {
-            self.leader_logs.remove(&id);
+            self.leader_logs.remove(id);
             return;
         }
         let len = r.log.last_index();
         let chain = r.log.chain_at(len).unwrap_or(0);
-        if let Some(&(term, old_len, old_chain)) = self.leader_logs.get(&id) {
+        if let Some(&(term, old_len, old_chain)) = self.leader_logs.get(id) {
             if term == r.term && r.log.chain_at(old_len) != Some(old_chain) {
                 out.push(Violation {
                     invariant: LEADER_APPEND_ONLY,
@@ -108,7 +109,7 @@ impl RaftChecker {
     fn log_matching(&mut self, now: Time, id: NodeId, r: &Raft, out: &mut Vec<Violation>) {
         let len = r.log.last_index();
         let last_chain = r.log.chain_at(len).unwrap_or(0);
-        if self.seen.get(&id) == Some(&(len, last_chain)) {
+        if self.seen.get(id) == Some(&(len, last_chain)) {
             return;
         }
         self.seen.insert(id, (len, last_chain));
@@ -172,7 +173,7 @@ impl RaftChecker {
     }
 
     fn state_machine_safety(&mut self, now: Time, id: NodeId, r: &Raft, out: &mut Vec<Violation>) {
-        let upto = self.applied_upto.entry(id).or_insert(0);
+        let upto = self.applied_upto.get_or_insert_with(id, || 0);
         if r.applied < *upto {
             *upto = 0; // restarted: its state machine is rebuilt from index 1
         }

@@ -19,7 +19,8 @@ use crate::id::{NodeId, OpId};
 use crate::node::{Badge, ClientOutcome, Context, Protocol, Response, TimerName};
 use crate::time::MICROS_PER_MS;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::nodemap::{NodeMap, NodeSet};
+use std::collections::BTreeMap;
 
 /// Raft parameters (`params` of a Raft scenario).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -139,9 +140,9 @@ pub struct Raft {
     pub(crate) leader: Option<NodeId>,
     pub(crate) commit: u64,
     pub(crate) applied: u64,
-    votes: BTreeSet<NodeId>,
-    next_index: BTreeMap<NodeId, u64>,
-    match_index: BTreeMap<NodeId, u64>,
+    votes: NodeSet,
+    next_index: NodeMap<u64>,
+    match_index: NodeMap<u64>,
     pending: BTreeMap<OpId, u64>,
     kv: BTreeMap<String, String>,
 }
@@ -220,7 +221,7 @@ impl Raft {
         self.role = Role::Candidate;
         self.voted_for = Some(self.id);
         self.leader = None;
-        self.votes = BTreeSet::from([self.id]);
+        self.votes = NodeSet::from_iter([self.id]);
         self.reset_election_timer(cx);
         if self.votes.len() >= self.majority() {
             self.become_leader(cx);
@@ -263,7 +264,7 @@ impl Raft {
     }
 
     fn send_append(&mut self, cx: &mut Context<'_, Self>, to: NodeId) {
-        let next = self.next_index.get(&to).copied().unwrap_or(1).max(1);
+        let next = self.next_index.get(to).copied().unwrap_or(1).max(1);
         let prev_index = next - 1;
         let prev_term = self.log.term_at(prev_index).unwrap_or(0);
         cx.send(
@@ -445,9 +446,9 @@ impl Raft {
         }
         let last = self.log.last_index();
         if success {
-            let m = self.match_index.entry(from).or_insert(0);
+            let m = self.match_index.get_or_insert_with(from, || 0);
             *m = (*m).max(index);
-            let n = self.next_index.entry(from).or_insert(1);
+            let n = self.next_index.get_or_insert_with(from, || 1);
             *n = (*n).max(index + 1);
             let more = *n <= last;
             self.advance_commit(cx);
@@ -456,7 +457,7 @@ impl Raft {
             }
         } else {
             // §5.3: decrement nextIndex and retry; the hint skips ahead.
-            let n = self.next_index.entry(from).or_insert(1);
+            let n = self.next_index.get_or_insert_with(from, || 1);
             *n = (*n - 1).min(index + 1).max(1);
             self.send_append(cx, from);
         }
@@ -534,9 +535,9 @@ impl Protocol for Raft {
             leader: None,
             commit: 0,
             applied: 0,
-            votes: BTreeSet::new(),
-            next_index: BTreeMap::new(),
-            match_index: BTreeMap::new(),
+            votes: NodeSet::new(),
+            next_index: NodeMap::new(),
+            match_index: NodeMap::new(),
             pending: BTreeMap::new(),
             kv: BTreeMap::new(),
         }
@@ -598,7 +599,7 @@ impl Protocol for Raft {
                     op: Some(op),
                 });
                 for p in self.peers.clone() {
-                    let caught_up = self.next_index.get(&p).copied().unwrap_or(1) == i;
+                    let caught_up = self.next_index.get(p).copied().unwrap_or(1) == i;
                     if caught_up {
                         self.send_append(cx, p);
                     }

@@ -68,16 +68,16 @@ impl RaftView {
             last_index: last,
             log_tail,
             next_index: if leader {
-                r.next_index.iter().map(|(k, v)| (*k, *v)).collect()
+                r.next_index.iter().map(|(k, v)| (k, *v)).collect()
             } else {
                 Vec::new()
             },
             match_index: if leader {
-                r.match_index.iter().map(|(k, v)| (*k, *v)).collect()
+                r.match_index.iter().map(|(k, v)| (k, *v)).collect()
             } else {
                 Vec::new()
             },
-            votes: r.votes.iter().copied().collect(),
+            votes: r.votes.iter().collect(),
             kv: r.kv.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         }
     }

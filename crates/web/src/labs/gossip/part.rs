@@ -6,7 +6,7 @@ use faultline_core::protocols::gossip::{
 };
 use faultline_core::sim::{NodeStatus, SimView};
 use faultline_core::NodeId;
-use std::collections::BTreeMap;
+use faultline_core::nodemap::NodeMap;
 
 /// One gossiping node as the canvas draws it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -52,13 +52,13 @@ impl GossipPart {
         let rumors = gossip::rumor_stats(s);
         let focus = rumors.last().map(|r| r.rumor);
         // What the live members believe of each node.
-        let mut suspects: BTreeMap<NodeId, (u32, u32)> = BTreeMap::new();
+        let mut suspects: NodeMap<(u32, u32)> = NodeMap::new();
         let mut live = 0u32;
         for n in view.nodes.iter().filter(|n| n.status == NodeStatus::Up) {
             live += 1;
             if let Some(swim) = n.state.as_ref().and_then(|g| g.swim.as_ref()) {
                 for (target, health, _) in &swim.exceptions {
-                    let e = suspects.entry(*target).or_default();
+                    let e = suspects.get_or_insert_with(*target, Default::default);
                     match health {
                         Health::Dead => e.1 += 1,
                         _ => e.0 += 1,
@@ -66,7 +66,7 @@ impl GossipPart {
                 }
             }
         }
-        let side: BTreeMap<NodeId, usize> = groups
+        let side: NodeMap<usize> = groups
             .iter()
             .enumerate()
             .flat_map(|(i, g)| g.iter().map(move |id| (*id, i)))
@@ -75,7 +75,7 @@ impl GossipPart {
             .nodes
             .iter()
             .map(|n| {
-                let health = match suspects.get(&n.id) {
+                let health = match suspects.get(n.id) {
                     Some(&(_, dead)) if 2 * dead > live => Health::Dead,
                     Some(_) => Health::Suspect,
                     None => Health::Alive,
@@ -88,7 +88,7 @@ impl GossipPart {
                         _ => Spread::Uninformed,
                     },
                     health,
-                    side: side.get(&n.id).copied(),
+                    side: side.get(n.id).copied(),
                 }
             })
             .collect();

@@ -109,7 +109,7 @@ pub fn overlay(
     let labelled = pos.len() <= MAX_LABELLED;
     let mut under = Vec::new();
     let mut over = Vec::new();
-    for (&id, &(x, y)) in &pos {
+    for (id, &(x, y)) in pos.iter() {
         let at = format!("translate({x:.1},{y:.1})");
         let read = sets.in_read(id);
         let write = sets.in_write(id);
