@@ -47,6 +47,7 @@ pub mod node;
 pub mod pbs;
 pub mod placement;
 pub mod protocols;
+pub mod read;
 pub mod registry;
 pub mod report;
 pub mod rng;
