@@ -2,13 +2,14 @@
 //! plus the commands applied to it, each recorded with its time.
 
 use crate::id::{MsgId, NodeId};
+use crate::read::{ReadJson, Reader};
+use crate::scenario::ScenarioError;
 use crate::time::{Time, MICROS_PER_MS};
-use serde::de::Error as _;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 
 /// One command. In a scenario it is an entry of `schedule`, tagged by `op`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
 pub enum Command {
     /// Crash a node: volatile state and timers are lost, durable state kept.
     Crash {
@@ -50,19 +51,19 @@ pub enum Command {
     /// or every link without them. Omitted fields keep their value.
     Link {
         /// Sender side (with `to`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         from: Option<NodeId>,
         /// Receiver side (with `from`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         to: Option<NodeId>,
         /// One-way latency range in milliseconds, `[min, max]`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         latency_ms: Option<[f64; 2]>,
         /// Loss probability, 0 to 1.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         drop: Option<f64>,
         /// Duplication probability, 0 to 1.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         duplicate: Option<f64>,
     },
     /// Make a node's clock run fast (`rate` > 1) or slow (< 1); its timers
@@ -209,22 +210,89 @@ impl Serialize for Scheduled {
     }
 }
 
-impl<'de> Deserialize<'de> for Scheduled {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut map = serde_json::Map::deserialize(d)?;
-        let at = map
-            .remove("at_ms")
-            .ok_or_else(|| D::Error::missing_field("at_ms"))?;
+/// Every `op` with the fields its command takes.
+const OPS: &[(&str, &[&str])] = &[
+    ("crash", &["node"]),
+    ("restart", &["node"]),
+    ("pause", &["node"]),
+    ("resume", &["node"]),
+    ("partition", &["groups"]),
+    ("cut", &["from", "to"]),
+    ("heal", &[]),
+    ("link", &["from", "to", "latency_ms", "drop", "duplicate"]),
+    ("skew", &["node", "rate"]),
+    ("add_node", &[]),
+    ("remove_node", &["node"]),
+    ("client", &["node", "request"]),
+    ("rumor", &["node"]),
+    ("fire", &["node", "timer"]),
+    ("drop_message", &["id"]),
+    ("duplicate_message", &["id"]),
+    ("delay_message", &["id", "by_ms"]),
+];
+
+/// A schedule entry: `at_ms`, `op` and the command's fields. A command
+/// without fields (`heal`, `add_node`) ignores any others, as it always has.
+impl ReadJson for Scheduled {
+    fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
+        let o = r.object_any()?;
+        let at = o.get("at_ms").ok_or_else(|| o.missing("at_ms"))?;
         let at_ms = at
+            .value()
             .as_f64()
-            .ok_or_else(|| D::Error::custom(format!("at_ms: expected a number, found {at}")))?;
+            .ok_or_else(|| at.error(format!("expected a number, found {}", at.value())))?;
         if !(0.0..=1e9).contains(&at_ms) {
-            return Err(D::Error::custom(format!(
-                "at_ms: {at_ms} is out of range (0 to 1000000000)"
-            )));
+            return Err(at.error(format!("{at_ms} is out of range (0 to 1000000000)")));
         }
-        let command = Command::deserialize(serde_json::Value::Object(map))
-            .map_err(|e| D::Error::custom(e.to_string()))?;
+        let op_at = o.get("op").ok_or_else(|| o.missing("op"))?;
+        let (op, fields) = op_at.one_of(OPS, |(op, _)| op)?;
+        if !fields.is_empty() {
+            o.deny_unknown(fields, &["at_ms", "op"])?;
+        }
+        let node = || o.req::<NodeId>("node");
+        let id = || o.req::<MsgId>("id");
+        let command = match op {
+            "crash" => Command::Crash { node: node()? },
+            "restart" => Command::Restart { node: node()? },
+            "pause" => Command::Pause { node: node()? },
+            "resume" => Command::Resume { node: node()? },
+            "partition" => Command::Partition {
+                groups: o.req("groups")?,
+            },
+            "cut" => Command::Cut {
+                from: o.req("from")?,
+                to: o.req("to")?,
+            },
+            "heal" => Command::Heal,
+            "link" => Command::Link {
+                from: o.field::<Option<NodeId>>("from")?.flatten(),
+                to: o.field::<Option<NodeId>>("to")?.flatten(),
+                latency_ms: o.field::<Option<[f64; 2]>>("latency_ms")?.flatten(),
+                drop: o.field::<Option<f64>>("drop")?.flatten(),
+                duplicate: o.field::<Option<f64>>("duplicate")?.flatten(),
+            },
+            "skew" => Command::Skew {
+                node: node()?,
+                rate: o.req("rate")?,
+            },
+            "add_node" => Command::AddNode,
+            "remove_node" => Command::RemoveNode { node: node()? },
+            "client" => Command::Client {
+                node: node()?,
+                request: o.req("request")?,
+            },
+            "rumor" => Command::Rumor { node: node()? },
+            "fire" => Command::Fire {
+                node: node()?,
+                timer: o.req("timer")?,
+            },
+            "drop_message" => Command::DropMessage { id: id()? },
+            "duplicate_message" => Command::DuplicateMessage { id: id()? },
+            _ => Command::DelayMessage {
+                id: id()?,
+                by_ms: o.req("by_ms")?,
+            },
+        };
         Ok(Scheduled {
             at: Time::from_ms_f64(at_ms),
             command,
@@ -247,23 +315,111 @@ mod tests {
         };
         let json = serde_json::to_string(&s).unwrap();
         assert_eq!(json, r#"{"at_ms":1234.567,"op":"cut","from":1,"to":2}"#);
-        let back: Scheduled = serde_json::from_str(&json).unwrap();
-        assert_eq!(back, s);
+        assert_eq!(read(&json).unwrap(), s);
+    }
+
+    fn read(json: &str) -> Result<Scheduled, ScenarioError> {
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        Scheduled::read(&Reader::new(&value, "schedule[0]"))
     }
 
     #[test]
     fn unknown_fields_and_ops_are_rejected_by_name() {
-        let e = serde_json::from_str::<Scheduled>(r#"{"at_ms":1,"op":"crash","nod":1}"#)
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("nod"), "{e}");
-        let e = serde_json::from_str::<Scheduled>(r#"{"at_ms":1,"op":"explode"}"#)
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("explode"), "{e}");
-        let e = serde_json::from_str::<Scheduled>(r#"{"op":"heal"}"#)
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("at_ms"), "{e}");
+        let e = read(r#"{"at_ms":1,"op":"crash","nod":1}"#).unwrap_err();
+        assert_eq!(e.path, "schedule[0].nod");
+        assert_eq!(e.message, "unknown field `nod`, expected `node`");
+        let e = read(r#"{"at_ms":1,"op":"cut","from":1,"to":2,"node":3}"#).unwrap_err();
+        assert_eq!(
+            e.message,
+            "unknown field `node`, expected one of `from`, `to`"
+        );
+        let e = read(r#"{"at_ms":1,"op":"explode"}"#).unwrap_err();
+        assert_eq!(e.path, "schedule[0].op");
+        assert!(e
+            .message
+            .starts_with("unknown variant `explode`, expected one of `crash`"));
+        let e = read(r#"{"op":"heal"}"#).unwrap_err();
+        assert_eq!(
+            (e.path.as_str(), e.message.as_str()),
+            ("schedule[0]", "missing field `at_ms`")
+        );
+        let e = read(r#"{"at_ms":1,"op":"cut","from":1}"#).unwrap_err();
+        assert_eq!(
+            (e.path.as_str(), e.message.as_str()),
+            ("schedule[0]", "missing field `to`")
+        );
+        let e = read(r#"{"at_ms":1,"op":"partition","groups":[[0],[1,"x"]]}"#).unwrap_err();
+        assert_eq!(e.path, "schedule[0].groups[1][1]");
+        assert_eq!(e.message, "invalid type: string \"x\", expected u32");
+        let e = read(r#"{"at_ms":"soon","op":"heal"}"#).unwrap_err();
+        assert_eq!(e.path, "schedule[0].at_ms");
+    }
+
+    #[test]
+    fn every_command_reads_back_what_it_writes() {
+        let all = [
+            Command::Crash { node: NodeId(1) },
+            Command::Restart { node: NodeId(1) },
+            Command::Pause { node: NodeId(2) },
+            Command::Resume { node: NodeId(2) },
+            Command::Partition {
+                groups: vec![vec![NodeId(0), NodeId(1)], vec![NodeId(2)]],
+            },
+            Command::Cut {
+                from: NodeId(0),
+                to: NodeId(3),
+            },
+            Command::Heal,
+            Command::Link {
+                from: Some(NodeId(1)),
+                to: Some(NodeId(2)),
+                latency_ms: Some([1.0, 2.5]),
+                drop: Some(0.1),
+                duplicate: None,
+            },
+            Command::Link {
+                from: None,
+                to: None,
+                latency_ms: None,
+                drop: None,
+                duplicate: Some(0.2),
+            },
+            Command::Skew {
+                node: NodeId(3),
+                rate: 1.5,
+            },
+            Command::AddNode,
+            Command::RemoveNode { node: NodeId(4) },
+            Command::Client {
+                node: NodeId(0),
+                request: serde_json::json!({"type": "get", "key": "k"}),
+            },
+            Command::Rumor { node: NodeId(1) },
+            Command::Fire {
+                node: NodeId(4),
+                timer: "election".into(),
+            },
+            Command::DropMessage { id: MsgId(10) },
+            Command::DuplicateMessage { id: MsgId(20) },
+            Command::DelayMessage {
+                id: MsgId(30),
+                by_ms: 50.0,
+            },
+        ];
+        for (op, _) in OPS {
+            assert!(all.iter().any(|c| c.op() == *op), "{op}");
+        }
+        for command in all {
+            let s = Scheduled {
+                at: Time(5_000),
+                command,
+            };
+            assert_eq!(read(&serde_json::to_string(&s).unwrap()).unwrap(), s);
+        }
+        // A command without fields ignores others, as the derived reader did.
+        assert_eq!(
+            read(r#"{"at_ms":1,"op":"heal","x":1}"#).unwrap().command,
+            Command::Heal
+        );
     }
 }

@@ -48,6 +48,7 @@ pub mod nodemap;
 pub mod pbs;
 pub mod placement;
 pub mod protocols;
+pub mod read;
 pub mod registry;
 pub mod report;
 pub mod rng;

@@ -20,7 +20,7 @@ pub struct LinkParams {
 }
 
 /// Named network settings, for scenarios and the UI.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum NetPreset {
     /// One rack: 0.5 to 2 ms.

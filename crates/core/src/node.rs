@@ -10,6 +10,7 @@
 use crate::command::Scheduled;
 use crate::id::{NodeId, OpId};
 use crate::invariant::Checker;
+use crate::read::ReadJson;
 use crate::rng::Rng;
 use crate::time::Time;
 use serde::de::DeserializeOwned;
@@ -72,8 +73,9 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     const MAX_NODES: u32;
     /// Whether nodes may be added or removed while it runs.
     const DYNAMIC_MEMBERSHIP: bool;
-    /// Per-run parameters (`params` in a scenario).
-    type Params: Clone + Debug + Default + PartialEq + Serialize + DeserializeOwned;
+    /// Per-run parameters (`params` in a scenario), read by hand (see
+    /// [`crate::read`]).
+    type Params: Clone + Debug + Default + PartialEq + Serialize + ReadJson;
     /// Messages between nodes.
     type Msg: Clone + Debug + Hash + Serialize + MessageInfo;
     /// Named timers.

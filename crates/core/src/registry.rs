@@ -84,7 +84,7 @@ macro_rules! registry {
         /// Which protocol a scenario runs.
         #[derive(
             Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash,
-            serde::Serialize, serde::Deserialize,
+            serde::Serialize,
         )]
         pub enum ProtocolName {
             $(

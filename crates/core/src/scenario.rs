@@ -5,6 +5,7 @@ use crate::command::{Command, Scheduled};
 use crate::id::NodeId;
 use crate::net::{LinkParams, NetPreset};
 use crate::node::{Protocol, TimerName};
+use crate::read::{duplicate_key, locate, read_struct, ReadJson, Reader};
 use crate::time::ms_to_micros;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -20,20 +21,17 @@ pub const MAX_UNTIL_MS: u64 = 1_000_000_000;
 pub use crate::protocols::ProtocolName;
 
 /// Network settings of a scenario.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct NetworkSpec {
     /// A named preset (`lan`, `region`, `wan`); `latency_ms` overrides its range.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preset: Option<NetPreset>,
     /// One-way latency range in milliseconds, `[min, max]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub latency_ms: Option<[f64; 2]>,
     /// Loss probability for every link, 0 to 1.
-    #[serde(default)]
     pub drop: f64,
     /// Duplication probability for every link, 0 to 1.
-    #[serde(default)]
     pub duplicate: f64,
 }
 
@@ -50,12 +48,60 @@ impl NetworkSpec {
     }
 }
 
-fn default_nodes() -> u32 {
-    5
+read_struct!(NetworkSpec {
+    preset,
+    latency_ms,
+    drop,
+    duplicate
+});
+
+impl ReadJson for NetPreset {
+    fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
+        r.one_of(
+            &[NetPreset::Lan, NetPreset::Region, NetPreset::Wan],
+            |p| match p {
+                NetPreset::Lan => "lan",
+                NetPreset::Region => "region",
+                NetPreset::Wan => "wan",
+            },
+        )
+    }
 }
 
-fn default_until_ms() -> u64 {
-    10_000
+impl ReadJson for ProtocolName {
+    fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
+        r.one_of(ProtocolName::ALL, ProtocolName::as_str)
+    }
+}
+
+/// The fields of a scenario, in order.
+const FIELDS: &[&str] = &[
+    "name",
+    "description",
+    "protocol",
+    "nodes",
+    "seed",
+    "until_ms",
+    "network",
+    "params",
+    "schedule",
+];
+
+impl ReadJson for Scenario {
+    fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
+        let o = r.object(FIELDS)?;
+        Ok(Scenario {
+            name: o.field::<Option<String>>("name")?.flatten(),
+            description: o.field::<Option<String>>("description")?.flatten(),
+            protocol: o.req("protocol")?,
+            nodes: o.field("nodes")?.unwrap_or(5),
+            seed: o.field("seed")?.unwrap_or(0),
+            until_ms: o.field("until_ms")?.unwrap_or(10_000),
+            network: o.field("network")?.unwrap_or_default(),
+            params: o.field("params")?.unwrap_or(serde_json::Value::Null),
+            schedule: o.field("schedule")?.unwrap_or_default(),
+        })
+    }
 }
 
 fn is_null(v: &serde_json::Value) -> bool {
@@ -63,34 +109,28 @@ fn is_null(v: &serde_json::Value) -> bool {
 }
 
 /// A whole run: protocol, cluster, seed, network, parameters and commands.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Scenario {
     /// A title for presets and shared links.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// One sentence on what the scenario shows, for the preset gallery.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Which protocol runs.
     pub protocol: ProtocolName,
     /// How many nodes start.
-    #[serde(default = "default_nodes")]
     pub nodes: u32,
     /// The seed of every random choice in the run.
-    #[serde(default)]
     pub seed: u64,
     /// Where a headless run stops, in milliseconds of virtual time.
-    #[serde(default = "default_until_ms")]
     pub until_ms: u64,
     /// Network settings.
-    #[serde(default)]
     pub network: NetworkSpec,
     /// Protocol parameters; see the protocol's documentation.
-    #[serde(default, skip_serializing_if = "is_null")]
+    #[serde(skip_serializing_if = "is_null")]
     pub params: serde_json::Value,
     /// Commands with their times.
-    #[serde(default)]
     pub schedule: Vec<Scheduled>,
 }
 
@@ -123,41 +163,6 @@ impl fmt::Display for ScenarioError {
 }
 
 impl std::error::Error for ScenarioError {}
-
-/// `prefix` followed by the segments of `path` (`schedule[2].node`), with
-/// no placeholder for the whole text (`.`) or for a key that could not be
-/// read (`?`): a syntax error inside an object is located by its line and
-/// column, and its path stops at the enclosing field.
-fn field_path(prefix: &str, path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = prefix.to_string();
-    for segment in path {
-        match segment {
-            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(key);
-            }
-            Segment::Unknown => {}
-        }
-    }
-    shorten_path(out)
-}
-
-/// A path of deeply nested input (`params[0][0]…`) shortened to its first
-/// and last segments, so a message stays readable.
-fn shorten_path(path: String) -> String {
-    const KEEP: usize = 24;
-    let chars: Vec<char> = path.chars().collect();
-    if chars.len() <= 3 * KEEP {
-        return path;
-    }
-    let head: String = chars[..KEEP].iter().collect();
-    let tail: String = chars[chars.len() - KEEP..].iter().collect();
-    format!("{head}…{tail}")
-}
 
 /// An error of a protocol's parameter check: one that starts with a field
 /// name (`r: must be …`) is about `params.r`, any other about `params`.
@@ -215,13 +220,16 @@ impl Scenario {
                 ),
             ));
         }
-        let mut de = serde_json::Deserializer::from_str(text);
-        let scenario: Scenario = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = field_path("", e.path());
-            ScenarioError::at(path, e.into_inner().to_string())
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            ScenarioError::at(locate(text, e.line(), e.column(), FIELDS), e.to_string())
         })?;
-        de.end()
-            .map_err(|e| ScenarioError::at("", format!("trailing characters: {e}")))?;
+        if let Some((path, key, line, column)) = duplicate_key(text, "network") {
+            return Err(ScenarioError::at(
+                path,
+                format!("duplicate field `{key}` at line {line} column {column}"),
+            ));
+        }
+        let scenario = Scenario::read(&Reader::new(&value, ""))?;
         Ok(scenario)
     }
 
@@ -257,9 +265,7 @@ impl Scenario {
         let params: P::Params = if self.params.is_null() {
             P::Params::default()
         } else {
-            serde_path_to_error::deserialize(&self.params).map_err(|e| {
-                ScenarioError::at(field_path("params", e.path()), e.into_inner().to_string())
-            })?
+            P::Params::read(&Reader::new(&self.params, "params"))?
         };
         P::validate(&params).map_err(params_error)?;
         P::validate_nodes(&params, self.nodes).map_err(params_error)?;

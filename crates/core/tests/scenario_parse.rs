@@ -239,8 +239,8 @@ fn unknown_fields_and_ops_are_named() {
         let n = c.remove("node").unwrap();
         c.insert("nod".into(), n);
     }));
-    assert_eq!(e.path, "schedule[1]", "{e}");
-    assert!(e.message.contains("unknown field `nod`"), "{e}");
+    assert_eq!(e.path, "schedule[1].nod", "{e}");
+    assert_eq!(e.message, "unknown field `nod`, expected `node`", "{e}");
     // A misspelt top-level field.
     let e = err(&edited(|v| {
         let n = v.as_object_mut().unwrap().remove("nodes").unwrap();
@@ -251,10 +251,14 @@ fn unknown_fields_and_ops_are_named() {
     // Unknown network field.
     let e = err(&edited(|v| v["network"]["loss"] = json!(0.1)));
     assert_eq!(e.path, "network.loss", "{e}");
+    assert_eq!(
+        e.message,
+        "unknown field `loss`, expected one of `preset`, `latency_ms`, `drop`, `duplicate`"
+    );
     // An unknown op.
     let e = err(&edited(|v| v["schedule"][7]["op"] = json!("explode")));
-    assert_eq!(e.path, "schedule[7]", "{e}");
-    assert!(e.message.contains("explode"), "{e}");
+    assert_eq!(e.path, "schedule[7].op", "{e}");
+    assert!(e.message.contains("unknown variant `explode`"), "{e}");
     // A missing or bad time.
     let e = err(&edited(|v| {
         v["schedule"][3].as_object_mut().unwrap().remove("at_ms");
@@ -263,8 +267,7 @@ fn unknown_fields_and_ops_are_named() {
     assert!(e.message.contains("at_ms"), "{e}");
     for bad in [json!(-1), json!(1e10), json!("soon"), Value::Null] {
         let e = err(&edited(|v| v["schedule"][2]["at_ms"] = bad.clone()));
-        assert_eq!(e.path, "schedule[2]", "{bad}: {e}");
-        assert!(e.message.contains("at_ms"), "{bad}: {e}");
+        assert_eq!(e.path, "schedule[2].at_ms", "{bad}: {e}");
     }
     // A missing field of a command.
     let e = err(&edited(|v| {
@@ -277,6 +280,226 @@ fn unknown_fields_and_ops_are_named() {
         v.as_object_mut().unwrap().remove("protocol");
     }));
     assert!(e.message.contains("protocol"), "{e}");
+}
+
+#[test]
+fn the_hand_reader_names_every_path() {
+    // (scenario, expected path, expected message)
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            r#"{"protocol":"raft","nodez":3}"#,
+            "nodez",
+            "unknown field `nodez`, expected one of `name`, `description`, `protocol`, `nodes`, `seed`, `until_ms`, `network`, `params`, `schedule`",
+        ),
+        (
+            r#"{"protocol":"raft","params":{"max_bach":3}}"#,
+            "params.max_bach",
+            "unknown field `max_bach`, expected one of `election_timeout_ms`, `heartbeat_ms`, `max_batch`",
+        ),
+        (
+            r#"{"protocol":"raft","schedule":[{"at_ms":1,"op":"link","form":1}]}"#,
+            "schedule[0].form",
+            "unknown field `form`, expected one of `from`, `to`, `latency_ms`, `drop`, `duplicate`",
+        ),
+        (
+            r#"{"protocol":"raft","seed":"x"}"#,
+            "seed",
+            "invalid type: string \"x\", expected u64",
+        ),
+        (
+            r#"{"protocol":"raft","nodes":4294967296}"#,
+            "nodes",
+            "invalid value: integer `4294967296`, expected u32",
+        ),
+        (
+            r#"{"protocol":"raft","nodes":3.0}"#,
+            "nodes",
+            "invalid type: floating point `3.0`, expected u32",
+        ),
+        (
+            r#"{"protocol":"raft","name":5}"#,
+            "name",
+            "invalid type: integer `5`, expected a string",
+        ),
+        (
+            r#"{"protocol":"raft","network":null}"#,
+            "network",
+            "invalid type: null, expected a map",
+        ),
+        (
+            r#"{"protocol":"raft","network":{"latency_ms":[1,"x"]}}"#,
+            "network.latency_ms[1]",
+            "invalid type: string \"x\", expected f64",
+        ),
+        (
+            r#"{"protocol":"raft","network":{"latency_ms":[1,2,3]}}"#,
+            "network.latency_ms",
+            "invalid length 3, expected an array of length 2",
+        ),
+        (
+            r#"{"protocol":"raft","schedule":[{"at_ms":1,"op":"heal"},{"at_ms":1,"op":"heal"},{"at_ms":1,"op":"heal"},{"at_ms":1,"op":"partition","groups":[[0],[true]]}]}"#,
+            "schedule[3].groups[1][0]",
+            "invalid type: boolean `true`, expected u32",
+        ),
+        (
+            r#"{"protocol":"raft","schedule":[{"at_ms":1,"op":5}]}"#,
+            "schedule[0].op",
+            "invalid type: integer `5`, expected one of `crash`, `restart`, `pause`, `resume`, `partition`, `cut`, `heal`, `link`, `skew`, `add_node`, `remove_node`, `client`, `rumor`, `fire`, `drop_message`, `duplicate_message`, `delay_message`",
+        ),
+        (
+            r#"{"protocol":"raft","schedule":[{"at_ms":1,"op":"skew","node":1}]}"#,
+            "schedule[0]",
+            "missing field `rate`",
+        ),
+        (
+            r#"{"protocol":"raft","schedule":[{"at_ms":-1,"op":"heal"}]}"#,
+            "schedule[0].at_ms",
+            "-1 is out of range (0 to 1000000000)",
+        ),
+        (
+            r#"{"protocol":"raft","schedule":[5]}"#,
+            "schedule[0]",
+            "invalid type: integer `5`, expected a map",
+        ),
+        (
+            r#"{"protocol":"raft","params":{"election_timeout_ms":[150,-300]}}"#,
+            "params.election_timeout_ms[1]",
+            "invalid value: integer `-300`, expected u64",
+        ),
+        (
+            r#"{"protocol":"gossip","params":{"swim":{"k":"3"}}}"#,
+            "params.swim.k",
+            "invalid type: string \"3\", expected u32",
+        ),
+        (
+            r#"{"protocol":"gossip","params":{"swim":{"kk":3}}}"#,
+            "params.swim.kk",
+            "unknown field `kk`, expected one of `k`, `ping_timeout_ms`, `suspicion_ms`",
+        ),
+        (
+            r#"{"protocol":"gossip","params":{"mode":"shout"}}"#,
+            "params.mode",
+            "unknown variant `shout`, expected one of `push`, `pull`, `push-pull`",
+        ),
+        (
+            r#"{"protocol":"quorum","params":{"sloppy":1}}"#,
+            "params.sloppy",
+            "invalid type: integer `1`, expected a boolean",
+        ),
+        (
+            r#"{"protocol":"ring","params":{"weights":{"01":2}}}"#,
+            "params.weights.01",
+            "invalid key `01`, expected a node id (an integer from 0 to 4294967295 in quotes)",
+        ),
+        (
+            r#"{"protocol":"ring","params":{"weights":{"1":"heavy"}}}"#,
+            "params.weights.1",
+            "invalid type: string \"heavy\", expected f64",
+        ),
+        (
+            r#"{"protocol":"clocks","params":7}"#,
+            "params",
+            "invalid type: integer `7`, expected a map",
+        ),
+        (
+            r#"{"protocol":"paxos"}"#,
+            "protocol",
+            "unknown variant `paxos`, expected one of `raft`, `clocks`, `gossip`, `quorum`, `ring`",
+        ),
+        (
+            r#"{"nodes":3}"#,
+            "",
+            "missing field `protocol`",
+        ),
+        (
+            r#"[null,null,"raft"]"#,
+            "",
+            "invalid type: sequence, expected a map",
+        ),
+    ];
+    for (text, path, message) in cases {
+        let e = Scenario::from_json(text)
+            .and_then(|s| AnySim::new(&s, SimConfig::default()))
+            .expect_err(text);
+        assert_eq!(
+            (e.path.as_str(), e.message.as_str()),
+            (*path, *message),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn syntax_errors_say_where() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            r#"{"protocol":"raft","params":{"x":[1,}}"#,
+            "params.x[1]",
+            "expected value at line 1 column 37",
+        ),
+        (
+            "{\"protocol\":\"raft\",\n\"schedule\":[{\"at_ms\":1,\"op\":\"crash\",\"node\":}]}",
+            "schedule[0].node",
+            "expected value at line 2 column 44",
+        ),
+        (
+            r#"{"protocol":"raft","nodes" 3}"#,
+            "",
+            "expected `:` at line 1 column 28",
+        ),
+        (
+            r#"{"protocol":"raft","nodez":[}"#,
+            "",
+            "expected value at line 1 column 29",
+        ),
+        (
+            r#"{"protocol":"raft"}x"#,
+            "",
+            "trailing characters at line 1 column 20",
+        ),
+        (
+            r#"{"protocol":"raft","name":"a\"b"#,
+            "name",
+            "EOF while parsing a string at line 1 column 31",
+        ),
+    ];
+    for (text, path, message) in cases {
+        let e = err(text);
+        assert_eq!(
+            (e.path.as_str(), e.message.as_str()),
+            (*path, *message),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn duplicate_fields_are_rejected_where_they_were() {
+    let e = err(r#"{"protocol":"raft","nodes":3,"nodes":4}"#);
+    assert_eq!(e.path, "");
+    assert_eq!(e.message, "duplicate field `nodes` at line 1 column 30");
+    let e = err("{\"protocol\":\"raft\",\n\"network\":{\"drop\":0.1,\"drop\":0.2}}");
+    assert_eq!(e.path, "network");
+    assert_eq!(e.message, "duplicate field `drop` at line 2 column 23");
+    // Escapes name the same key.
+    let e = err(r#"{"protocol":"raft","seed":1,"se\u0065d":2}"#);
+    assert_eq!(e.message, "duplicate field `seed` at line 1 column 29");
+    // In parameters and schedule entries the last one wins, as before.
+    let s = Scenario::from_json(
+        r#"{"protocol":"raft","params":{"max_batch":4,"max_batch":8},
+            "schedule":[{"at_ms":1,"op":"crash","node":1,"node":2}]}"#,
+    )
+    .unwrap();
+    assert_eq!(s.params, json!({"max_batch": 8}));
+    assert_eq!(
+        s.schedule[0].command,
+        faultline_core::Command::Crash {
+            node: faultline_core::NodeId(2)
+        }
+    );
+    // The same key in different objects is no duplicate.
+    load(r#"{"protocol":"raft","network":{"drop":0.1},"schedule":[{"at_ms":1,"op":"link","drop":0.2}]}"#)
+        .unwrap();
 }
 
 #[test]

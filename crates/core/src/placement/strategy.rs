@@ -40,6 +40,12 @@ pub enum Strategy {
     Bounded,
 }
 
+impl crate::read::ReadJson for Strategy {
+    fn read(r: &crate::read::Reader<'_>) -> Result<Self, crate::scenario::ScenarioError> {
+        r.one_of(&Strategy::ALL, Strategy::name)
+    }
+}
+
 impl Strategy {
     /// Every strategy, in declaration order.
     pub const ALL: [Strategy; 5] = [

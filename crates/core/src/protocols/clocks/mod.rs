@@ -20,14 +20,18 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Parameters of a clocks scenario.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ClocksParams {
     /// Workload events per second of local time on each process (0: none).
     pub events_per_s: f64,
     /// Probability that a workload event is a send (otherwise local).
     pub send_probability: f64,
 }
+
+crate::read::read_struct!(ClocksParams {
+    events_per_s,
+    send_probability
+});
 
 impl Default for ClocksParams {
     fn default() -> Self {

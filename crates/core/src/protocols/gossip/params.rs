@@ -1,10 +1,12 @@
 //! Gossip parameters: the round, how peers exchange, when a rumor stops
 //! spreading, and the optional SWIM failure detector.
 
-use serde::{Deserialize, Serialize};
+use crate::read::{read_struct, ReadJson, Reader};
+use crate::scenario::ScenarioError;
+use serde::Serialize;
 
 /// How two peers exchange rumors in a contact.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Mode {
     /// The caller sends what it spreads.
     #[serde(rename = "push")]
@@ -15,6 +17,21 @@ pub enum Mode {
     /// Both: the caller sends what it spreads and asks for what it lacks.
     #[serde(rename = "push-pull")]
     PushPull,
+}
+
+impl ReadJson for Mode {
+    fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
+        r.one_of(&[Mode::Push, Mode::Pull, Mode::PushPull], Mode::as_str)
+    }
+}
+
+impl ReadJson for Interest {
+    fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
+        r.one_of(&[Interest::Counter, Interest::Coin], |i| match i {
+            Interest::Counter => "counter",
+            Interest::Coin => "coin",
+        })
+    }
 }
 
 impl Mode {
@@ -30,7 +47,7 @@ impl Mode {
 
 /// How a rumor-mongering node counts contacts that already knew the rumor
 /// (Demers et al. 1987, §1.4: "feedback" with a "counter" or a "coin").
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Interest {
     /// Lose interest after exactly `stop_after` unnecessary contacts.
@@ -42,8 +59,7 @@ pub enum Interest {
 }
 
 /// SWIM failure detection (Das, Gupta, Motivala 2002).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct SwimParams {
     /// Members asked to ping indirectly when a direct ping goes unanswered.
     pub k: u32,
@@ -52,6 +68,12 @@ pub struct SwimParams {
     /// How long a suspect has to refute before it is declared dead, in milliseconds.
     pub suspicion_ms: u64,
 }
+
+read_struct!(SwimParams {
+    k,
+    ping_timeout_ms,
+    suspicion_ms
+});
 
 impl Default for SwimParams {
     fn default() -> Self {
@@ -64,8 +86,7 @@ impl Default for SwimParams {
 }
 
 /// Parameters of a gossip scenario.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct GossipParams {
     /// Push, pull or push-pull.
     pub mode: Mode,
@@ -92,6 +113,16 @@ pub struct GossipParams {
 fn is_counter(i: &Interest) -> bool {
     *i == Interest::Counter
 }
+
+read_struct!(GossipParams {
+    mode,
+    fanout,
+    round_ms,
+    jitter_ms,
+    stop_after,
+    interest,
+    swim
+});
 
 impl Default for GossipParams {
     fn default() -> Self {

@@ -2,7 +2,9 @@
 //! with the field it is about (`r: must be between 1 and n (3), not 5`), so
 //! a scenario reports it as `params.r`.
 
-use serde::{Deserialize, Serialize};
+use crate::read::{read_struct, ReadJson, Reader};
+use crate::scenario::ScenarioError;
+use serde::Serialize;
 
 /// The most replicas per key, and the largest cluster.
 pub const MAX_NODES: u32 = 32;
@@ -15,7 +17,7 @@ pub const MAX_KEYS: u32 = 1_000;
 pub const MAX_REQUEST_TIMEOUT_MS: u64 = 900;
 
 /// How a replica reconciles versions of a key.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Resolve {
     /// Keep every concurrent version (by vector clock); a get returns them all.
@@ -26,9 +28,17 @@ pub enum Resolve {
     Lww,
 }
 
+impl ReadJson for Resolve {
+    fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
+        r.one_of(&[Resolve::Siblings, Resolve::Lww], |v| match v {
+            Resolve::Siblings => "siblings",
+            Resolve::Lww => "lww",
+        })
+    }
+}
+
 /// Parameters of a quorum scenario (`params`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct QuorumParams {
     /// Replicas per key (N).
     pub n: u32,
@@ -63,6 +73,23 @@ pub struct QuorumParams {
     /// How often a node holding hints tries to hand them back.
     pub handoff_ms: u64,
 }
+
+read_struct!(QuorumParams {
+    n,
+    r,
+    w,
+    clients,
+    keys,
+    ops_per_s,
+    read_fraction,
+    read_repair,
+    sloppy,
+    anti_entropy_ms,
+    resolve,
+    request_timeout_ms,
+    sloppy_timeout_ms,
+    handoff_ms
+});
 
 impl Default for QuorumParams {
     fn default() -> Self {

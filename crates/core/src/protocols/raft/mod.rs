@@ -23,8 +23,7 @@ use crate::nodemap::{NodeMap, NodeSet};
 use std::collections::BTreeMap;
 
 /// Raft parameters (`params` of a Raft scenario).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RaftParams {
     /// The election timeout is drawn uniformly from this range (ms), §5.2.
     pub election_timeout_ms: [u64; 2],
@@ -33,6 +32,12 @@ pub struct RaftParams {
     /// At most this many entries in one AppendEntries.
     pub max_batch: u32,
 }
+
+crate::read::read_struct!(RaftParams {
+    election_timeout_ms,
+    heartbeat_ms,
+    max_batch
+});
 
 impl Default for RaftParams {
     fn default() -> Self {

@@ -4,7 +4,8 @@
 
 use crate::placement::layout::MAX_VNODES;
 use crate::placement::{Member, Strategy};
-use serde::{Deserialize, Serialize};
+use crate::read::read_struct;
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The most keys a run may place.
@@ -16,8 +17,7 @@ pub const MAX_REPLICAS: u32 = 16;
 pub const MAX_WEIGHT: f64 = 128.0;
 
 /// Parameters of a ring scenario (`params`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RingParams {
     /// How keys are mapped to nodes.
     pub strategy: Strategy,
@@ -35,6 +35,15 @@ pub struct RingParams {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub weights: BTreeMap<u32, f64>,
 }
+
+read_struct!(RingParams {
+    strategy,
+    vnodes,
+    keys,
+    replicas,
+    epsilon,
+    weights
+});
 
 impl Default for RingParams {
     fn default() -> Self {
