@@ -3,10 +3,13 @@
 //! event log, the overlays, and the embedded look.
 
 use super::{App, Msg, Overlay};
+use crate::components::controls::{controls, ControlsProps};
+use crate::components::header::{header, HeaderProps};
+use crate::components::network_panel::{network_panel, NetworkPanelProps};
+use crate::components::spacetime::{space_time, SpaceTimeProps};
 use crate::components::{
-    controls::Controls, event_log::EventLog, gallery::Gallery, header::Header, help::Help,
-    invariants::Invariants, network_panel::NetworkPanel, scenario_dialog::ScenarioDialog,
-    share_dialog::ShareDialog, spacetime::SpaceTime, tour_card::TourCard,
+    event_log::event_log, gallery::Gallery, help::help, invariants::invariants,
+    scenario_dialog::ScenarioDialog, share_dialog::ShareDialog, tour_card::TourCard,
 };
 use crate::labs::{self, Cx};
 use faultline_core::link::{Controls as ControlsOption, Link};
@@ -47,22 +50,20 @@ impl App {
         if self.view.controls == ControlsOption::None || self.loading.is_some() {
             return Html::default();
         }
-        html! {
-            <Controls
-                minimal={self.view.controls == ControlsOption::Minimal}
-                playing={self.playing}
-                speed_exp={self.speed_exp}
-                now={snap.now}
-                horizon={snap.horizon}
-                events={snap.events}
-                trace_hash={snap.trace_hash.clone()}
-                on_toggle={link.callback(|_| Msg::TogglePlay)}
-                on_step={link.callback(|_| Msg::Step)}
-                on_speed={link.callback(Msg::Speed)}
-                on_seek={link.callback(Msg::Seek)}
-                on_reset={link.callback(|new_seed| Msg::Reset { new_seed })}
-            />
-        }
+        controls(&ControlsProps {
+            minimal: self.view.controls == ControlsOption::Minimal,
+            playing: self.playing,
+            speed_exp: self.speed_exp,
+            now: snap.now,
+            horizon: snap.horizon,
+            events: snap.events,
+            trace_hash: snap.trace_hash.clone(),
+            on_toggle: link.callback(|_| Msg::TogglePlay),
+            on_step: link.callback(|_| Msg::Step),
+            on_speed: link.callback(Msg::Speed),
+            on_seek: link.callback(Msg::Seek),
+            on_reset: link.callback(|new_seed| Msg::Reset { new_seed }),
+        })
     }
 
     /// The error toast, if there is an error.
@@ -108,19 +109,17 @@ impl App {
         let Some(d) = snap.diagram.as_ref() else {
             return Html::default();
         };
-        html! {
-            <SpaceTime
-                snapshot={snap.clone()}
-                selected={self.point.and_then(|k| k.find(d))}
-                pair={self.pair.and_then(|(a, b)| Some((a.find(d)?, b.find(d)?)))}
-                compare={self.compare.and_then(|k| k.find(d))}
-                on_compare={link.callback(Msg::ComparePoint)}
-                on_select={link.callback(Msg::SelectPoint)}
-                on_find_pair={link.callback(|_| Msg::FindPair)}
-                on_export={link.callback(|_| Msg::ExportShiviz)}
-                on_hide={link.callback(|_| Msg::ToggleDiagram)}
-            />
-        }
+        space_time(&SpaceTimeProps {
+            snapshot: snap.clone(),
+            selected: self.point.and_then(|k| k.find(d)),
+            pair: self.pair.and_then(|(a, b)| Some((a.find(d)?, b.find(d)?))),
+            compare: self.compare.and_then(|k| k.find(d)),
+            on_compare: link.callback(Msg::ComparePoint),
+            on_select: link.callback(Msg::SelectPoint),
+            on_find_pair: link.callback(|_| Msg::FindPair),
+            on_export: link.callback(|_| Msg::ExportShiviz),
+            on_hide: link.callback(|_| Msg::ToggleDiagram),
+        })
     }
 
     /// The overlay open, if any.
@@ -129,7 +128,7 @@ impl App {
         let close = link.callback(|_| Msg::Overlay(None));
         match &self.overlay {
             None => Html::default(),
-            Some(Overlay::Help) => html! { <Help on_close={close} /> },
+            Some(Overlay::Help) => help(&close),
             Some(Overlay::Share(url)) => html! {
                 <ShareDialog link={(**url).clone()} lab={labs::label(self.entry.protocol)} on_close={close} />
             },
@@ -176,17 +175,17 @@ impl App {
         let ready = self.loading.is_none();
         html! {
             <div class="app">
-                <Header
-                    {protocol}
-                    scenario={name}
-                    seed={self.sim.seed()}
-                    {look}
-                    on_share={link.callback(|_| Msg::OpenShare)}
-                    on_scenario={link.callback(|_| Msg::OpenScenario)}
-                    on_help={link.callback(|_| Msg::Overlay(Some(Overlay::Help)))}
-                    on_tour={link.callback(move |_| Msg::StartTour { id: protocol.as_str().into(), step: 0 })}
-                    on_presets={link.callback(|_| Msg::Overlay(Some(Overlay::Presets)))}
-                />
+                { header(&HeaderProps {
+                    protocol,
+                    scenario: name,
+                    seed: self.sim.seed(),
+                    look,
+                    on_share: link.callback(|_| Msg::OpenShare),
+                    on_scenario: link.callback(|_| Msg::OpenScenario),
+                    on_help: link.callback(|_| Msg::Overlay(Some(Overlay::Help))),
+                    on_tour: link.callback(move |_| Msg::StartTour { id: protocol.as_str().into(), step: 0 }),
+                    on_presets: link.callback(|_| Msg::Overlay(Some(Overlay::Presets))),
+                }) }
                 <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">{ self.announcer.text.clone() }</div>
                 <main class={classes!("lab", self.tour.is_some().then_some("touring"))}>
                     if let Some(t) = &self.tour {
@@ -208,16 +207,16 @@ impl App {
                     if ready {
                         <aside class="side">
                             { self.lab.panel(&cx) }
-                            <NetworkPanel
-                                snapshot={snap.clone()}
-                                selected_link={self.selected_link}
-                                partition={self.partition.clone()}
-                                on_command={cx.on_command.clone()}
-                                on_partition_mode={link.callback(Msg::PartitionMode)}
-                                on_apply_partition={link.callback(|_| Msg::ApplyPartition)}
-                            />
-                            <Invariants snapshot={snap.clone()} />
-                            <EventLog snapshot={snap} />
+                            { network_panel(&NetworkPanelProps {
+                                snapshot: snap.clone(),
+                                selected_link: self.selected_link,
+                                partition: self.partition.clone(),
+                                on_command: cx.on_command.clone(),
+                                on_partition_mode: link.callback(Msg::PartitionMode),
+                                on_apply_partition: link.callback(|_| Msg::ApplyPartition),
+                            }) }
+                            { invariants(&snap) }
+                            { event_log(&snap) }
                         </aside>
                     }
                 </main>

@@ -7,7 +7,6 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 /// Controls properties.
-#[derive(Properties, PartialEq)]
 pub struct ControlsProps {
     /// Whether time runs.
     pub playing: bool,
@@ -24,7 +23,6 @@ pub struct ControlsProps {
     /// Play or pause.
     pub on_toggle: Callback<()>,
     /// Play / pause and restart only (embedded, `controls=minimal`).
-    #[prop_or_default]
     pub minimal: bool,
     /// One event.
     pub on_step: Callback<()>,
@@ -44,7 +42,6 @@ fn input_value(e: &InputEvent) -> Option<f64> {
 }
 
 /// The playback bar and scrubber.
-#[function_component(Controls)]
 pub fn controls(p: &ControlsProps) -> Html {
     let on_speed = p.on_speed.clone();
     let speed_input = Callback::from(move |e: InputEvent| {

@@ -6,7 +6,6 @@ use faultline_core::ProtocolName;
 use yew::prelude::*;
 
 /// Header properties.
-#[derive(Properties, PartialEq)]
 pub struct HeaderProps {
     /// The protocol running.
     pub protocol: ProtocolName,
@@ -35,7 +34,6 @@ pub fn lab_label(protocol: ProtocolName) -> &'static str {
 }
 
 /// The header.
-#[function_component(Header)]
 pub fn header(p: &HeaderProps) -> Html {
     let on_scenario = p.on_scenario.reform(|_: MouseEvent| ());
     let on_share = p.on_share.reform(|_: MouseEvent| ());

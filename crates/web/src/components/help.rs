@@ -4,17 +4,9 @@ use super::modal::Modal;
 use crate::keys::SHORTCUTS;
 use yew::prelude::*;
 
-/// Help properties.
-#[derive(Properties, PartialEq)]
-pub struct HelpProps {
-    /// Close the overlay.
-    pub on_close: Callback<()>,
-}
-
-/// The overlay.
-#[function_component(Help)]
-pub fn help(p: &HelpProps) -> Html {
-    let close = p.on_close.reform(|_: MouseEvent| ());
+/// The overlay; `on_close` closes it.
+pub fn help(on_close: &Callback<()>) -> Html {
+    let close = on_close.reform(|_: MouseEvent| ());
     html! {
         <Modal labelled_by="help-title">
                 <h2 id="help-title">{ "Keyboard shortcuts" }</h2>

@@ -2,20 +2,11 @@
 
 use crate::format;
 use crate::snapshot::Snapshot;
-use std::rc::Rc;
 use yew::prelude::*;
 
-/// Invariants properties.
-#[derive(Properties, PartialEq)]
-pub struct InvariantsProps {
-    /// The frame.
-    pub snapshot: Rc<Snapshot>,
-}
-
 /// The panel.
-#[function_component(Invariants)]
-pub fn invariants(p: &InvariantsProps) -> Html {
-    let s = &p.snapshot;
+pub fn invariants(snapshot: &Snapshot) -> Html {
+    let s = snapshot;
     let ok = s.violations.is_empty();
     html! {
         <section class={classes!("panel", "invariants", if ok {"ok"} else {"broken"})} aria-label="Invariants">

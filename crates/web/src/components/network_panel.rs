@@ -9,7 +9,6 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 /// Network panel properties.
-#[derive(Properties, PartialEq)]
 pub struct NetworkPanelProps {
     /// The frame.
     pub snapshot: Rc<Snapshot>,
@@ -59,7 +58,6 @@ fn slider(label: &str, value: f64, max: f64, step: f64, shown: String, on: Callb
 }
 
 /// The panel.
-#[function_component(NetworkPanel)]
 pub fn network_panel(p: &NetworkPanelProps) -> Html {
     let net = &p.snapshot.network;
     let link = net.link;

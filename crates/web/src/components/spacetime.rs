@@ -20,7 +20,6 @@ const TOP: f64 = 18.0;
 const LANE: f64 = 40.0;
 
 /// Space-time properties.
-#[derive(Properties, PartialEq)]
 pub struct SpaceTimeProps {
     /// The frame (its `diagram` is drawn).
     pub snapshot: Rc<Snapshot>,
@@ -179,7 +178,6 @@ fn stamps(p: &Point) -> String {
 }
 
 /// The diagram.
-#[function_component(SpaceTime)]
 pub fn space_time(p: &SpaceTimeProps) -> Html {
     let Some(d) = p.snapshot.diagram.as_ref() else {
         return Html::default();

@@ -15,7 +15,6 @@ const CENTER: f64 = SIZE / 2.0;
 const ORBIT: f64 = 215.0;
 
 /// Topology properties.
-#[derive(Properties, PartialEq)]
 pub struct TopologyProps {
     /// The frame.
     pub snapshot: Rc<Snapshot>,
@@ -37,13 +36,10 @@ pub struct TopologyProps {
     pub on_drop: Callback<MsgId>,
     /// A lab's drawing under the nodes (in the SVG's coordinates, see
     /// [`layout`]).
-    #[prop_or_default]
     pub under: Html,
     /// A lab's drawing over the nodes.
-    #[prop_or_default]
     pub over: Html,
     /// A lab's caption under the drawing.
-    #[prop_or_default]
     pub caption: Html,
 }
 
@@ -209,7 +205,6 @@ pub fn status_name(s: NodeStatus) -> &'static str {
 }
 
 /// The drawing.
-#[function_component(Topology)]
 pub fn topology(p: &TopologyProps) -> Html {
     let s = &p.snapshot;
     let live: Vec<&TopoNode> = s

@@ -3,7 +3,7 @@
 //! registry below is the only place in the web crate that lists protocols;
 //! each lab is compiled in by the cargo feature of the same name.
 
-use crate::components::topology::{MessageLook, Topology};
+use crate::components::topology::{topology, MessageLook, TopologyProps};
 use crate::snapshot::Snapshot;
 use faultline_core::node::Protocol;
 use faultline_core::{AnySim, Command, NodeId, ProtocolName};
@@ -160,22 +160,20 @@ impl Cx<'_> {
         caption: Html,
     ) -> Html {
         let on_drop = self.on_command.reform(|id| Command::DropMessage { id });
-        html! {
-            <Topology
-                snapshot={self.snapshot.clone()}
-                {look}
-                selected={self.selected}
-                selected_link={self.selected_link}
-                partition={self.partition.clone()}
-                on_select={self.on_select.clone()}
-                on_select_link={self.on_select_link.clone()}
-                on_partition_node={self.on_partition_node.clone()}
-                {on_drop}
-                {under}
-                {over}
-                {caption}
-            />
-        }
+        topology(&TopologyProps {
+            snapshot: self.snapshot.clone(),
+            look,
+            selected: self.selected,
+            selected_link: self.selected_link,
+            partition: self.partition.clone(),
+            on_select: self.on_select.clone(),
+            on_select_link: self.on_select_link.clone(),
+            on_partition_node: self.on_partition_node.clone(),
+            on_drop,
+            under,
+            over,
+            caption,
+        })
     }
 }
 

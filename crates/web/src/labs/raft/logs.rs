@@ -11,7 +11,6 @@ use yew::prelude::*;
 const WINDOW: u64 = 14;
 
 /// Logs properties.
-#[derive(Properties, PartialEq)]
 pub struct LogsProps {
     /// The frame.
     pub snapshot: Rc<Snapshot>,
@@ -27,7 +26,6 @@ fn term_class(term: u64) -> String {
 }
 
 /// The log grid.
-#[function_component(Logs)]
 pub fn logs(p: &LogsProps) -> Html {
     let Some(view) = p.snapshot.part::<super::RaftPart>() else {
         return Html::default();

@@ -13,7 +13,6 @@ use faultline_core::sim::{NodeStatus, SimView};
 use faultline_core::spacetime::Diagram;
 use faultline_core::trace::TraceEvent;
 use faultline_core::{AnySim, Command, NodeId, ProtocolName};
-use logs::Logs;
 use panel::NodePanel;
 use yew::prelude::*;
 
@@ -105,7 +104,11 @@ impl Lab for RaftLab {
     }
 
     fn stage(&self, cx: &Cx<'_>) -> Html {
-        html! { <Logs snapshot={cx.snapshot.clone()} selected={cx.selected} on_select={cx.on_select.clone()} /> }
+        logs::logs(&logs::LogsProps {
+            snapshot: cx.snapshot.clone(),
+            selected: cx.selected,
+            on_select: cx.on_select.clone(),
+        })
     }
 
     fn panel(&self, cx: &Cx<'_>) -> Html {
