@@ -16,7 +16,6 @@ const RATES: &[(f64, &str)] = &[
 ];
 
 /// Node actions properties.
-#[derive(Properties, PartialEq)]
 pub struct NodeActionsProps {
     /// The node.
     pub node: NodeId,
@@ -27,12 +26,10 @@ pub struct NodeActionsProps {
     /// Apply a command.
     pub on_command: Callback<Command>,
     /// Protocol-specific buttons shown after the generic ones.
-    #[prop_or_default]
     pub children: Html,
 }
 
 /// The buttons and the clock selector.
-#[function_component(NodeActions)]
 pub fn node_actions(p: &NodeActionsProps) -> Html {
     let id = p.node;
     let cmd = |c: Command| {

@@ -1,7 +1,7 @@
 //! The selected process in the clocks lab: its Lamport, vector and hybrid
 //! clocks, both register replicas, and events made by hand.
 
-use crate::components::node_actions::NodeActions;
+use crate::components::node_actions::{node_actions, NodeActionsProps};
 use super::ClocksPart;
 use crate::labs::client;
 use crate::snapshot::Snapshot;
@@ -115,7 +115,7 @@ pub fn clocks_panel(p: &ClocksPanelProps) -> Html {
                         s.mv.siblings.iter().map(|(v, c)| format!("{v:?} {:?}", c.0)).collect::<Vec<_>>().join(" · ") } }</dd>
                 </dl>
             }
-            <NodeActions node={id} status={n.status} clock_rate={n.clock_rate} on_command={p.on_command.clone()} />
+            { node_actions(&NodeActionsProps { node: id, status: n.status, clock_rate: n.clock_rate, on_command: p.on_command.clone(), children: Html::default() }) }
             <div class="row wrap">
                 <button onclick={local} disabled={!up}>{ "Local event" }</button>
                 { sends }

@@ -2,7 +2,7 @@
 //! the theory, the selected node's state, and the lab's own actions (start
 //! a rumor, add or remove nodes, split the cluster).
 
-use crate::components::node_actions::NodeActions;
+use crate::components::node_actions::{node_actions, NodeActionsProps};
 use super::part::GossipPart;
 use crate::snapshot::Snapshot;
 use faultline_core::protocols::gossip::{theory, Health, Mode, Spread};
@@ -166,11 +166,11 @@ pub fn gossip_panel(p: &GossipPanelProps) -> Html {
                     <h3>{ format!("Node {}", n.id) }</h3>
                     { node_details(lab, n.id) }
                     if n.status != NodeStatus::Removed {
-                        <NodeActions node={n.id} status={n.status} clock_rate={n.clock_rate} on_command={p.on_command.clone()}>
+                        { node_actions(&NodeActionsProps { node: n.id, status: n.status, clock_rate: n.clock_rate, on_command: p.on_command.clone(), children: html! {<>
                             <button class="primary" disabled={n.status != NodeStatus::Up}
                                 onclick={emit(Command::Rumor { node: n.id })} title="Q">{ "Start a rumor here" }</button>
                             <button onclick={emit(Command::RemoveNode { node: n.id })}>{ "Remove" }</button>
-                        </NodeActions>
+                        </>} }) }
                     }
                 } else {
                     <h3>{ "Node" }</h3>

@@ -2,7 +2,7 @@
 //! key through any coordinator (with R or W for that request), the requests
 //! made from it, and the selected node's versions, siblings and hints.
 
-use crate::components::node_actions::NodeActions;
+use crate::components::node_actions::{node_actions, NodeActionsProps};
 use super::history::plural;
 use super::words as quorum;
 use super::QuorumPart;
@@ -370,7 +370,7 @@ pub fn quorum_panel(p: &QuorumPanelProps) -> Html {
                         <button class="ghost close" onclick={close} aria-label="Deselect">{ "×" }</button>
                     </h3>
                     { node_details(x) }
-                    <NodeActions node={x.id} status={x.status} clock_rate={x.clock_rate} on_command={p.on_command.clone()} />
+                    { node_actions(&NodeActionsProps { node: x.id, status: x.status, clock_rate: x.clock_rate, on_command: p.on_command.clone(), children: Html::default() }) }
                 } else {
                     <h3>{ "Node" }</h3>
                     <p class="dim">{ "Click a node to see its versions, siblings and hints, crash it, or make it the coordinator." }</p>

@@ -1,6 +1,6 @@
 //! The selected node: its Raft state and the actions on it.
 
-use crate::components::node_actions::NodeActions;
+use crate::components::node_actions::{node_actions, NodeActionsProps};
 use crate::components::topology::status_name;
 use crate::labs::client;
 use crate::snapshot::Snapshot;
@@ -103,12 +103,12 @@ pub fn node_panel(p: &NodePanelProps) -> Html {
                     <p class="dim small">{ "Crashed: term, vote and log survive on disk; commit index and state are rebuilt on restart." }</p>
                 }
             }
-            <NodeActions node={id} status={n.status} clock_rate={n.clock_rate} on_command={p.on_command.clone()}>
+            { node_actions(&NodeActionsProps { node: id, status: n.status, clock_rate: n.clock_rate, on_command: p.on_command.clone(), children: html! {<>
                 <button onclick={timeout} disabled={!up || n.badge.role == "leader"}
                     title={if n.badge.role == "leader" { "A leader has no election timer (T)" } else if !up { "Only a running node can time out (T)" } else { "Start an election now (T)" }}>
                     { "Time out now" }
                 </button>
-            </NodeActions>
+            </>} }) }
             <form class="row request" onsubmit={send}>
                 <input type="text" value={(*request).clone()} oninput={edit} aria-label="Client request" placeholder="set x=1" />
                 <button class="primary" type="submit" title="Q">{ "Send request" }</button>

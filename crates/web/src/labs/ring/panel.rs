@@ -2,7 +2,7 @@
 //! under every strategy against the ideal, and the cluster's actions (add,
 //! remove, crash, pause, split, heal).
 
-use crate::components::node_actions::NodeActions;
+use crate::components::node_actions::{node_actions, NodeActionsProps};
 use super::analysis::RingAnalysis;
 use super::RingPart;
 use crate::snapshot::Snapshot;
@@ -153,9 +153,9 @@ pub fn ring_panel(p: &RingPanelProps) -> Html {
                     <h3>{ format!("Node {}", n.id) }</h3>
                     { node_details(lab, &p.status, n.id) }
                     if n.status != NodeStatus::Removed {
-                        <NodeActions node={n.id} status={n.status} clock_rate={clock.unwrap_or(1.0)} on_command={p.on_command.clone()}>
+                        { node_actions(&NodeActionsProps { node: n.id, status: n.status, clock_rate: clock.unwrap_or(1.0), on_command: p.on_command.clone(), children: html! {<>
                             <button onclick={emit(Command::RemoveNode { node: n.id })}>{ "Remove" }</button>
-                        </NodeActions>
+                        </>} }) }
                     }
                 } else {
                     <h3>{ "Node" }</h3>
