@@ -14,7 +14,7 @@ use faultline_core::node::TimerName;
 use faultline_core::protocols::gossip::GossipTimer;
 use faultline_core::sim::NodeStatus;
 use faultline_core::{AnySim, Command, NodeId, ProtocolName};
-use panel::GossipPanel;
+use panel::{gossip_panel, GossipPanelProps};
 #[cfg(test)]
 pub use part::GossipDot;
 pub use part::GossipPart;
@@ -99,13 +99,11 @@ impl Lab for GossipLab {
     }
 
     fn panel(&self, cx: &Cx<'_>) -> Html {
-        html! {
-            <GossipPanel
-                snapshot={cx.snapshot.clone()}
-                selected={cx.selected}
-                on_command={cx.on_command.clone()}
-            />
-        }
+        gossip_panel(&GossipPanelProps {
+            snapshot: cx.snapshot.clone(),
+            selected: cx.selected,
+            on_command: cx.on_command.clone(),
+        })
     }
 
     fn request(&mut self, node: NodeId) -> Result<Command, String> {

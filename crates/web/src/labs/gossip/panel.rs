@@ -12,7 +12,6 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// Gossip panel properties.
-#[derive(Properties, PartialEq)]
 pub struct GossipPanelProps {
     /// The frame.
     pub snapshot: Rc<Snapshot>,
@@ -119,7 +118,6 @@ fn node_details(lab: &GossipPart, id: NodeId) -> Html {
 }
 
 /// The panel.
-#[function_component(GossipPanel)]
 pub fn gossip_panel(p: &GossipPanelProps) -> Html {
     let Some(lab) = p.snapshot.part::<GossipPart>() else {
         return Html::default();

@@ -16,7 +16,7 @@ use faultline_core::node::TimerName;
 use faultline_core::protocols::ring::{ring_status, RingParams, RingStatus, RingTimer, RingView};
 use faultline_core::sim::SimView;
 use faultline_core::{AnySim, Command, NodeId, ProtocolName};
-use panel::RingPanel;
+use panel::{ring_panel, RingPanelProps};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -142,15 +142,13 @@ impl Lab for RingLab {
         let Some(c) = self.cache.as_ref() else {
             return Html::default();
         };
-        html! {
-            <RingPanel
-                snapshot={cx.snapshot.clone()}
-                status={c.status.clone()}
-                analysis={c.analysis.clone()}
-                selected={cx.selected}
-                on_command={cx.on_command.clone()}
-            />
-        }
+        ring_panel(&RingPanelProps {
+            snapshot: cx.snapshot.clone(),
+            status: c.status.clone(),
+            analysis: c.analysis.clone(),
+            selected: cx.selected,
+            on_command: cx.on_command.clone(),
+        })
     }
 
     fn request(&mut self, _node: NodeId) -> Result<Command, String> {

@@ -13,7 +13,6 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// Ring panel properties.
-#[derive(Properties, PartialEq)]
 pub struct RingPanelProps {
     /// The frame.
     pub snapshot: Rc<Snapshot>,
@@ -113,7 +112,6 @@ fn node_details(lab: &RingPart, s: &RingStatus, id: NodeId) -> Html {
 }
 
 /// The panel.
-#[function_component(RingPanel)]
 pub fn ring_panel(p: &RingPanelProps) -> Html {
     let Some(lab) = p.snapshot.part::<RingPart>() else {
         return Html::default();
