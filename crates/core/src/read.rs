@@ -264,6 +264,27 @@ impl<'r> Object<'r> {
         })
     }
 
+    /// The variant of an internally tagged object: the field `tag` names
+    /// one of `variants`, each given with the fields it takes. A key that
+    /// is neither `tag`, one of `also`, nor a field of the variant is an
+    /// error, except that a variant without fields ignores other keys, as
+    /// serde's derived readers did.
+    pub fn variant(
+        &self,
+        tag: &'r str,
+        variants: &[(&'static str, &[&str])],
+        also: &[&str],
+    ) -> Result<&'static str, ScenarioError> {
+        let name = self.get(tag).ok_or_else(|| self.missing(tag))?;
+        let (name, fields) = name.one_of(variants, |(name, _)| name)?;
+        if !fields.is_empty() {
+            let mut allowed = also.to_vec();
+            allowed.push(tag);
+            self.deny_unknown(fields, &allowed)?;
+        }
+        Ok(name)
+    }
+
     /// The error of a missing field.
     pub fn missing(&self, key: &str) -> ScenarioError {
         self.reader.error(format!("missing field `{key}`"))

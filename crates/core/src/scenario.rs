@@ -7,7 +7,7 @@ use crate::net::{LinkParams, NetPreset};
 use crate::node::{Protocol, TimerName};
 use crate::read::{duplicate_key, locate, read_struct, ReadJson, Reader};
 use crate::time::ms_to_micros;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -391,16 +391,17 @@ pub fn check_command<P: Protocol>(
         }
         Command::Client { node, request } => {
             node_ok("node", *node)?;
-            P::Request::deserialize(request).map(|_| ()).map_err(|e| {
-                ScenarioError::at(
-                    format!("{path}.request"),
-                    format!("not a {} request: {e}", P::NAME),
-                )
-            })
+            let at = format!("{path}.request");
+            P::Request::read(&Reader::new(request, &at))
+                .map(|_| ())
+                .map_err(|e| ScenarioError {
+                    message: format!("not a {} request: {}", P::NAME, e.message),
+                    ..e
+                })
         }
         Command::Rumor { node } => {
             node_ok("node", *node)?;
-            if P::Request::deserialize(serde_json::json!({ "type": "rumor" })).is_ok() {
+            if P::rumor().is_some() {
                 Ok(())
             } else {
                 Err(ScenarioError::at(
