@@ -567,27 +567,34 @@ pub fn locate(text: &str, line: usize, column: usize, top: &[&str]) -> String {
 }
 
 /// The first key written twice in the top-level object of `text` or in
-/// the object of its top-level field `nested`: the path of the object, the
-/// key, and its line and column.
-pub fn duplicate_key(text: &str, nested: &str) -> Option<(String, String, usize, usize)> {
-    let mut top = BTreeSet::new();
-    let mut inner = BTreeSet::new();
+/// an object `nested` names: a top-level field (`network`), or each
+/// element of a top-level array field (`steps[]`). Returns the path of the
+/// object (`""`, `network`, `steps[2]`), the key, and its line and column.
+pub fn duplicate_key(text: &str, nested: &[&str]) -> Option<(String, String, usize, usize)> {
+    let mut seen = BTreeSet::new();
     let mut found = None;
     walk(text, text.len(), |open, key, at| {
-        let (set, path) = match open {
-            [Open::Object { .. }] => (&mut top, ""),
-            [Open::Object { key: Some(k), .. }, Open::Object { .. }] if k == nested => {
-                (&mut inner, nested)
+        let path = match open {
+            [Open::Object { .. }] => String::new(),
+            [Open::Object { key: Some(k), .. }, Open::Object { .. }]
+                if nested.contains(&k.as_str()) =>
+            {
+                k.clone()
+            }
+            [Open::Object { key: Some(k), .. }, Open::Array { index }, Open::Object { .. }]
+                if nested.contains(&format!("{k}[]").as_str()) =>
+            {
+                format!("{k}[{index}]")
             }
             _ => return true,
         };
-        if set.insert(key.to_string()) {
+        if seen.insert((path.clone(), key.to_string())) {
             return true;
         }
         let before = &text[..at];
         let line = before.matches('\n').count() + 1;
         let column = at - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-        found = Some((path.to_string(), key.to_string(), line, column));
+        found = Some((path, key.to_string(), line, column));
         false
     });
     found

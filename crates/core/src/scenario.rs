@@ -144,7 +144,8 @@ pub struct ScenarioError {
 }
 
 impl ScenarioError {
-    fn at(path: impl Into<String>, message: impl Into<String>) -> ScenarioError {
+    /// The error `message` about the field at `path`.
+    pub fn at(path: impl Into<String>, message: impl Into<String>) -> ScenarioError {
         ScenarioError {
             path: path.into(),
             message: message.into(),
@@ -223,7 +224,7 @@ impl Scenario {
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
             ScenarioError::at(locate(text, e.line(), e.column(), FIELDS), e.to_string())
         })?;
-        if let Some((path, key, line, column)) = duplicate_key(text, "network") {
+        if let Some((path, key, line, column)) = duplicate_key(text, &["network"]) {
             return Err(ScenarioError::at(
                 path,
                 format!("duplicate field `{key}` at line {line} column {column}"),
