@@ -506,10 +506,14 @@ fn walk(text: &str, end: usize, mut on_key: impl FnMut(&[Open], &str, usize) -> 
                     break;
                 }
                 if let Some(Open::Object { colon: false, .. }) = open.last() {
-                    // Both ends are quotes, so char boundaries.
+                    // Both ends are quotes, so char boundaries. Read as a
+                    // Value, the parser the scenario already uses, not a
+                    // String deserializer of its own.
                     let raw = &text[i..=j];
-                    let key = serde_json::from_str::<String>(raw)
-                        .unwrap_or_else(|_| raw[1..raw.len() - 1].to_string());
+                    let key = match serde_json::from_str::<Value>(raw) {
+                        Ok(Value::String(key)) => key,
+                        _ => raw[1..raw.len() - 1].to_string(),
+                    };
                     if !on_key(&open, &key, i) {
                         break;
                     }
