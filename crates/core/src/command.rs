@@ -244,11 +244,7 @@ impl ReadJson for Scheduled {
         if !(0.0..=1e9).contains(&at_ms) {
             return Err(at.error(format!("{at_ms} is out of range (0 to 1000000000)")));
         }
-        let op_at = o.get("op").ok_or_else(|| o.missing("op"))?;
-        let (op, fields) = op_at.one_of(OPS, |(op, _)| op)?;
-        if !fields.is_empty() {
-            o.deny_unknown(fields, &["at_ms", "op"])?;
-        }
+        let op = o.variant("op", OPS, &["at_ms"])?;
         let node = || o.req::<NodeId>("node");
         let id = || o.req::<MsgId>("id");
         let command = match op {

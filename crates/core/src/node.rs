@@ -13,7 +13,6 @@ use crate::invariant::Checker;
 use crate::read::ReadJson;
 use crate::rng::Rng;
 use crate::time::Time;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt::Debug;
 use std::hash::Hash;
@@ -80,8 +79,9 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     type Msg: Clone + Debug + Hash + Serialize + MessageInfo;
     /// Named timers.
     type Timer: Copy + Ord + Debug + Serialize + TimerName;
-    /// What a client may ask a node.
-    type Request: Clone + Debug + Hash + Serialize + DeserializeOwned;
+    /// What a client may ask a node (a schedule's `client` request), read
+    /// by hand (see [`crate::read`]).
+    type Request: Clone + Debug + Hash + Serialize + ReadJson;
     /// What a node answers a client.
     type Response: Clone + Debug + Serialize + Response;
     /// The state that survives a crash.
@@ -129,6 +129,11 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     fn badge(&self) -> Badge;
     /// A short label for a client request (`"set x=1"`).
     fn request_label(request: &Self::Request) -> String;
+    /// The request a schedule's `rumor` op makes, for a protocol with
+    /// rumors (gossip); `None` refuses the op.
+    fn rumor() -> Option<Self::Request> {
+        None
+    }
 
     /// Commands a scenario implies without naming them (gossip starts a
     /// rumor at node 0 at time 0 unless the schedule starts one). They are

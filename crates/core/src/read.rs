@@ -264,6 +264,27 @@ impl<'r> Object<'r> {
         })
     }
 
+    /// The variant of an internally tagged object: the field `tag` names
+    /// one of `variants`, each given with the fields it takes. A key that
+    /// is neither `tag`, one of `also`, nor a field of the variant is an
+    /// error, except that a variant without fields ignores other keys, as
+    /// serde's derived readers did.
+    pub fn variant(
+        &self,
+        tag: &'r str,
+        variants: &[(&'static str, &[&str])],
+        also: &[&str],
+    ) -> Result<&'static str, ScenarioError> {
+        let name = self.get(tag).ok_or_else(|| self.missing(tag))?;
+        let (name, fields) = name.one_of(variants, |(name, _)| name)?;
+        if !fields.is_empty() {
+            let mut allowed = also.to_vec();
+            allowed.push(tag);
+            self.deny_unknown(fields, &allowed)?;
+        }
+        Ok(name)
+    }
+
     /// The error of a missing field.
     pub fn missing(&self, key: &str) -> ScenarioError {
         self.reader.error(format!("missing field `{key}`"))
@@ -485,10 +506,14 @@ fn walk(text: &str, end: usize, mut on_key: impl FnMut(&[Open], &str, usize) -> 
                     break;
                 }
                 if let Some(Open::Object { colon: false, .. }) = open.last() {
-                    // Both ends are quotes, so char boundaries.
+                    // Both ends are quotes, so char boundaries. Read as a
+                    // Value, the parser the scenario already uses, not a
+                    // String deserializer of its own.
                     let raw = &text[i..=j];
-                    let key = serde_json::from_str::<String>(raw)
-                        .unwrap_or_else(|_| raw[1..raw.len() - 1].to_string());
+                    let key = match serde_json::from_str::<Value>(raw) {
+                        Ok(Value::String(key)) => key,
+                        _ => raw[1..raw.len() - 1].to_string(),
+                    };
                     if !on_key(&open, &key, i) {
                         break;
                     }
@@ -546,27 +571,34 @@ pub fn locate(text: &str, line: usize, column: usize, top: &[&str]) -> String {
 }
 
 /// The first key written twice in the top-level object of `text` or in
-/// the object of its top-level field `nested`: the path of the object, the
-/// key, and its line and column.
-pub fn duplicate_key(text: &str, nested: &str) -> Option<(String, String, usize, usize)> {
-    let mut top = BTreeSet::new();
-    let mut inner = BTreeSet::new();
+/// an object `nested` names: a top-level field (`network`), or each
+/// element of a top-level array field (`steps[]`). Returns the path of the
+/// object (`""`, `network`, `steps[2]`), the key, and its line and column.
+pub fn duplicate_key(text: &str, nested: &[&str]) -> Option<(String, String, usize, usize)> {
+    let mut seen = BTreeSet::new();
     let mut found = None;
     walk(text, text.len(), |open, key, at| {
-        let (set, path) = match open {
-            [Open::Object { .. }] => (&mut top, ""),
-            [Open::Object { key: Some(k), .. }, Open::Object { .. }] if k == nested => {
-                (&mut inner, nested)
+        let path = match open {
+            [Open::Object { .. }] => String::new(),
+            [Open::Object { key: Some(k), .. }, Open::Object { .. }]
+                if nested.contains(&k.as_str()) =>
+            {
+                k.clone()
+            }
+            [Open::Object { key: Some(k), .. }, Open::Array { index }, Open::Object { .. }]
+                if nested.contains(&format!("{k}[]").as_str()) =>
+            {
+                format!("{k}[{index}]")
             }
             _ => return true,
         };
-        if set.insert(key.to_string()) {
+        if seen.insert((path.clone(), key.to_string())) {
             return true;
         }
         let before = &text[..at];
         let line = before.matches('\n').count() + 1;
         let column = at - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-        found = Some((path.to_string(), key.to_string(), line, column));
+        found = Some((path, key.to_string(), line, column));
         false
     });
     found

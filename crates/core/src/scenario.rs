@@ -7,7 +7,7 @@ use crate::net::{LinkParams, NetPreset};
 use crate::node::{Protocol, TimerName};
 use crate::read::{duplicate_key, locate, read_struct, ReadJson, Reader};
 use crate::time::ms_to_micros;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -144,7 +144,8 @@ pub struct ScenarioError {
 }
 
 impl ScenarioError {
-    fn at(path: impl Into<String>, message: impl Into<String>) -> ScenarioError {
+    /// The error `message` about the field at `path`.
+    pub fn at(path: impl Into<String>, message: impl Into<String>) -> ScenarioError {
         ScenarioError {
             path: path.into(),
             message: message.into(),
@@ -223,7 +224,7 @@ impl Scenario {
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
             ScenarioError::at(locate(text, e.line(), e.column(), FIELDS), e.to_string())
         })?;
-        if let Some((path, key, line, column)) = duplicate_key(text, "network") {
+        if let Some((path, key, line, column)) = duplicate_key(text, &["network"]) {
             return Err(ScenarioError::at(
                 path,
                 format!("duplicate field `{key}` at line {line} column {column}"),
@@ -391,16 +392,17 @@ pub fn check_command<P: Protocol>(
         }
         Command::Client { node, request } => {
             node_ok("node", *node)?;
-            P::Request::deserialize(request).map(|_| ()).map_err(|e| {
-                ScenarioError::at(
-                    format!("{path}.request"),
-                    format!("not a {} request: {e}", P::NAME),
-                )
-            })
+            let at = format!("{path}.request");
+            P::Request::read(&Reader::new(request, &at))
+                .map(|_| ())
+                .map_err(|e| ScenarioError {
+                    message: format!("not a {} request: {}", P::NAME, e.message),
+                    ..e
+                })
         }
         Command::Rumor { node } => {
             node_ok("node", *node)?;
-            if P::Request::deserialize(serde_json::json!({ "type": "rumor" })).is_ok() {
+            if P::rumor().is_some() {
                 Ok(())
             } else {
                 Err(ScenarioError::at(

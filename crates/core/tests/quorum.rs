@@ -826,13 +826,22 @@ fn malformed_requests_and_timers_are_named() {
         format!("{}: {}", e.path, e.message)
     };
     let e = bad(json!({"at_ms": 1, "op": "client", "node": 0, "request": {"type": "get"}}));
-    assert!(
-        e.starts_with("schedule[0].request: not a quorum request"),
-        "{e}"
+    assert_eq!(
+        e,
+        "schedule[0].request: not a quorum request: missing field `key`"
+    );
+    let e = bad(json!({"at_ms": 1, "op": "client", "node": 0,
+                       "request": {"type": "get", "key": 3}}));
+    assert_eq!(
+        e,
+        "schedule[0].request.key: not a quorum request: invalid type: integer `3`, expected a string"
     );
     let e = bad(json!({"at_ms": 1, "op": "client", "node": 0,
                        "request": {"type": "put", "key": "k", "value": "v", "context": {"n1": 1}}}));
-    assert!(e.contains("not an actor"), "{e}");
+    assert!(
+        e.starts_with("schedule[0].request.context.n1: not a quorum request: `n1` is not an actor"),
+        "{e}"
+    );
     let e = bad(json!({"at_ms": 1, "op": "fire", "node": 0, "timer": "election"}));
     assert!(
         e.contains("workload, deadline, handoff, anti_entropy"),

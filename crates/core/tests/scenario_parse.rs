@@ -416,6 +416,41 @@ fn the_hand_reader_names_every_path() {
             "",
             "invalid type: sequence, expected a map",
         ),
+        (
+            r#"{"protocol":"raft","schedule":[{"at_ms":1,"op":"client","node":0,"request":5}]}"#,
+            "schedule[0].request",
+            "not a raft request: invalid type: integer `5`, expected a string",
+        ),
+        (
+            r#"{"protocol":"clocks","schedule":[{"at_ms":1,"op":"client","node":0,"request":{"type":"send","to":-1}}]}"#,
+            "schedule[0].request.to",
+            "not a clocks request: invalid value: integer `-1`, expected u32",
+        ),
+        (
+            r#"{"protocol":"clocks","schedule":[{"at_ms":1,"op":"client","node":0,"request":{"type":"write","value":"v","to":1}}]}"#,
+            "schedule[0].request.to",
+            "not a clocks request: unknown field `to`, expected `value`",
+        ),
+        (
+            r#"{"protocol":"clocks","schedule":[{"at_ms":1,"op":"client","node":0,"request":{"type":"rumor"}}]}"#,
+            "schedule[0].request.type",
+            "not a clocks request: unknown variant `rumor`, expected one of `local`, `send`, `write`",
+        ),
+        (
+            r#"{"protocol":"gossip","schedule":[{"at_ms":1,"op":"client","node":0,"request":{}}]}"#,
+            "schedule[0].request",
+            "not a gossip request: missing field `type`",
+        ),
+        (
+            r#"{"protocol":"ring","schedule":[{"at_ms":1,"op":"client","node":0,"request":{"type":"get"}}]}"#,
+            "schedule[0].request",
+            "not a ring request: the ring takes no client requests",
+        ),
+        (
+            r#"{"protocol":"quorum","schedule":[{"at_ms":1,"op":"rumor","node":0}]}"#,
+            "schedule[0].op",
+            "rumor is for gossip; quorum has no rumors",
+        ),
     ];
     for (text, path, message) in cases {
         let e = Scenario::from_json(text)
@@ -426,6 +461,16 @@ fn the_hand_reader_names_every_path() {
             (*path, *message),
             "{text}"
         );
+    }
+}
+
+#[test]
+fn requests_without_fields_ignore_others() {
+    for (protocol, kind) in [("clocks", "local"), ("gossip", "rumor")] {
+        let text = json!({"protocol": protocol, "until_ms": 50, "schedule": [
+            {"at_ms": 1, "op": "client", "node": 0, "request": {"type": kind, "extra": 1}}
+        ]});
+        assert!(load(&text.to_string()).is_ok(), "{protocol}");
     }
 }
 

@@ -9,15 +9,13 @@
 //! steps 1..=k, run to step k's time: going back rebuilds it exactly, and
 //! whatever the reader did in between is discarded.
 
-use faultline_core::{Scenario, Time};
-use serde::Deserialize;
+use faultline_core::read::{duplicate_key, locate, ReadJson, Reader};
+use faultline_core::{Scenario, ScenarioError, Time};
 
-/// A tour as stored.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A tour as stored: `title`, `scenario` and `steps`, all required.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Tour {
-    /// The tour's id: its protocol's name (`raft`).
-    #[serde(skip)]
+    /// The tour's id: its protocol's name (`raft`); not in the file.
     pub id: &'static str,
     /// A title for the tour.
     pub title: String,
@@ -27,22 +25,62 @@ pub struct Tour {
     pub steps: Vec<Step>,
 }
 
-/// One step of a tour.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The fields of a tour.
+const TOUR_FIELDS: &[&str] = &["title", "scenario", "steps"];
+
+/// One step of a tour: `title`, `text`, `try` and `at_ms`, required, and
+/// `commands`, which may be left out.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Step {
     /// A short title.
     pub title: String,
     /// What happened, in a few sentences.
     pub text: String,
-    /// One thing for the reader to try before moving on.
-    #[serde(rename = "try")]
+    /// One thing for the reader to try before moving on (`try`).
     pub try_this: String,
     /// The virtual time the step runs to, in ms.
     pub at_ms: f64,
     /// The commands the step adds (the scenario format's schedule entries).
-    #[serde(default)]
     pub commands: Vec<serde_json::Value>,
+}
+
+impl ReadJson for Step {
+    fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
+        let o = r.object(&["title", "text", "try", "at_ms", "commands"])?;
+        Ok(Step {
+            title: o.req("title")?,
+            text: o.req("text")?,
+            try_this: o.req("try")?,
+            at_ms: o.req("at_ms")?,
+            commands: o.field("commands")?.unwrap_or_default(),
+        })
+    }
+}
+
+/// Reads a tour's text: JSON, with no key written twice in the tour or in
+/// a step (the scenario and the commands are read as the scenario format
+/// reads them, when a step is built).
+fn read(json: &str) -> Result<Tour, ScenarioError> {
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+        ScenarioError::at(
+            locate(json, e.line(), e.column(), TOUR_FIELDS),
+            e.to_string(),
+        )
+    })?;
+    if let Some((path, key, line, column)) = duplicate_key(json, &["steps[]"]) {
+        return Err(ScenarioError::at(
+            path,
+            format!("duplicate field `{key}` at line {line} column {column}"),
+        ));
+    }
+    let r = Reader::new(&value, "");
+    let o = r.object(TOUR_FIELDS)?;
+    Ok(Tour {
+        id: "",
+        title: o.req("title")?,
+        scenario: o.req("scenario")?,
+        steps: o.req("steps")?,
+    })
 }
 
 /// The id of every tour there is on this page (its labs' protocol names),
@@ -66,7 +104,7 @@ fn known(id: &str) -> Result<&'static str, String> {
 
 /// Parses tour `id`'s JSON, or says what is wrong with it.
 fn parse(id: &'static str, json: &str) -> Result<Tour, String> {
-    let mut tour: Tour = serde_json::from_str(json).map_err(|e| format!("tour {id}: {e}"))?;
+    let mut tour = read(json).map_err(|e| format!("tour {id}: {e}"))?;
     tour.id = id;
     if tour.steps.is_empty() {
         return Err(format!("tour {id}: it has no steps"));

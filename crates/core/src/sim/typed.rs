@@ -13,9 +13,9 @@ use super::{Observed, Sim, MAX_OBSERVATIONS};
 use crate::command::Command;
 use crate::id::{NodeId, OpId};
 use crate::node::{Context, Effect, MessageInfo, Protocol, Response, TimerName};
+use crate::read::{ReadJson, Reader};
 use crate::trace::{TraceHash, TraceKind};
 use crate::Checker;
-use serde::Deserialize;
 
 /// One node's typed state.
 #[derive(Clone, Debug)]
@@ -259,13 +259,12 @@ impl<P: Protocol> Sim<P> {
                 self.start_node(id);
             }
             Command::Client { node, request } => {
-                if let Ok(request) = serde_json::from_value::<P::Request>(request) {
+                if let Ok(request) = P::Request::read(&Reader::new(&request, "")) {
                     self.submit(node, request);
                 }
             }
             Command::Rumor { node } => {
-                if let Ok(request) = P::Request::deserialize(serde_json::json!({ "type": "rumor" }))
-                {
+                if let Some(request) = P::rumor() {
                     self.submit(node, request);
                 }
             }

@@ -92,6 +92,53 @@ fn bad_ids_and_steps_say_what_is_wrong() {
     assert!(e.contains("no step 100") && e.contains("it has 5"), "{e}");
 }
 
+#[test]
+fn a_malformed_tour_names_its_place() {
+    let step = r#"{"title": "t", "text": "x", "try": "y", "at_ms": 10}"#;
+    let ok = parse(
+        "raft",
+        &format!(r#"{{"title": "T", "scenario": {{}}, "steps": [{step}]}}"#),
+    );
+    assert_eq!(
+        ok.unwrap().steps[0].commands,
+        Vec::<serde_json::Value>::new()
+    );
+    for (text, error) in [
+        (
+            format!(r#"{{"title": "T", "scenario": {{}}, "steps": [{step}, {{"title": 1}}]}}"#),
+            "tour raft: steps[1].title: invalid type: integer `1`, expected a string",
+        ),
+        (
+            format!(r#"{{"title": "T", "scenario": {{}}, "steps": [{step}, {{}}]}}"#),
+            "tour raft: steps[1]: missing field `title`",
+        ),
+        (
+            format!(r#"{{"title": "T", "scenario": {{}}, "steps": [{step}], "id": "raft"}}"#),
+            "tour raft: id: unknown field `id`, expected one of `title`, `scenario`, `steps`",
+        ),
+        (
+            r#"{"title": "T", "steps": []}"#.to_string(),
+            "tour raft: missing field `scenario`",
+        ),
+        (
+            r#"{"title": "T", "scenario": {}, "steps": []}"#.to_string(),
+            "tour raft: it has no steps",
+        ),
+        (
+            format!(
+                r#"{{"title": "T", "scenario": {{}}, "steps": [{step}, {step}, {{"at_ms": 1, "at_ms": 2}}]}}"#
+            ),
+            "tour raft: steps[2]: duplicate field `at_ms` at line 1 column 163",
+        ),
+        (
+            format!(r#"{{"title": "T", "scenario": {{}}, "steps": [{step}, {{"at_ms": }}]}}"#),
+            "tour raft: steps[1].at_ms: expected value at line 1 column 106",
+        ),
+    ] {
+        assert_eq!(parse("raft", &text).unwrap_err(), error, "{text}");
+    }
+}
+
 #[cfg(feature = "raft")]
 #[test]
 fn a_malformed_step_command_names_its_place() {

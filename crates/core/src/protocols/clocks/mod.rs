@@ -15,6 +15,8 @@ pub use register::{LwwRegister, MvRegister, Write};
 use crate::id::{NodeId, OpId};
 use crate::invariant::{Checker, Violation};
 use crate::node::{Badge, ClientOutcome, Context, MessageInfo, Protocol, Response, TimerName};
+use crate::read::{ReadJson, Reader};
+use crate::scenario::ScenarioError;
 use crate::time::Time;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -57,9 +59,9 @@ impl TimerName for ClockTimer {
     }
 }
 
-/// What a client (or the UI) can ask a process to do.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+/// What a client (or the UI) can ask a process to do, tagged by `type`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClockRequest {
     /// A local event.
     Local,
@@ -73,6 +75,21 @@ pub enum ClockRequest {
         /// The value.
         value: String,
     },
+}
+
+/// `{"type": "send", "to": 2}`; `local`, which has no fields, ignores any.
+impl ReadJson for ClockRequest {
+    fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
+        const TYPES: &[(&str, &[&str])] = &[("local", &[]), ("send", &["to"]), ("write", &["value"])];
+        let o = r.object_any()?;
+        Ok(match o.variant("type", TYPES, &[])? {
+            "local" => ClockRequest::Local,
+            "send" => ClockRequest::Send { to: o.req("to")? },
+            _ => ClockRequest::Write {
+                value: o.req("value")?,
+            },
+        })
+    }
 }
 
 /// The answer to a request.

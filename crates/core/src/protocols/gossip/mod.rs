@@ -28,8 +28,10 @@ use crate::command::{Command, Scheduled};
 use crate::id::{NodeId, OpId};
 use crate::invariant::{Checker, Violation};
 use crate::node::{Badge, ClientOutcome, Context, Protocol, Response, TimerName};
+use crate::read::{ReadJson, Reader};
+use crate::scenario::ScenarioError;
 use crate::time::Time;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 use swim::Membership;
@@ -57,12 +59,21 @@ impl TimerName for GossipTimer {
     }
 }
 
-/// What a user (or a schedule's `rumor` op) can ask a node.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+/// What a user (or a schedule's `rumor` op) can ask a node, tagged by
+/// `type`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum GossipRequest {
     /// Start a new rumor here.
     Rumor,
+}
+
+/// `{"type": "rumor"}`; it has no fields, and ignores any others.
+impl ReadJson for GossipRequest {
+    fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
+        r.object_any()?.variant("type", &[("rumor", &[])], &[])?;
+        Ok(GossipRequest::Rumor)
+    }
 }
 
 /// The answer: the rumor started.
@@ -662,6 +673,10 @@ impl Protocol for Gossip {
         match request {
             GossipRequest::Rumor => "start a rumor".into(),
         }
+    }
+
+    fn rumor() -> Option<GossipRequest> {
+        Some(GossipRequest::Rumor)
     }
 
     fn implied_commands(_: &GossipParams, schedule: &[Scheduled]) -> Vec<Scheduled> {

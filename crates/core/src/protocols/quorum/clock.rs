@@ -7,8 +7,9 @@
 
 use crate::id::OpId;
 use crate::causality::Relation;
-use serde::de::Error as _;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use crate::read::{ReadJson, Reader};
+use crate::scenario::ScenarioError;
+use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
@@ -123,12 +124,14 @@ impl Serialize for VClock {
     }
 }
 
-impl<'de> Deserialize<'de> for VClock {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = BTreeMap::<String, u64>::deserialize(d)?;
+/// An object of counts keyed by actor (`{"c0": 2, "op5": 1}`); zero
+/// counts are dropped.
+impl ReadJson for VClock {
+    fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
         let mut clock = BTreeMap::new();
-        for (k, n) in raw {
-            let actor = k.parse::<Actor>().map_err(D::Error::custom)?;
+        for (key, count) in r.object_any()?.entries() {
+            let actor = key.parse::<Actor>().map_err(|e| count.error(e))?;
+            let n = count.u64()?;
             if n > 0 {
                 clock.insert(actor, n);
             }
@@ -174,9 +177,14 @@ mod tests {
         let v = clock(&[(Actor::Client(1), 2), (Actor::Op(OpId(5)), 1)]);
         let json = serde_json::to_string(&v).unwrap();
         assert_eq!(json, r#"{"c1":2,"op5":1}"#);
-        assert_eq!(serde_json::from_str::<VClock>(&json).unwrap(), v);
-        let e = serde_json::from_str::<VClock>(r#"{"x1":2}"#).unwrap_err();
-        assert!(e.to_string().contains("not an actor"), "{e}");
+        let read = |json: &str| {
+            let value: serde_json::Value = serde_json::from_str(json).unwrap();
+            Reader::new(&value, "context").read::<VClock>()
+        };
+        assert_eq!(read(&json).unwrap(), v);
+        let e = read(r#"{"x1":2}"#).unwrap_err();
+        assert_eq!(e.path, "context.x1");
+        assert!(e.message.contains("not an actor"), "{e}");
         assert_eq!(v.to_string(), "{c1:2, op5:1}");
     }
 }

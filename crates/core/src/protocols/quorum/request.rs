@@ -3,19 +3,22 @@
 use super::clock::VClock;
 use crate::id::OpId;
 use crate::node::{ClientOutcome, Response};
-use serde::{Deserialize, Serialize, Serializer};
+use crate::read::{ReadJson, Reader};
+use crate::scenario::ScenarioError;
+use serde::{Serialize, Serializer};
 use std::fmt;
 
-/// A client request, as written in a scenario's `client` command.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+/// A client request, as written in a scenario's `client` command, tagged
+/// by `type`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum QuorumRequest {
     /// Read a key: every sibling the read quorum returns.
     Get {
         /// The key.
         key: String,
         /// Replies to wait for, instead of the run's `r`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         r: Option<u32>,
     },
     /// Write a key.
@@ -25,14 +28,39 @@ pub enum QuorumRequest {
         /// The value.
         value: String,
         /// Acknowledgements to wait for, instead of the run's `w`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         w: Option<u32>,
         /// The context of an earlier get (`{"c0": 2, "op5": 1}`): the put
         /// supersedes the versions that get returned. Empty: a blind write,
         /// concurrent with every version it did not see.
-        #[serde(default, skip_serializing_if = "VClock::is_empty")]
+        #[serde(skip_serializing_if = "VClock::is_empty")]
         context: VClock,
     },
+}
+
+/// `{"type": "get", "key": "k0", "r": 2}` or `{"type": "put", "key": "k0",
+/// "value": "a", "w": 1, "context": {"c0": 1}}`; `r`, `w` (either may be
+/// `null`) and `context` may be left out.
+impl ReadJson for QuorumRequest {
+    fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
+        const TYPES: &[(&str, &[&str])] = &[
+            ("get", &["key", "r"]),
+            ("put", &["key", "value", "w", "context"]),
+        ];
+        let o = r.object_any()?;
+        Ok(match o.variant("type", TYPES, &[])? {
+            "get" => QuorumRequest::Get {
+                key: o.req("key")?,
+                r: o.field::<Option<u32>>("r")?.flatten(),
+            },
+            _ => QuorumRequest::Put {
+                key: o.req("key")?,
+                value: o.req("value")?,
+                w: o.field::<Option<u32>>("w")?.flatten(),
+                context: o.field("context")?.unwrap_or_default(),
+            },
+        })
+    }
 }
 
 impl QuorumRequest {
@@ -142,23 +170,36 @@ impl Response for QuorumResponse {
 mod tests {
     use super::*;
 
+    fn read(json: &str) -> Result<QuorumRequest, ScenarioError> {
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        Reader::new(&value, "request").read()
+    }
+
     #[test]
     fn requests_parse_with_optional_quorums_and_context() {
-        let g: QuorumRequest = serde_json::from_str(r#"{"type":"get","key":"k"}"#).unwrap();
+        let g = read(r#"{"type":"get","key":"k","r":null}"#).unwrap();
         assert_eq!(g.label(), "get k");
-        let p: QuorumRequest = serde_json::from_str(
-            r#"{"type":"put","key":"k","value":"v","w":1,"context":{"c0":1}}"#,
-        )
-        .unwrap();
-        assert_eq!(p.label(), "put k=v w=1 after {c0:1}");
-        for bad in [
-            r#"{"type":"get"}"#,
-            r#"{"type":"get","key":"k","x":1}"#,
-            r#"{"type":"put","key":"k"}"#,
-            r#"{"type":"put","key":"k","value":"v","context":{"zz":1}}"#,
-            r#"{"type":"del","key":"k"}"#,
+        let p = read(r#"{"type":"put","key":"k","value":"v","w":1,"context":{"c0":1,"c2":0}}"#);
+        assert_eq!(p.unwrap().label(), "put k=v w=1 after {c0:1}");
+        for (bad, path) in [
+            (r#"{"type":"get"}"#, "request"),
+            (r#"{"type":"get","key":"k","x":1}"#, "request.x"),
+            (r#"{"type":"get","key":"k","context":{}}"#, "request.context"),
+            (r#"{"type":"put","key":"k"}"#, "request"),
+            (r#"{"type":"put","key":1,"value":"v"}"#, "request.key"),
+            (r#"{"type":"put","key":"k","value":"v","w":-1}"#, "request.w"),
+            (
+                r#"{"type":"put","key":"k","value":"v","context":{"zz":1}}"#,
+                "request.context.zz",
+            ),
+            (
+                r#"{"type":"put","key":"k","value":"v","context":null}"#,
+                "request.context",
+            ),
+            (r#"{"type":"del","key":"k"}"#, "request.type"),
+            (r#"["get","k"]"#, "request"),
         ] {
-            assert!(serde_json::from_str::<QuorumRequest>(bad).is_err(), "{bad}");
+            assert_eq!(read(bad).unwrap_err().path, path, "{bad}");
         }
     }
 

@@ -74,9 +74,11 @@ pub use view::{RingView, Sending};
 
 use crate::id::{NodeId, OpId};
 use crate::node::{Badge, ClientOutcome, Context, Protocol, Response, TimerName};
+use crate::read::{ReadJson, Reader};
+use crate::scenario::ScenarioError;
 use crate::time::Time;
 use outbox::{Entry, Outbox};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -113,8 +115,15 @@ impl TimerName for RingTimer {
 
 /// The ring takes no client requests (its keys have no values); a
 /// `client` command is refused when the scenario is checked.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum RingRequest {}
+
+/// Every request is an error.
+impl ReadJson for RingRequest {
+    fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
+        Err(r.error("the ring takes no client requests"))
+    }
+}
 
 /// The answer to a request the ring never gets.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
