@@ -316,29 +316,25 @@ pub trait ReadJson: Sized {
     fn read(r: &Reader<'_>) -> Result<Self, ScenarioError>;
 }
 
-impl ReadJson for u64 {
-    fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
-        r.u64()
-    }
+/// Implements [`ReadJson`] for types a [`Reader`] method reads directly.
+macro_rules! read_with {
+    ($($ty:ty => $read:expr),* $(,)?) => {
+        $(impl ReadJson for $ty {
+            fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
+                $read(r)
+            }
+        })*
+    };
 }
 
-impl ReadJson for u32 {
-    fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
-        r.u32()
-    }
-}
-
-impl ReadJson for f64 {
-    fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
-        r.f64()
-    }
-}
-
-impl ReadJson for bool {
-    fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
-        r.bool()
-    }
-}
+read_with!(
+    u64 => Reader::u64,
+    u32 => Reader::u32,
+    f64 => Reader::f64,
+    bool => Reader::bool,
+    NodeId => |r: &Reader<'_>| r.u32().map(NodeId),
+    MsgId => |r: &Reader<'_>| r.u64().map(MsgId),
+);
 
 impl ReadJson for String {
     fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
@@ -349,18 +345,6 @@ impl ReadJson for String {
 impl ReadJson for Value {
     fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
         Ok(r.value().clone())
-    }
-}
-
-impl ReadJson for NodeId {
-    fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
-        r.u32().map(NodeId)
-    }
-}
-
-impl ReadJson for MsgId {
-    fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
-        r.u64().map(MsgId)
     }
 }
 

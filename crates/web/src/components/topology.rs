@@ -2,7 +2,7 @@
 //! message in flight placed at its true simulated progress.
 
 use crate::snapshot::{Snapshot, TopoNode};
-use faultline_core::nodemap::NodeMap;
+use faultline_core::nodemap::{NodeMap, NodeSet};
 use faultline_core::sim::{MessageView, NodeStatus};
 use faultline_core::{MsgId, NodeId};
 use std::collections::BTreeSet;
@@ -220,7 +220,12 @@ pub fn topology(p: &TopologyProps) -> Html {
         .enumerate()
         .flat_map(|(i, g)| g.iter().map(move |id| (*id, i)))
         .collect();
-    let cut = |a: NodeId, b: NodeId| s.network.blocked.contains(&(a, b));
+    // Each node's blocked destinations: the link loop asks twice per pair.
+    let mut blocked: NodeMap<NodeSet> = NodeMap::new();
+    for &(from, to) in &s.network.blocked {
+        blocked.get_or_insert_with(from, NodeSet::new).insert(to);
+    }
+    let cut = |a: NodeId, b: NodeId| blocked.get(a).is_some_and(|to| to.contains(b));
     let mut links = Vec::new();
     for (i, a) in live.iter().enumerate() {
         for b in live.iter().skip(i + 1) {
