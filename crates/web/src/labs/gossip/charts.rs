@@ -2,7 +2,7 @@
 //! round against the theory, messages per node, and SWIM's detection times.
 //! Each chart is redrawn only when its data changes.
 
-use crate::components::chart::{svg, Drawn, FONT, H, W};
+use crate::components::chart::{legend, svg, Drawn, Key, FONT, H, W};
 use super::part::GossipPart;
 use faultline_core::protocols::gossip::{theory, Mode};
 use faultline_core::sim::NodeStatus;
@@ -152,29 +152,20 @@ fn spread_chart(out: &mut String, d: &SpreadData) -> Drawn {
             (FONT, 12).into_font().color(&THEORY),
         )])?;
     }
+    let mut keys = Vec::with_capacity(2);
     if !d.theory.is_empty() {
-        chart
-            .draw_series(LineSeries::new(
-                d.theory.iter().enumerate().map(|(i, y)| (i as f64, *y)),
-                THEORY.stroke_width(2),
-            ))?
-            .label("theory (mean field)")
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], THEORY.stroke_width(2)));
+        chart.draw_series(LineSeries::new(
+            d.theory.iter().enumerate().map(|(i, y)| (i as f64, *y)),
+            THEORY.stroke_width(2),
+        ))?;
+        keys.push(Key { label: "theory (mean field)", color: THEORY, width: 2 });
     }
-    chart
-        .draw_series(LineSeries::new(
-            d.run.iter().enumerate().map(|(i, y)| (i as f64, *y)),
-            RUN.stroke_width(3),
-        ))?
-        .label("this run")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], RUN.stroke_width(3)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(RGBColor(226, 232, 240))
-        .label_font((FONT, 12))
-        .draw()?;
+    chart.draw_series(LineSeries::new(
+        d.run.iter().enumerate().map(|(i, y)| (i as f64, *y)),
+        RUN.stroke_width(3),
+    ))?;
+    keys.push(Key { label: "this run", color: RUN, width: 3 });
+    legend(&chart.plotting_area().strip_coord_spec(), false, &keys)?;
     root.present()?;
     Ok(())
 }

@@ -10,6 +10,7 @@ use faultline_core::pbs::wars::MAX_N;
 use faultline_core::pbs::{
     p_stale_closed_form, Profile, ProfileName, StalenessWindows, WarsConfig,
 };
+use crate::components::chart::FONT;
 use plotters::prelude::*;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -23,7 +24,6 @@ const SEED: u64 = 2012;
 const POINTS: usize = 240;
 const W: u32 = 560;
 const H: u32 = 260;
-const FONT: &str = "sans-serif";
 const CURVE: RGBColor = RGBColor(37, 99, 235);
 const CLOSED: RGBColor = RGBColor(234, 88, 12);
 const MARK: RGBColor = RGBColor(100, 116, 139);

@@ -2,7 +2,7 @@
 //! and balance (coefficient of variation, max/avg) against the number of
 //! virtual nodes, with 1/√v drawn.
 
-use crate::components::chart::{svg, Drawn, FONT, H, W};
+use crate::components::chart::{legend, svg, Drawn, Key, FONT, H, W};
 use super::canvas::node_color;
 use super::analysis::RingAnalysis;
 use plotters::prelude::*;
@@ -93,29 +93,25 @@ fn balance_chart(out: &mut String, curve: &[(u32, f64, f64)], vnodes: u32) -> Dr
                 (x, 1.0 / 2f64.powf(x).sqrt())
             }),
             THEORY.stroke_width(2),
-        ))?
-        .label("1/√v")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], THEORY.stroke_width(2)));
-    chart
-        .draw_series(LineSeries::new(
-            curve.iter().map(|&(v, cv, _)| (lg(v), cv)),
-            RUN.stroke_width(3),
-        ))?
-        .label("these nodes (ring)")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], RUN.stroke_width(3)));
+        ))?;
+    chart.draw_series(LineSeries::new(
+        curve.iter().map(|&(v, cv, _)| (lg(v), cv)),
+        RUN.stroke_width(3),
+    ))?;
     chart.draw_series(
         curve
             .iter()
             .filter(|c| c.0 == vnodes)
             .map(|&(v, cv, _)| Circle::new((lg(v), cv), 5, RUN.filled())),
     )?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(RGBColor(226, 232, 240))
-        .label_font((FONT, 12))
-        .draw()?;
+    legend(
+        &chart.plotting_area().strip_coord_spec(),
+        true,
+        &[
+            Key { label: "1/√v", color: THEORY, width: 2 },
+            Key { label: "these nodes (ring)", color: RUN, width: 3 },
+        ],
+    )?;
     root.present()?;
     Ok(())
 }
