@@ -38,6 +38,7 @@
 pub mod any;
 pub mod causality;
 pub mod command;
+pub mod decimal;
 pub mod id;
 pub mod invariant;
 pub mod linearizability;

@@ -313,9 +313,8 @@ fn parse_time(value: &str) -> Result<Time, LinkError> {
             ),
         )
     };
-    let plain = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit() || b == b'.');
-    let ms: f64 = value.parse().map_err(|_| bad())?;
-    if plain && (0.0..=MAX_UNTIL_MS as f64).contains(&ms) {
+    let ms = crate::decimal::parse(value).ok_or_else(bad)?;
+    if (0.0..=MAX_UNTIL_MS as f64).contains(&ms) {
         Ok(Time::from_ms_f64(ms))
     } else {
         Err(bad())

@@ -117,26 +117,20 @@ impl View {
                     }
                 })
             }
-            "speed" => {
-                let plain =
-                    !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit() || b == b'.');
-                match value.parse::<f64>() {
-                    Ok(x) if plain && (SPEED_RANGE.0..=SPEED_RANGE.1).contains(&x) => {
-                        self.speed = Some(x)
-                    }
-                    _ => {
-                        return Err(LinkError::at(
-                            key,
-                            format!(
-                                "`{}` is not a speed from {} to {} (× real time)",
-                                truncate(value, 20),
-                                SPEED_RANGE.0,
-                                SPEED_RANGE.1
-                            ),
-                        ))
-                    }
+            "speed" => match crate::decimal::parse(value) {
+                Some(x) if (SPEED_RANGE.0..=SPEED_RANGE.1).contains(&x) => self.speed = Some(x),
+                _ => {
+                    return Err(LinkError::at(
+                        key,
+                        format!(
+                            "`{}` is not a speed from {} to {} (× real time)",
+                            truncate(value, 20),
+                            SPEED_RANGE.0,
+                            SPEED_RANGE.1
+                        ),
+                    ))
                 }
-            }
+            },
             _ => return Err(LinkError::at(key, "not a view option")),
         }
         Ok(())

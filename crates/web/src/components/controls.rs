@@ -35,10 +35,8 @@ pub struct ControlsProps {
 }
 
 fn input_value(e: &InputEvent) -> Option<f64> {
-    e.target_dyn_into::<HtmlInputElement>()?
-        .value()
-        .parse()
-        .ok()
+    let v = e.target_dyn_into::<HtmlInputElement>()?.value_as_number();
+    (!v.is_nan()).then_some(v)
 }
 
 /// The playback bar and scrubber.

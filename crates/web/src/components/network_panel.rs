@@ -42,7 +42,8 @@ fn slider(label: &str, value: f64, max: f64, step: f64, shown: String, on: Callb
     let onchange = Callback::from(move |e: Event| {
         if let Some(v) = e
             .target_dyn_into::<HtmlInputElement>()
-            .and_then(|i| i.value().parse::<f64>().ok())
+            .map(|i| i.value_as_number())
+            .filter(|v| !v.is_nan())
         {
             on.emit(v);
         }

@@ -49,7 +49,7 @@ pub fn node_actions(p: &NodeActionsProps) -> Html {
         Callback::from(move |e: Event| {
             if let Some(rate) = e
                 .target_dyn_into::<HtmlSelectElement>()
-                .and_then(|s| s.value().parse::<f64>().ok())
+                .and_then(|s| faultline_core::decimal::parse(&s.value()))
             {
                 on.emit(Command::Skew { node: id, rate });
             }

@@ -259,7 +259,7 @@ pub fn quorum_history(p: &QuorumHistoryProps) -> Html {
         Callback::from(move |e: Event| {
             if let Some(v) = e
                 .target_dyn_into::<HtmlSelectElement>()
-                .and_then(|s| s.value().parse::<f64>().ok())
+                .and_then(|s| faultline_core::decimal::parse(&s.value()))
             {
                 span.set(v);
                 pinned.set(None);
