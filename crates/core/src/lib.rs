@@ -55,6 +55,7 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod sortedmap;
 pub mod sorting;
 pub mod spacetime;
 pub mod time;

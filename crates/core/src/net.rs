@@ -4,9 +4,9 @@
 use crate::id::NodeId;
 use crate::nodemap::NodeMap;
 use crate::rng::Rng;
+use crate::sortedmap::{SortedMap, SortedSet};
 use crate::time::ms_to_micros;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// The behaviour of a link (or of every link, as the default).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -73,9 +73,9 @@ pub enum DropReason {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Network {
     default: LinkParams,
-    overrides: BTreeMap<(NodeId, NodeId), LinkParams>,
+    overrides: SortedMap<(NodeId, NodeId), LinkParams>,
     groups: Option<NodeMap<usize>>,
-    cuts: BTreeSet<(NodeId, NodeId)>,
+    cuts: SortedSet<(NodeId, NodeId)>,
 }
 
 impl Network {
@@ -156,7 +156,7 @@ impl Network {
     }
 
     /// The current one-way cuts.
-    pub fn cuts(&self) -> &BTreeSet<(NodeId, NodeId)> {
+    pub fn cuts(&self) -> &SortedSet<(NodeId, NodeId)> {
         &self.cuts
     }
 

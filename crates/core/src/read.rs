@@ -7,8 +7,8 @@
 
 use crate::id::{MsgId, NodeId};
 use crate::scenario::ScenarioError;
+use crate::sortedmap::{SortedMap, SortedSet};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Where a [`Reader`] is: under a root path, a field of an object, or an
 /// element of an array.
@@ -385,10 +385,10 @@ impl<T: ReadJson, const N: usize> ReadJson for [T; N] {
 
 /// An object keyed by node id (`{"3": 2.0}`): each key is a decimal
 /// integer without sign or leading zeros that fits 32 bits.
-impl<T: ReadJson> ReadJson for BTreeMap<u32, T> {
+impl<T: ReadJson> ReadJson for SortedMap<u32, T> {
     fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
         let object = r.object_any()?;
-        let mut out = BTreeMap::new();
+        let mut out = SortedMap::new();
         for (key, item) in object.entries() {
             let canonical = key == "0"
                 || (!key.is_empty()
@@ -559,7 +559,7 @@ pub fn locate(text: &str, line: usize, column: usize, top: &[&str]) -> String {
 /// element of a top-level array field (`steps[]`). Returns the path of the
 /// object (`""`, `network`, `steps[2]`), the key, and its line and column.
 pub fn duplicate_key(text: &str, nested: &[&str]) -> Option<(String, String, usize, usize)> {
-    let mut seen = BTreeSet::new();
+    let mut seen = SortedSet::new();
     let mut found = None;
     walk(text, text.len(), |open, key, at| {
         let path = match open {

@@ -6,9 +6,9 @@ use crate::id::NodeId;
 use crate::net::{LinkParams, NetPreset};
 use crate::node::{Protocol, TimerName};
 use crate::read::{duplicate_key, locate, read_struct, ReadJson, Reader};
+use crate::sortedmap::SortedSet;
 use crate::time::ms_to_micros;
 use serde::Serialize;
-use std::collections::BTreeSet;
 use std::fmt;
 
 /// The largest scenario text accepted, in bytes.
@@ -323,7 +323,7 @@ pub fn check_command<P: Protocol>(
         }
         Command::AddNode => membership::<P>(path, cmd),
         Command::Partition { groups } => {
-            let mut seen = BTreeSet::new();
+            let mut seen = SortedSet::new();
             for (g, group) in groups.iter().enumerate() {
                 if group.is_empty() {
                     return Err(ScenarioError::at(

@@ -18,10 +18,10 @@
 use crate::causality::{Hlc, Relation, VClock};
 use crate::id::{MsgId, NodeId};
 use crate::net::DropReason;
+use crate::sortedmap::SortedMap;
 use crate::time::Time;
 use crate::trace::{TraceEvent, TraceKind};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Most lanes a diagram has: a larger `nodes` argument is clamped to this,
@@ -282,7 +282,7 @@ impl Diagram {
     pub fn from_trace<'a>(trace: impl Iterator<Item = &'a TraceEvent>, nodes: usize) -> Diagram {
         let mut b = Builder::new(nodes);
         // Each message's send point and the index of its latest arrow.
-        let mut sends: BTreeMap<MsgId, (usize, usize)> = BTreeMap::new();
+        let mut sends: SortedMap<MsgId, (usize, usize)> = SortedMap::new();
         let mut newest: Option<MsgId> = None;
         for e in trace {
             let at = e.at;
@@ -435,7 +435,7 @@ impl Diagram {
     pub fn keep_last(&mut self, max: usize) {
         let cut = self.points.len().saturating_sub(max);
         self.points.drain(..cut);
-        let mut renumber: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut renumber: SortedMap<usize, usize> = SortedMap::new();
         for (i, p) in self.points.iter_mut().enumerate() {
             renumber.entry(p.id).or_insert(i);
             p.id = i;
@@ -473,7 +473,7 @@ impl Diagram {
     /// is exported with its vectors unchanged. Labels are put on one line.
     pub fn shiviz(&self) -> String {
         // Per lane: how many of its events were cut (first own counter - 1).
-        let mut base: BTreeMap<usize, u64> = BTreeMap::new();
+        let mut base: SortedMap<usize, u64> = SortedMap::new();
         for p in &self.points {
             let lane = p.node.0 as usize;
             let own = p.vector.get(lane).copied().unwrap_or(0);

@@ -2,13 +2,13 @@
 //! when a lab needs one (each lab lists its own ids) and kept once fetched.
 
 use crate::labs::{self, Tab};
+use faultline_core::sortedmap::SortedMap;
 use faultline_core::Scenario;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
 thread_local! {
     /// The presets fetched so far (their JSON), by id.
-    static FETCHED: RefCell<BTreeMap<String, String>> = const { RefCell::new(BTreeMap::new()) };
+    static FETCHED: RefCell<SortedMap<String, String>> = const { RefCell::new(SortedMap::new()) };
 }
 
 /// The lab that lists preset `id`, on this page or another.

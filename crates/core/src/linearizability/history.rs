@@ -1,7 +1,7 @@
 //! A history: the operations clients issued, each with the interval of time
 //! between its call (invocation) and its return (response).
 
-use std::collections::BTreeMap;
+use crate::sortedmap::SortedMap;
 
 /// One operation of a history, as its client saw it.
 ///
@@ -40,7 +40,7 @@ pub(crate) struct Recorder<I, O> {
     /// Operations in invocation order; `None` once dropped (a `:fail`).
     slots: Vec<Option<Operation<I, O>>>,
     /// The slot of each client's open operation.
-    open: BTreeMap<u64, usize>,
+    open: SortedMap<u64, usize>,
 }
 
 impl<I, O> Recorder<I, O> {
@@ -48,7 +48,7 @@ impl<I, O> Recorder<I, O> {
     pub(crate) fn new() -> Self {
         Recorder {
             slots: Vec::new(),
-            open: BTreeMap::new(),
+            open: SortedMap::new(),
         }
     }
 

@@ -39,7 +39,7 @@ pub use history::Operation;
 pub use model::{KvInput, KvModel, KvOutput, Model, RegisterInput, RegisterModel, RegisterOutput};
 pub use search::{check, Verdict};
 
-use std::collections::BTreeSet;
+use crate::sortedmap::SortedSet;
 use std::fmt::{self, Display};
 
 /// The kinds of history file [`check_file`] reads.
@@ -140,7 +140,7 @@ where
         clients: ops
             .iter()
             .map(|op| op.client)
-            .collect::<BTreeSet<_>>()
+            .collect::<SortedSet<_>>()
             .len(),
         partitions: model.partition(ops).len(),
         verdict,

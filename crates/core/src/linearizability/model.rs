@@ -2,7 +2,7 @@
 //! applied to it one at a time.
 
 use super::history::Operation;
-use std::collections::BTreeMap;
+use crate::sortedmap::SortedMap;
 use std::fmt::{self, Debug, Display};
 use std::hash::Hash;
 
@@ -187,7 +187,7 @@ impl Model for KvModel {
 
     /// One part per key, in the order keys first appear.
     fn partition(&self, ops: &[Operation<KvInput, KvOutput>]) -> Vec<Vec<usize>> {
-        let mut part_of: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut part_of: SortedMap<&str, usize> = SortedMap::new();
         let mut parts: Vec<Vec<usize>> = Vec::new();
         for (i, op) in ops.iter().enumerate() {
             let next = parts.len();

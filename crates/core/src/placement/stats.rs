@@ -1,11 +1,11 @@
 //! Load balance and key movement figures for an assignment.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sortedmap::{SortedMap, SortedSet};
 
 /// Keys per node: every node of `members` (0 if it owns nothing), plus any
 /// other node that appears in `assignment`.
-pub fn loads(assignment: &[u32], members: &[u32]) -> BTreeMap<u32, u64> {
-    let mut loads: BTreeMap<u32, u64> = members.iter().map(|&m| (m, 0)).collect();
+pub fn loads(assignment: &[u32], members: &[u32]) -> SortedMap<u32, u64> {
+    let mut loads: SortedMap<u32, u64> = members.iter().map(|&m| (m, 0)).collect();
     for &node in assignment {
         *loads.entry(node).or_default() += 1;
     }
@@ -13,7 +13,7 @@ pub fn loads(assignment: &[u32], members: &[u32]) -> BTreeMap<u32, u64> {
 }
 
 /// The mean load (keys over nodes); 0 with no nodes.
-fn mean(loads: &BTreeMap<u32, u64>) -> f64 {
+fn mean(loads: &SortedMap<u32, u64>) -> f64 {
     if loads.is_empty() {
         return 0.0;
     }
@@ -22,7 +22,7 @@ fn mean(loads: &BTreeMap<u32, u64>) -> f64 {
 
 /// The coefficient of variation of the loads: population standard deviation
 /// over mean. 0 when there are no nodes or no keys.
-pub fn cv(loads: &BTreeMap<u32, u64>) -> f64 {
+pub fn cv(loads: &SortedMap<u32, u64>) -> f64 {
     let mean = mean(loads);
     if mean == 0.0 {
         return 0.0;
@@ -37,7 +37,7 @@ pub fn cv(loads: &BTreeMap<u32, u64>) -> f64 {
 
 /// The largest load over the mean load: 1 is perfect balance. 0 when there
 /// are no nodes or no keys.
-pub fn max_over_avg(loads: &BTreeMap<u32, u64>) -> f64 {
+pub fn max_over_avg(loads: &SortedMap<u32, u64>) -> f64 {
     let mean = mean(loads);
     if mean == 0.0 {
         return 0.0;
@@ -65,8 +65,8 @@ pub fn movement(
     before_members: &[u32],
     after_members: &[u32],
 ) -> Movement {
-    let old: BTreeSet<u32> = before_members.iter().copied().collect();
-    let new: BTreeSet<u32> = after_members.iter().copied().collect();
+    let old: SortedSet<u32> = before_members.iter().copied().collect();
+    let new: SortedSet<u32> = after_members.iter().copied().collect();
     let stayed = |n: &u32| old.contains(n) && new.contains(n);
     let mut m = Movement::default();
     for (a, b) in before.iter().zip(after) {

@@ -17,11 +17,11 @@ use crate::snapshot::Snapshot;
 use crate::tour::Tour;
 use faultline_core::link::View;
 use faultline_core::sim::NodeStatus;
+use faultline_core::sortedmap::SortedSet;
 use faultline_core::{AnySim, Command, NodeId, Scenario, Time};
 use gloo::events::EventListener;
 use gloo::render::{request_animation_frame, AnimationFrame};
 use gloo::timers::callback::Timeout;
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -147,7 +147,7 @@ pub struct App {
     _route: EventListener,
     selected: Option<NodeId>,
     selected_link: Option<(NodeId, NodeId)>,
-    partition: Option<BTreeSet<NodeId>>,
+    partition: Option<SortedSet<NodeId>>,
     overlay: Option<Overlay>,
     error: Option<String>,
     point: Option<DotKey>,
@@ -390,7 +390,7 @@ impl Component for App {
                 self.overlay = Some(Overlay::Scenario(Rc::new(self.sim.to_scenario().to_json())));
             }
             Msg::PartitionMode(on) => {
-                self.partition = on.then(BTreeSet::new);
+                self.partition = on.then(SortedSet::new);
             }
             Msg::TogglePartitionNode(id) => {
                 if let Some(side) = self.partition.as_mut() {

@@ -2,8 +2,8 @@
 
 use crate::snapshot::Snapshot;
 use faultline_core::net::NetPreset;
+use faultline_core::sortedmap::SortedSet;
 use faultline_core::{Command, NodeId};
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -15,7 +15,7 @@ pub struct NetworkPanelProps {
     /// The selected link.
     pub selected_link: Option<(NodeId, NodeId)>,
     /// The side being drawn, in partition mode.
-    pub partition: Option<BTreeSet<NodeId>>,
+    pub partition: Option<SortedSet<NodeId>>,
     /// Apply a command.
     pub on_command: Callback<Command>,
     /// Enter or leave partition drawing.

@@ -7,9 +7,9 @@ use crate::format;
 use crate::snapshot::Snapshot;
 use faultline_core::causality::VClock;
 use faultline_core::nodemap::NodeMap;
+use faultline_core::sortedmap::SortedSet;
 use faultline_core::spacetime::{Arrow, Diagram, Mark, Point};
 use faultline_core::{NodeId, Time};
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -193,7 +193,7 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
         .selected
         .filter(|&i| i < d.points.len())
         .map(|i| d.cone(i));
-    let (past, future): (BTreeSet<usize>, BTreeSet<usize>) = cone
+    let (past, future): (SortedSet<usize>, SortedSet<usize>) = cone
         .as_ref()
         .map(|c| {
             (
@@ -235,7 +235,8 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
         }
         last_on_lane.insert(q.node, shown);
     }
-    let mut blocks: std::collections::BTreeMap<i64, (Vec<Dot>, Vec<Line>)> = Default::default();
+    let mut blocks: faultline_core::sortedmap::SortedMap<i64, (Vec<Dot>, Vec<Line>)> =
+        Default::default();
     let mut flying = Vec::new();
     for a in &d.arrows {
         let Some(from) = d.points.get(a.from) else {

@@ -4,8 +4,8 @@
 use crate::snapshot::{Snapshot, TopoNode};
 use faultline_core::nodemap::{NodeMap, NodeSet};
 use faultline_core::sim::{MessageView, NodeStatus};
+use faultline_core::sortedmap::SortedSet;
 use faultline_core::{MsgId, NodeId};
-use std::collections::BTreeSet;
 use std::f64::consts::PI;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -25,7 +25,7 @@ pub struct TopologyProps {
     /// The selected link.
     pub selected_link: Option<(NodeId, NodeId)>,
     /// The side being drawn, in partition mode.
-    pub partition: Option<BTreeSet<NodeId>>,
+    pub partition: Option<SortedSet<NodeId>>,
     /// Select a node.
     pub on_select: Callback<Option<NodeId>>,
     /// Select a link.

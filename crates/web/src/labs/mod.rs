@@ -6,9 +6,9 @@
 use crate::components::topology::{topology, MessageLook, TopologyProps};
 use crate::snapshot::Snapshot;
 use faultline_core::node::Protocol;
+use faultline_core::sortedmap::SortedSet;
 use faultline_core::{AnySim, Command, NodeId, ProtocolName};
 use std::any::Any;
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -136,7 +136,7 @@ pub struct Cx<'a> {
     /// The selected link.
     pub selected_link: Option<(NodeId, NodeId)>,
     /// The side being drawn, in partition mode.
-    pub partition: &'a Option<BTreeSet<NodeId>>,
+    pub partition: &'a Option<SortedSet<NodeId>>,
     /// Apply a command.
     pub on_command: Callback<Command>,
     /// Change the selection.

@@ -7,7 +7,7 @@ use crate::id::NodeId;
 use crate::sim::Observed;
 use crate::spacetime::{lanes, Arrow, Diagram, Mark, Point, MAX_LANES};
 use crate::time::Time;
-use std::collections::BTreeMap;
+use crate::sortedmap::SortedMap;
 
 impl Diagram {
     /// From the clocks protocol's own observations: points carry the
@@ -37,9 +37,11 @@ impl Diagram {
             points: Vec::new(),
             arrows: Vec::new(),
         };
-        let mut index: BTreeMap<EventRef, usize> = BTreeMap::new();
+        // Events arrive in time order, not key order: gather them and sort
+        // once rather than insert each into the middle of a sorted map.
+        let mut firsts: Vec<(EventRef, usize)> = Vec::new();
         // Per point: the receiver of a send, the send of a receive.
-        let mut send_to: BTreeMap<usize, NodeId> = BTreeMap::new();
+        let mut send_to: SortedMap<usize, NodeId> = SortedMap::new();
         let mut recv_of: Vec<(usize, EventRef)> = Vec::new();
         for o in events {
             if o.node.0 as usize >= nodes {
@@ -77,16 +79,18 @@ impl Diagram {
                 vector,
                 hlc: Some(e.hlc),
             });
-            index.entry(e.event).or_insert(id);
+            firsts.push((e.event, id));
         }
+        // Of equal keys a collect keeps the last: reversed, that is the first.
+        let index: SortedMap<EventRef, usize> = firsts.into_iter().rev().collect();
         let send_point = |r: &EventRef| index.get(r).copied().filter(|s| send_to.contains_key(s));
-        let mut receives: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        let mut receives: SortedMap<usize, Vec<usize>> = SortedMap::new();
         for (r, send) in &recv_of {
             if let Some(s) = send_point(send) {
                 receives.entry(s).or_default().push(*r);
             }
         }
-        let mut travelling: BTreeMap<usize, Vec<Time>> = BTreeMap::new();
+        let mut travelling: SortedMap<usize, Vec<Time>> = SortedMap::new();
         for (send, at) in in_flight {
             if let Some(s) = send_point(send) {
                 travelling.entry(s).or_default().push(*at);

@@ -19,7 +19,7 @@ use crate::read::{ReadJson, Reader};
 use crate::scenario::ScenarioError;
 use crate::time::Time;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::sortedmap::SortedMap;
 
 /// Parameters of a clocks scenario.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -487,7 +487,7 @@ impl Checker<Clocks> for ClocksChecker {
 pub fn metrics(sim: &crate::sim::Sim<Clocks>) -> serde_json::Value {
     use serde_json::json;
     let events = sim.observations();
-    let ids: BTreeMap<EventRef, usize> = events
+    let ids: SortedMap<EventRef, usize> = events
         .iter()
         .enumerate()
         .map(|(i, o)| (o.observation.event, i))

@@ -9,7 +9,7 @@ use crate::sim::{NodeStatus, Sim};
 use crate::time::Time;
 use serde::Serialize;
 use serde_json::json;
-use std::collections::BTreeMap;
+use crate::sortedmap::SortedMap;
 
 /// How one rumor spread.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -56,8 +56,8 @@ pub fn rumor_stats(sim: &Sim<Gossip>) -> Vec<RumorStats> {
         .map(|(id, _, _)| id)
         .collect();
     let all = sim.nodes().count();
-    let mut started: BTreeMap<RumorId, (Time, u64)> = BTreeMap::new();
-    let mut learned: BTreeMap<RumorId, BTreeMap<NodeId, (Time, u64)>> = BTreeMap::new();
+    let mut started: SortedMap<RumorId, (Time, u64)> = SortedMap::new();
+    let mut learned: SortedMap<RumorId, SortedMap<NodeId, (Time, u64)>> = SortedMap::new();
     for o in sim.observations() {
         match &o.observation {
             GossipEvent::Started { rumor, round } => {
@@ -152,7 +152,7 @@ fn up_and_reachable(schedule: &[Scheduled], target: NodeId, t: Time) -> bool {
 
 /// Every "dead" declaration, first per observer, target and incarnation.
 pub fn detections(sim: &Sim<Gossip>) -> Vec<Detection> {
-    let mut seen = std::collections::BTreeSet::new();
+    let mut seen = crate::sortedmap::SortedSet::new();
     sim.observations()
         .iter()
         .filter_map(|o| match o.observation {

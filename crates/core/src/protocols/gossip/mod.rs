@@ -32,8 +32,7 @@ use crate::read::{ReadJson, Reader};
 use crate::scenario::ScenarioError;
 use crate::time::Time;
 use serde::Serialize;
-use std::collections::btree_map::Entry;
-use std::collections::BTreeMap;
+use crate::sortedmap::SortedMap;
 use swim::Membership;
 
 /// Most ping-req relays a node keeps open at once.
@@ -132,7 +131,7 @@ pub enum GossipEvent {
 /// What survives a crash: the rumors (the data) and SWIM's incarnation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GossipDurable {
-    rumors: BTreeMap<RumorId, Known>,
+    rumors: SortedMap<RumorId, Known>,
     started: u32,
     sent: u64,
     incarnation: u64,
@@ -153,7 +152,7 @@ struct Swim {
     seq: u64,
     probe: Option<Probe>,
     /// Pings sent on another's behalf: my sequence number → (asker, its number).
-    relays: BTreeMap<u64, (NodeId, u64)>,
+    relays: SortedMap<u64, (NodeId, u64)>,
 }
 
 /// A rumor's state at a node, for views.
@@ -209,7 +208,7 @@ pub struct Gossip {
     id: NodeId,
     params: GossipParams,
     round: u64,
-    rumors: BTreeMap<RumorId, Known>,
+    rumors: SortedMap<RumorId, Known>,
     started: u32,
     sent: u64,
     swim: Option<Swim>,
@@ -295,8 +294,8 @@ impl Gossip {
 
     fn learn(&mut self, cx: &mut Context<'_, Self>, rumors: &[RumorId], round: u64) {
         for &rumor in rumors {
-            if let Entry::Vacant(e) = self.rumors.entry(rumor) {
-                e.insert(Known {
+            if !self.rumors.contains_key(&rumor) {
+                self.rumors.insert(rumor, Known {
                     round,
                     hot: true,
                     misses: 0,
@@ -507,7 +506,7 @@ impl Protocol for Gossip {
     ) -> Self {
         let restarted = durable.is_some();
         let d = durable.unwrap_or(GossipDurable {
-            rumors: BTreeMap::new(),
+            rumors: SortedMap::new(),
             started: 0,
             sent: 0,
             incarnation: 0,
@@ -526,7 +525,7 @@ impl Protocol for Gossip {
                 members: Membership::new(id, incarnation),
                 seq: 0,
                 probe: None,
-                relays: BTreeMap::new(),
+                relays: SortedMap::new(),
             }),
         }
     }

@@ -5,7 +5,7 @@
 use super::msg::{Health, Update};
 use crate::id::NodeId;
 use crate::time::Time;
-use std::collections::BTreeMap;
+use crate::sortedmap::SortedMap;
 
 /// How many times an update is piggybacked, per ⌈log₂(N+1)⌉ (SWIM §4.1:
 /// λ log N transmissions reach every member with high probability).
@@ -29,8 +29,8 @@ struct Entry {
 pub struct Membership {
     /// This node's own incarnation.
     pub incarnation: u64,
-    table: BTreeMap<NodeId, Entry>,
-    buffer: BTreeMap<NodeId, (Update, u32)>,
+    table: SortedMap<NodeId, Entry>,
+    buffer: SortedMap<NodeId, (Update, u32)>,
 }
 
 impl Membership {

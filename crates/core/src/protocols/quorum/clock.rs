@@ -10,7 +10,7 @@ use crate::causality::Relation;
 use crate::read::{ReadJson, Reader};
 use crate::scenario::ScenarioError;
 use serde::{Serialize, Serializer};
-use std::collections::BTreeMap;
+use crate::sortedmap::SortedMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -50,7 +50,7 @@ impl FromStr for Actor {
 /// itself included. Absent actors count 0. Serialized as an object
 /// (`{"c0": 2, "op5": 1}`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct VClock(BTreeMap<Actor, u64>);
+pub struct VClock(SortedMap<Actor, u64>);
 
 impl VClock {
     /// The empty clock (no write seen).
@@ -128,7 +128,7 @@ impl Serialize for VClock {
 /// counts are dropped.
 impl ReadJson for VClock {
     fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
-        let mut clock = BTreeMap::new();
+        let mut clock = SortedMap::new();
         for (key, count) in r.object_any()?.entries() {
             let actor = key.parse::<Actor>().map_err(|e| count.error(e))?;
             let n = count.u64()?;

@@ -16,7 +16,7 @@ use super::{Quorum, QuorumTimer};
 use crate::id::{NodeId, OpId};
 use crate::node::Context;
 use crate::time::{Time, MICROS_PER_MS};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sortedmap::{SortedMap, SortedSet};
 
 /// Whom a coordination answers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,13 +52,13 @@ pub(super) struct Coordination {
     pub version: Option<Version>,
     pub slots: Vec<Slot>,
     /// Who answered, with a get's versions.
-    pub answers: BTreeMap<NodeId, Option<Vec<Version>>>,
+    pub answers: SortedMap<NodeId, Option<Vec<Version>>>,
     /// Stand-ins not asked yet, in ring order.
     pub spare: Vec<NodeId>,
     /// A get's versions reconciled over every answer so far.
     pub merged: Vec<Version>,
     /// Replicas already sent `merged` by read repair.
-    pub repaired: BTreeSet<NodeId>,
+    pub repaired: SortedSet<NodeId>,
     /// Local time of the request timeout.
     pub deadline: Time,
     /// Local time at which to ask the next stand-ins.
@@ -259,10 +259,10 @@ impl Quorum {
                         answered: None,
                     })
                     .collect(),
-                answers: BTreeMap::new(),
+                answers: SortedMap::new(),
                 spare,
                 merged: Vec::new(),
-                repaired: BTreeSet::new(),
+                repaired: SortedSet::new(),
                 deadline: now + self.params.request_timeout_ms * MICROS_PER_MS,
                 next_stand_in: self.params.sloppy.then_some(now + sloppy_after),
                 outcome: None,

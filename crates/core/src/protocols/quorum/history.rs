@@ -13,7 +13,7 @@ use crate::id::NodeId;
 use crate::sim::Observed;
 use crate::time::Time;
 use serde::{Serialize, Serializer};
-use std::collections::BTreeMap;
+use crate::sortedmap::SortedMap;
 
 /// An operation: its coordinator and the coordinator's request number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -147,9 +147,9 @@ impl StaleRead {
 /// only the last completed put per key and the gets in flight.
 #[derive(Clone, Debug, Default)]
 pub struct Freshness {
-    last_put: BTreeMap<String, LastPut>,
+    last_put: SortedMap<String, LastPut>,
     /// Gets in flight, with the put each must see.
-    waiting: BTreeMap<OpRef, Option<LastPut>>,
+    waiting: SortedMap<OpRef, Option<LastPut>>,
 }
 
 impl Freshness {
@@ -239,7 +239,7 @@ pub struct HistoryEntry {
 pub fn history(events: &[Observed<QuorumEvent>]) -> Vec<HistoryEntry> {
     let mut fresh = Freshness::default();
     let mut out: Vec<HistoryEntry> = Vec::new();
-    let mut index: BTreeMap<OpRef, usize> = BTreeMap::new();
+    let mut index: SortedMap<OpRef, usize> = SortedMap::new();
     for o in events {
         let stale = fresh.note(o.at, &o.observation);
         match &o.observation {

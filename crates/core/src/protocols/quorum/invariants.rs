@@ -21,7 +21,7 @@ use super::{Quorum, Touched};
 use crate::id::NodeId;
 use crate::invariant::{Checker, Violation};
 use crate::time::Time;
-use std::collections::BTreeMap;
+use crate::sortedmap::SortedMap;
 
 /// A replica replaces a version only with one that descends it.
 pub const VERSIONS_ONLY_GROW: &str = "Versions only grow";
@@ -41,7 +41,7 @@ fn tags(set: &[Version]) -> Vec<Tag> {
 /// seen, and the last completed put per key.
 #[derive(Clone, Debug, Default)]
 pub struct QuorumChecker {
-    stores: BTreeMap<(NodeId, String), Vec<Tag>>,
+    stores: SortedMap<(NodeId, String), Vec<Tag>>,
     fresh: Freshness,
 }
 

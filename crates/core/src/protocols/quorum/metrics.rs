@@ -8,7 +8,7 @@ use crate::id::NodeId;
 use crate::linearizability::{self, KvInput, KvModel, KvOutput, Operation, Verdict};
 use crate::sim::Sim;
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use crate::sortedmap::SortedMap;
 
 /// A history entry as the linearizability checker reads it, or `None` when
 /// it is left out. A get returns what it read: no version is the initial
@@ -100,7 +100,7 @@ fn final_states(sim: &Sim<Quorum>) -> Vec<(NodeId, Quorum)> {
 /// holds it or a version that descends it. Under `siblings` this stays 0;
 /// under `lww` it counts the concurrent writes a later stamp silently beat.
 pub fn lost_writes(history: &[HistoryEntry], nodes: &[(NodeId, Quorum)]) -> usize {
-    let mut kept: BTreeMap<&str, Vec<&Version>> = BTreeMap::new();
+    let mut kept: SortedMap<&str, Vec<&Version>> = SortedMap::new();
     for (_, q) in nodes {
         for (key, versions) in q.store() {
             kept.entry(key).or_default().extend(versions);
@@ -124,7 +124,7 @@ pub fn lost_writes(history: &[HistoryEntry], nodes: &[(NodeId, Quorum)]) -> usiz
 /// Keys whose preference-list replicas do not all hold the same versions.
 pub fn divergent_keys(nodes: &[(NodeId, Quorum)]) -> usize {
     let members: Vec<NodeId> = nodes.iter().map(|(id, _)| *id).collect();
-    let by_id: BTreeMap<NodeId, &Quorum> = nodes.iter().map(|(id, q)| (*id, q)).collect();
+    let by_id: SortedMap<NodeId, &Quorum> = nodes.iter().map(|(id, q)| (*id, q)).collect();
     let mut keys: Vec<&str> = nodes
         .iter()
         .flat_map(|(_, q)| q.store().map(|(k, _)| k))

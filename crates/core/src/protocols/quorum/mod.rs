@@ -49,7 +49,7 @@ use crate::id::{NodeId, OpId};
 use crate::node::{Badge, Context, Protocol, TimerName};
 use coordinator::Coordination;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sortedmap::{SortedMap, SortedSet};
 use workload::{ClientState, Turn};
 
 /// The quorum store's timers; each node has at most one of each.
@@ -98,10 +98,10 @@ fn due_by(now: crate::time::Time) -> crate::time::Time {
 /// state, and the request counter (so request numbers are never reused).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QuorumDurable {
-    store: BTreeMap<String, Vec<Version>>,
+    store: SortedMap<String, Vec<Version>>,
     /// Hinted versions, by key and the replica they are meant for.
-    hints: BTreeMap<(String, NodeId), Vec<Version>>,
-    clients: BTreeMap<u32, ClientState>,
+    hints: SortedMap<(String, NodeId), Vec<Version>>,
+    clients: SortedMap<u32, ClientState>,
     next_req: u64,
 }
 
@@ -119,15 +119,15 @@ pub struct Quorum {
     id: NodeId,
     params: QuorumParams,
     d: QuorumDurable,
-    coordinations: BTreeMap<u64, Coordination>,
+    coordinations: SortedMap<u64, Coordination>,
     /// This node's workload clients.
-    turns: BTreeMap<u32, Turn>,
+    turns: SortedMap<u32, Turn>,
     /// When the deadline timer is set to fire (local time).
     deadline_armed: Option<crate::time::Time>,
     /// What the current handler reported.
     recent: Vec<QuorumEvent>,
     /// What the current handler changed.
-    touched: BTreeSet<Touched>,
+    touched: SortedSet<Touched>,
 }
 
 impl Quorum {
@@ -252,18 +252,18 @@ impl Protocol for Quorum {
             id,
             params: params.clone(),
             d: durable.unwrap_or(QuorumDurable {
-                store: BTreeMap::new(),
-                hints: BTreeMap::new(),
-                clients: BTreeMap::new(),
+                store: SortedMap::new(),
+                hints: SortedMap::new(),
+                clients: SortedMap::new(),
                 next_req: 0,
             }),
-            coordinations: BTreeMap::new(),
+            coordinations: SortedMap::new(),
             turns: workload::clients_of(id, members, params.clients)
                 .map(|c| (c, Turn::default()))
                 .collect(),
             deadline_armed: None,
             recent: Vec::new(),
-            touched: BTreeSet::new(),
+            touched: SortedSet::new(),
         }
     }
 

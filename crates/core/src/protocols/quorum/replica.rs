@@ -10,7 +10,7 @@ use super::{Quorum, QuorumTimer, Touched};
 use crate::id::NodeId;
 use crate::node::Context;
 use crate::time::MICROS_PER_MS;
-use std::collections::BTreeSet;
+use crate::sortedmap::SortedSet;
 
 impl Quorum {
     /// Merges versions of `key` into the store.
@@ -173,7 +173,7 @@ impl Quorum {
         let members = self.members(cx);
         let mut push = Vec::new();
         let mut pull = Vec::new();
-        let listed: BTreeSet<&str> = keys.iter().map(|k| k.key.as_str()).collect();
+        let listed: SortedSet<&str> = keys.iter().map(|k| k.key.as_str()).collect();
         for kd in &keys {
             match self.d.store.get(&kd.key) {
                 Some(mine) if digest(mine) == kd.digest => {}

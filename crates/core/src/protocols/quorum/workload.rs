@@ -12,7 +12,7 @@ use super::{Quorum, QuorumTimer};
 use crate::id::NodeId;
 use crate::node::Context;
 use crate::time::Time;
-use std::collections::BTreeMap;
+use crate::sortedmap::SortedMap;
 
 /// A workload client's memory (kept across its coordinator's crashes).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -24,7 +24,7 @@ pub(super) struct ClientState {
     /// Its vector-clock counter: the highest entry it has written.
     pub counter: u64,
     /// Per key, what it has seen: its context for the next put.
-    pub contexts: BTreeMap<String, VClock>,
+    pub contexts: SortedMap<String, VClock>,
 }
 
 /// A workload client's turn (lost in a crash).

@@ -9,7 +9,7 @@ use crate::invariant::{Checker, Violation};
 use crate::time::Time;
 use serde::Serialize;
 use crate::nodemap::NodeMap;
-use std::collections::BTreeMap;
+use crate::sortedmap::SortedMap;
 
 /// Election Safety: at most one leader per term (§5.2).
 pub const ELECTION_SAFETY: &str = "Election Safety";
@@ -37,17 +37,17 @@ pub struct LeaderRecord {
 /// The history behind Raft's invariants.
 #[derive(Clone, Debug, Default)]
 pub struct RaftChecker {
-    leaders: BTreeMap<u64, LeaderRecord>,
+    leaders: SortedMap<u64, LeaderRecord>,
     /// Per leader: (term, log length, chain at that length) when last seen.
     leader_logs: NodeMap<(u64, u64, u64)>,
     /// Every (index, term) ever seen in a log, with its prefix hash.
-    entries: BTreeMap<(u64, u64), u64>,
+    entries: SortedMap<(u64, u64), u64>,
     /// Per node: (log length, last chain) when last checked.
     seen: NodeMap<(u64, u64)>,
     /// Per term in which a commit became known: (highest index, its prefix hash).
-    committed: BTreeMap<u64, (u64, u64)>,
+    committed: SortedMap<u64, (u64, u64)>,
     /// Per index: digest of the entry applied there.
-    applied: BTreeMap<u64, u64>,
+    applied: SortedMap<u64, u64>,
     /// Per node: how far its applied entries have been checked.
     applied_upto: NodeMap<u64>,
 }

@@ -20,7 +20,7 @@ use crate::node::{Badge, ClientOutcome, Context, Protocol, Response, TimerName};
 use crate::time::MICROS_PER_MS;
 use serde::{Deserialize, Serialize};
 use crate::nodemap::{NodeMap, NodeSet};
-use std::collections::BTreeMap;
+use crate::sortedmap::SortedMap;
 
 /// Raft parameters (`params` of a Raft scenario).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -148,8 +148,8 @@ pub struct Raft {
     votes: NodeSet,
     next_index: NodeMap<u64>,
     match_index: NodeMap<u64>,
-    pending: BTreeMap<OpId, u64>,
-    kv: BTreeMap<String, String>,
+    pending: SortedMap<OpId, u64>,
+    kv: SortedMap<String, String>,
 }
 
 impl Raft {
@@ -471,7 +471,7 @@ impl Raft {
 
 /// Applies `set k=v` and `del k` to the key-value state machine; anything
 /// else is kept in the log but changes no key.
-fn apply_to_kv(kv: &mut BTreeMap<String, String>, command: &str) {
+fn apply_to_kv(kv: &mut SortedMap<String, String>, command: &str) {
     let command = command.trim();
     if let Some(rest) = command.strip_prefix("set ") {
         if let Some((k, v)) = rest.split_once('=') {
@@ -543,8 +543,8 @@ impl Protocol for Raft {
             votes: NodeSet::new(),
             next_index: NodeMap::new(),
             match_index: NodeMap::new(),
-            pending: BTreeMap::new(),
-            kv: BTreeMap::new(),
+            pending: SortedMap::new(),
+            kv: SortedMap::new(),
         }
     }
 

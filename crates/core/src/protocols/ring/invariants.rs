@@ -17,7 +17,7 @@ use super::Ring;
 use crate::id::NodeId;
 use crate::invariant::{Checker, Violation};
 use crate::time::Time;
-use std::collections::BTreeMap;
+use crate::sortedmap::SortedMap;
 use std::sync::Arc;
 
 /// A node gains only keys that exist, and only from a transfer (or its
@@ -33,7 +33,7 @@ pub const HANDOFF_KEEPS_A_COPY: &str = "Handoff keeps a copy";
 /// member list.
 #[derive(Clone, Debug, Default)]
 pub struct RingChecker {
-    held: BTreeMap<NodeId, Arc<KeySet>>,
+    held: SortedMap<NodeId, Arc<KeySet>>,
     members: Vec<NodeId>,
 }
 

@@ -15,7 +15,7 @@ use super::params::RingParams;
 use crate::id::NodeId;
 use crate::placement::{Member, Placement, Strategy};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use crate::sortedmap::SortedMap;
 use std::sync::{Arc, OnceLock};
 
 /// How many layouts [`Layout::shared`] keeps.
@@ -39,7 +39,7 @@ pub struct Layout {
     lists: OnceLock<Vec<u32>>,
     /// Every member's keys (those whose preference list includes it),
     /// built on first use.
-    holdings: OnceLock<BTreeMap<NodeId, Arc<KeySet>>>,
+    holdings: OnceLock<SortedMap<NodeId, Arc<KeySet>>>,
 }
 
 impl Layout {

@@ -11,7 +11,7 @@ use crate::sim::Sim;
 use crate::time::Time;
 use serde::Serialize;
 use serde_json::json;
-use std::collections::BTreeMap;
+use crate::sortedmap::SortedMap;
 
 /// One membership change of the run and what it did.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -87,7 +87,7 @@ struct PlanFate {
 /// each plan belongs to the last change applied when it was made.
 fn arrivals(sim: &Sim<Ring>, changes: &[Applied]) -> Vec<Option<f64>> {
     let change_at = |t: Time| changes.partition_point(|c| c.at <= t).checked_sub(1);
-    let mut plans: BTreeMap<(NodeId, u32), PlanFate> = BTreeMap::new();
+    let mut plans: SortedMap<(NodeId, u32), PlanFate> = SortedMap::new();
     for o in sim.observations() {
         match &o.observation {
             RingEvent::Planned { plan, sends, .. } => {
@@ -169,13 +169,13 @@ pub fn changes(sim: &Sim<Ring>) -> Vec<Change> {
 pub fn metrics(sim: &Sim<Ring>) -> serde_json::Value {
     let status = ring_status(sim);
     let members = &status.members;
-    let load: BTreeMap<u32, u64> = status
+    let load: SortedMap<u32, u64> = status
         .nodes
         .iter()
         .filter(|n| members.contains(&n.id))
         .map(|n| (n.id.0, u64::from(n.load)))
         .collect();
-    let held: BTreeMap<u32, u32> = status
+    let held: SortedMap<u32, u32> = status
         .nodes
         .iter()
         .filter(|n| members.contains(&n.id))

@@ -79,7 +79,7 @@ use crate::scenario::ScenarioError;
 use crate::time::Time;
 use outbox::{Entry, Outbox};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use crate::sortedmap::SortedMap;
 use std::sync::Arc;
 
 /// How often a node checks the member list, in milliseconds.
@@ -292,8 +292,8 @@ impl Ring {
         let plan = self.d.plan;
         let me = self.id.0;
         let should = new.holdings(self.id);
-        let mut lists: BTreeMap<NodeId, Vec<Entry>> = BTreeMap::new();
-        let mut cancelled: BTreeMap<(u32, NodeId), u32> = BTreeMap::new();
+        let mut lists: SortedMap<NodeId, Vec<Entry>> = SortedMap::new();
+        let mut cancelled: SortedMap<(u32, NodeId), u32> = SortedMap::new();
         let mut pending: Vec<(NodeId, u32)> = Vec::new();
         let mut targets: Vec<u32> = Vec::new();
         for k in self.d.held.iter() {
@@ -393,7 +393,7 @@ impl Ring {
 
     /// Sends every pending key again, one transfer per destination and plan.
     fn resend(&mut self, cx: &mut Context<'_, Self>) {
-        let mut groups: BTreeMap<(NodeId, u32), Vec<u32>> = BTreeMap::new();
+        let mut groups: SortedMap<(NodeId, u32), Vec<u32>> = SortedMap::new();
         for (to, list) in self.d.outbox.lists() {
             for &(k, plan) in list {
                 groups.entry((to, plan)).or_default().push(k);
@@ -424,7 +424,7 @@ impl Ring {
         let Some(layout) = self.layout.clone() else {
             return;
         };
-        let mut asks: BTreeMap<NodeId, Vec<u32>> = BTreeMap::new();
+        let mut asks: SortedMap<NodeId, Vec<u32>> = SortedMap::new();
         for k in self.d.missing.iter() {
             for &n in layout.preference(k) {
                 if n != self.id.0 {

@@ -5,7 +5,7 @@
 //! list.
 
 use crate::id::NodeId;
-use std::collections::BTreeMap;
+use crate::sortedmap::SortedMap;
 
 /// One pending key: its number and the plan that asked for it.
 pub type Entry = (u32, u32);
@@ -13,12 +13,12 @@ pub type Entry = (u32, u32);
 /// Pending transfers by destination.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Outbox {
-    to: BTreeMap<NodeId, Vec<Entry>>,
+    to: SortedMap<NodeId, Vec<Entry>>,
 }
 
 impl Outbox {
     /// An outbox of `to` (each list sorted by key, keys distinct).
-    pub fn from_lists(mut to: BTreeMap<NodeId, Vec<Entry>>) -> Outbox {
+    pub fn from_lists(mut to: SortedMap<NodeId, Vec<Entry>>) -> Outbox {
         to.retain(|_, v| !v.is_empty());
         Outbox { to }
     }
@@ -94,7 +94,7 @@ mod tests {
 
     #[test]
     fn removal_takes_only_the_named_keys_of_one_destination_and_plan() {
-        let mut lists = BTreeMap::new();
+        let mut lists = SortedMap::new();
         lists.insert(NodeId(1), vec![(2, 0), (5, 1), (9, 1)]);
         lists.insert(NodeId(2), vec![(5, 1)]);
         lists.insert(NodeId(3), vec![]);

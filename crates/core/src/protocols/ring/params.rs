@@ -6,7 +6,7 @@ use crate::placement::layout::MAX_VNODES;
 use crate::placement::{Member, Strategy};
 use crate::read::read_struct;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use crate::sortedmap::SortedMap;
 
 /// The most keys a run may place.
 pub const MAX_KEYS: u32 = 100_000;
@@ -32,8 +32,8 @@ pub struct RingParams {
     /// `ceil((1 + epsilon) · keys / members)` keys.
     pub epsilon: f64,
     /// Relative capacities by node id (1 for a node not named).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub weights: BTreeMap<u32, f64>,
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    pub weights: SortedMap<u32, f64>,
 }
 
 read_struct!(RingParams {
@@ -53,7 +53,7 @@ impl Default for RingParams {
             keys: 10_000,
             replicas: 1,
             epsilon: 0.25,
-            weights: BTreeMap::new(),
+            weights: SortedMap::new(),
         }
     }
 }

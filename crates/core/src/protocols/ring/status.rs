@@ -10,7 +10,7 @@ use crate::placement::Strategy;
 use crate::sim::{NodeStatus, Sim};
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use crate::sortedmap::SortedMap;
 
 /// The most keys [`RingStatus`] lists by number in each category.
 pub const MAX_LISTED: usize = 1_000;
@@ -255,10 +255,10 @@ pub fn ring_status(sim: &Sim<Ring>) -> RingStatus {
     let params = sim.params();
     let nodes = seen(sim);
     let layout = current(sim, &nodes);
-    let mut load: BTreeMap<NodeId, u32> = BTreeMap::new();
+    let mut load: SortedMap<NodeId, u32> = SortedMap::new();
     let mut counts = KeyCounts::default();
     let mut unavailable = Vec::new();
-    let mut flights: BTreeMap<(NodeId, NodeId), u32> = BTreeMap::new();
+    let mut flights: SortedMap<(NodeId, NodeId), u32> = SortedMap::new();
     let mut flying = vec![0_u64; params.keys.div_ceil(64) as usize];
     for n in &nodes {
         let Some(r) = &n.node else { continue };

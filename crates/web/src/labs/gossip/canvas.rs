@@ -10,7 +10,7 @@ use crate::snapshot::Snapshot;
 use faultline_core::protocols::gossip::{Health, Spread};
 use faultline_core::sim::{MessageView, NodeStatus};
 use faultline_core::NodeId;
-use std::collections::{BTreeMap, BTreeSet};
+use faultline_core::sortedmap::{SortedMap, SortedSet};
 use std::f64::consts::PI;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -32,7 +32,7 @@ pub struct GossipCanvasProps {
     /// The selected node.
     pub selected: Option<NodeId>,
     /// The side being drawn, in partition mode.
-    pub partition: Option<BTreeSet<NodeId>>,
+    pub partition: Option<SortedSet<NodeId>>,
     /// Select a node (or none).
     pub on_select: Callback<Option<NodeId>>,
     /// Toggle a node in partition mode.
@@ -41,7 +41,7 @@ pub struct GossipCanvasProps {
 
 /// Where every live node sits, and the dot radius.
 struct Layout {
-    at: BTreeMap<NodeId, (f64, f64)>,
+    at: SortedMap<NodeId, (f64, f64)>,
     radius: f64,
 }
 
@@ -53,7 +53,7 @@ impl Layout {
             .iter()
             .filter(|d| d.status != NodeStatus::Removed)
             .collect();
-        let mut cells: BTreeMap<usize, Vec<NodeId>> = BTreeMap::new();
+        let mut cells: SortedMap<usize, Vec<NodeId>> = SortedMap::new();
         for d in &live {
             cells
                 .entry(d.side.unwrap_or(usize::MAX))
@@ -63,7 +63,7 @@ impl Layout {
         let k = cells.len().max(1) as f64;
         let disc = (SIZE / 2.0 - 14.0) / k.sqrt().max(1.0).min(k);
         let cell_w = SIZE / k;
-        let mut at = BTreeMap::new();
+        let mut at = SortedMap::new();
         let mut radius = f64::MAX;
         for (c, ids) in cells.values().enumerate() {
             let n = ids.len().max(1) as f64;
@@ -147,8 +147,8 @@ fn draw(canvas: &HtmlCanvasElement, lab: &GossipPart, snap: &Snapshot, p: &Gossi
     let msgs: Vec<&MessageView> = snap.messages.iter().collect();
     let every = msgs.len().div_ceil(MAX_DRAWN_MESSAGES).max(1);
     let mr = (r * 0.45).clamp(1.6, 6.0);
-    let mut filled: Batch<&'static str> = BTreeMap::new();
-    let mut hollow: Batch<&'static str> = BTreeMap::new();
+    let mut filled: Batch<&'static str> = SortedMap::new();
+    let mut hollow: Batch<&'static str> = SortedMap::new();
     for m in msgs.iter().step_by(every) {
         let (Some(a), Some(b)) = (layout.at.get(&m.from), layout.at.get(&m.to)) else {
             continue;
@@ -183,9 +183,9 @@ fn draw(canvas: &HtmlCanvasElement, lab: &GossipPart, snap: &Snapshot, p: &Gossi
     }
 
     // Nodes, batched by fill and by ring.
-    let mut bodies: Batch<&'static str> = BTreeMap::new();
-    let mut paused: Batch<&'static str> = BTreeMap::new();
-    let mut rings: Batch<(&'static str, u8)> = BTreeMap::new();
+    let mut bodies: Batch<&'static str> = SortedMap::new();
+    let mut paused: Batch<&'static str> = SortedMap::new();
+    let mut rings: Batch<(&'static str, u8)> = SortedMap::new();
     for d in &lab.dots {
         let Some(&(x, y)) = layout.at.get(&d.id) else {
             continue;
@@ -270,7 +270,7 @@ fn draw(canvas: &HtmlCanvasElement, lab: &GossipPart, snap: &Snapshot, p: &Gossi
 }
 
 /// Circles (x, y, radius) to draw in one path, by style.
-type Batch<K> = BTreeMap<K, Vec<(f64, f64, f64)>>;
+type Batch<K> = SortedMap<K, Vec<(f64, f64, f64)>>;
 
 /// One path of many circles, to fill or stroke at once.
 fn circles_path(ctx: &CanvasRenderingContext2d, circles: &[(f64, f64, f64)]) {

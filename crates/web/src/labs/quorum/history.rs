@@ -8,7 +8,7 @@ use super::QuorumPart;
 use crate::snapshot::Snapshot;
 use faultline_core::linearizability::Verdict;
 use faultline_core::protocols::quorum::{ClientRef, HistoryEntry, OpKind, OpRef};
-use std::collections::BTreeMap;
+use faultline_core::sortedmap::SortedMap;
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -145,7 +145,7 @@ pub fn quorum_history(p: &QuorumHistoryProps) -> Html {
         .filter(|(_, e)| e.invoke.as_ms() <= t1 && end_of(e) >= t0)
         .collect();
     // Lanes: every client seen, or only those in view when there are many.
-    let mut lanes: BTreeMap<(u8, u32, u32), String> = lab
+    let mut lanes: SortedMap<(u8, u32, u32), String> = lab
         .history
         .iter()
         .map(|e| (lane_key(e.client), quorum::lane(e.client)))
@@ -157,7 +157,7 @@ pub fn quorum_history(p: &QuorumHistoryProps) -> Html {
             .take(MAX_LANES)
             .collect();
     }
-    let row: BTreeMap<(u8, u32, u32), usize> =
+    let row: SortedMap<(u8, u32, u32), usize> =
         lanes.keys().enumerate().map(|(i, k)| (*k, i)).collect();
     let height = TOP + LANE_H * lanes.len().max(1) as f64 + AXIS_H;
     let lane_y = |i: usize| TOP + LANE_H * i as f64;

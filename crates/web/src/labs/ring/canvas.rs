@@ -9,7 +9,7 @@ use faultline_core::placement::hash::hash_key;
 use faultline_core::protocols::ring::RingStatus;
 use faultline_core::sim::NodeStatus;
 use faultline_core::NodeId;
-use std::collections::BTreeMap;
+use faultline_core::sortedmap::SortedMap;
 use std::f64::consts::{PI, TAU};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -38,7 +38,7 @@ fn at(angle: f64, r: f64) -> (f64, f64) {
 }
 
 /// Where each live node sits inside the ring.
-fn anchors(members: &[u32]) -> BTreeMap<u32, (f64, f64)> {
+fn anchors(members: &[u32]) -> SortedMap<u32, (f64, f64)> {
     let n = members.len().max(1) as f64;
     members
         .iter()
@@ -120,7 +120,7 @@ fn draw(
         }
     }
     // Keys: a sample, just inside the ring, in their owner's color.
-    let mut by_owner: BTreeMap<u32, Vec<(f64, f64)>> = BTreeMap::new();
+    let mut by_owner: SortedMap<u32, Vec<(f64, f64)>> = SortedMap::new();
     for &(_, angle, owner) in &a.sample {
         by_owner
             .entry(owner)
