@@ -17,7 +17,7 @@ pub const LAB_GOAL_BYTES: u64 = 300_000;
 /// The most any lab may weigh today, gzip -9: `cargo xtask test` fails
 /// above it, so no change makes a page heavier unnoticed. It only ever
 /// comes down, towards [`LAB_GOAL_BYTES`].
-pub const LAB_CEILING_BYTES: u64 = 410_000;
+pub const LAB_CEILING_BYTES: u64 = 345_000;
 
 /// Builds the whole site into `dist/`: the entry page and `www/`, then
 /// every lab into its own folder.
