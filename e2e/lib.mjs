@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 export const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const TYPES = {
@@ -14,9 +15,12 @@ const TYPES = {
 
 /**
  * Serves dist/ on a free loopback port, under `prefix` (a sub-path such as
- * `/docs/lab/`); resolves to { url, close }.
+ * `/docs/lab/`); resolves to { url, close }. With `gzip`, a response goes
+ * out gzip-compressed when the browser accepts it, as static hosts send
+ * the site (the load benchmark's throttled link counts the bytes a reader
+ * really downloads).
  */
-export function serve(root = DIST, prefix = '/') {
+export function serve(root = DIST, prefix = '/', { gzip = false } = {}) {
   const server = createServer(async (req, res) => {
     const full = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
     if (!full.startsWith(prefix)) { res.writeHead(404).end('not found'); return; }
@@ -25,8 +29,14 @@ export function serve(root = DIST, prefix = '/') {
     if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(body);
+      const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' };
+      if (gzip && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+        res.writeHead(200, { ...headers, 'content-encoding': 'gzip', vary: 'accept-encoding' });
+        res.end(gzipSync(body, { level: 9 }));
+      } else {
+        res.writeHead(200, headers);
+        res.end(body);
+      }
     } catch {
       res.writeHead(404).end('not found');
     }

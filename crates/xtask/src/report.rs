@@ -295,7 +295,8 @@ pub fn markdown(r: &Value) -> String {
         s,
         "From navigation to the lab's first drawing, a fresh browser context (cold cache) \
          each time, {} loads of each: on localhost, and embedded (`?embed`) over Chromium's \
-         network emulation at 1.6 Mbit/s down with a 150 ms round trip.\n",
+         network emulation at 1.6 Mbit/s down with a 150 ms round trip. The test server \
+         sends gzip, as static hosts do.\n",
         l["runs"]
     );
     let _ = writeln!(
