@@ -14,6 +14,7 @@ mod fetch;
 mod format;
 mod keys;
 mod labs;
+mod math;
 mod panic;
 mod perf;
 mod presets;

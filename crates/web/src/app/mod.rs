@@ -10,6 +10,7 @@ use crate::announce::Announcer;
 use crate::components::spacetime::DotKey;
 use crate::keys::KeyAction;
 use crate::labs::{self, Entry, Lab, LabMsg};
+use crate::math;
 use crate::perf::FrameTimer;
 use crate::running::{self, SPEED_RANGE};
 use crate::share::{self, Source};
@@ -340,7 +341,7 @@ impl Component for App {
                     return false;
                 }
                 self.timer.start();
-                let factor = 10f64.powf(self.speed_exp);
+                let factor = math::exp10(self.speed_exp);
                 let target = self.sim.now() + (dt * factor * 1000.0).round() as u64;
                 let sim = &mut self.sim;
                 crate::perf::measure("faultline-step", || {

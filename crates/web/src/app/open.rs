@@ -5,6 +5,7 @@
 
 use super::{App, Msg, TourState};
 use crate::labs;
+use crate::math;
 use crate::presets;
 use crate::running::{self, SPEED_RANGE};
 use crate::share::{self, Opening, Source, Start};
@@ -288,7 +289,7 @@ impl App {
             .unwrap_or(at.is_none() && !share::prefers_reduced_motion());
         self.speed_exp = view
             .speed
-            .map_or(self.entry.default_speed, |x| x.log10())
+            .map_or(self.entry.default_speed, math::log10)
             .clamp(SPEED_RANGE.0, SPEED_RANGE.1);
         self.diagram = view.diagram.unwrap_or(true);
         self.refresh(true);
@@ -353,7 +354,7 @@ impl App {
         self.sim.run_until(now);
         look.node = self.selected;
         look.diagram = (!self.diagram).then_some(false);
-        let speed = 10f64.powf(self.speed_exp);
+        let speed = math::exp10(self.speed_exp);
         look.speed = ((self.speed_exp - self.entry.default_speed).abs() > 1e-6).then_some(speed);
         look.autoplay = (!for_sharing && self.playing).then_some(true);
         Link {

@@ -1,6 +1,7 @@
 //! Playback: play/pause, step, speed, reset, and the timeline scrubber.
 
 use crate::format;
+use crate::math;
 use crate::running::SPEED_RANGE;
 use faultline_core::Time;
 use web_sys::HtmlInputElement;
@@ -57,7 +58,7 @@ pub fn controls(p: &ControlsProps) -> Html {
     let step = p.on_step.reform(|_: MouseEvent| ());
     let new_seed = p.on_reset.reform(|_: MouseEvent| true);
     let same_seed = p.on_reset.reform(|_: MouseEvent| false);
-    let factor = 10f64.powf(p.speed_exp);
+    let factor = math::exp10(p.speed_exp);
     let horizon = p.horizon.as_ms().max(1.0);
     let clock = html! {
         <span class="clock mono" aria-label="Virtual time" data-now-ms={format!("{:.3}", p.now.as_ms())}

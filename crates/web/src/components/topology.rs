@@ -1,6 +1,7 @@
 //! The cluster drawn as SVG: nodes on a circle, every link, and every
 //! message in flight placed at its true simulated progress.
 
+use crate::math;
 use crate::snapshot::{Snapshot, TopoNode};
 use faultline_core::nodemap::{NodeMap, NodeSet};
 use faultline_core::sim::{MessageView, NodeStatus};
@@ -46,7 +47,7 @@ pub struct TopologyProps {
 /// Position of node `i` of `n`.
 fn place(i: usize, n: usize) -> (f64, f64) {
     let a = -PI / 2.0 + 2.0 * PI * i as f64 / n.max(1) as f64;
-    (CENTER + ORBIT * a.cos(), CENTER + ORBIT * a.sin())
+    (CENTER + ORBIT * math::cos(a), CENTER + ORBIT * math::sin(a))
 }
 
 /// Where each node that has not left is drawn, and the nodes' radius.
@@ -71,7 +72,7 @@ pub const MIDDLE: (f64, f64) = (CENTER, CENTER);
 
 /// A node's radius when `n` are drawn.
 pub fn node_radius(n: usize) -> f64 {
-    (ORBIT * (PI / n.max(2) as f64).sin() * 0.55).clamp(20.0, 44.0)
+    (ORBIT * math::sin(PI / n.max(2) as f64) * 0.55).clamp(20.0, 44.0)
 }
 
 /// How a lab's messages look: each kind's CSS class (colors live in the

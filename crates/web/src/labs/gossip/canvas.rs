@@ -16,6 +16,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
+use crate::math;
 
 /// The drawing's logical size (the canvas is scaled to the screen).
 const SIZE: f64 = 600.0;
@@ -75,7 +76,7 @@ impl Layout {
             for (i, id) in ids.iter().enumerate() {
                 let r = r_disc * ((i as f64 + 0.5) / n).sqrt();
                 let a = i as f64 * GOLDEN;
-                at.insert(*id, (cx + r * a.cos(), cy + r * a.sin()));
+                at.insert(*id, (cx + r * math::cos(a), cy + r * math::sin(a)));
             }
         }
         if radius == f64::MAX {

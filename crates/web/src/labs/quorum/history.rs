@@ -12,6 +12,7 @@ use faultline_core::sortedmap::SortedMap;
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
+use crate::math;
 
 const WIDTH: f64 = 900.0;
 const LABEL_W: f64 = 74.0;
@@ -53,7 +54,7 @@ fn lane_key(c: ClientRef) -> (u8, u32, u32) {
 /// A round step for about `n` ticks over `span`.
 fn tick_step(span: f64, n: f64) -> f64 {
     let raw = (span / n).max(1e-3);
-    let mag = 10f64.powf(raw.log10().floor());
+    let mag = math::exp10(math::log10(raw).floor());
     [1.0, 2.0, 5.0, 10.0]
         .iter()
         .map(|m| m * mag)

@@ -15,6 +15,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
+use crate::math;
 
 const SIZE: f64 = 600.0;
 const C: f64 = SIZE / 2.0;
@@ -32,8 +33,8 @@ pub fn node_color(node: u32) -> &'static str {
 
 fn at(angle: f64, r: f64) -> (f64, f64) {
     (
-        C + r * (angle - PI / 2.0).cos(),
-        C + r * (angle - PI / 2.0).sin(),
+        C + r * math::cos(angle - PI / 2.0),
+        C + r * math::sin(angle - PI / 2.0),
     )
 }
 
