@@ -295,6 +295,9 @@ fn fault_run(seed: u64, nodes: u32) -> Result<(), String> {
         "election_timeout_ms": [lo, hi],
         "heartbeat_ms": rng.between(lo / 5, lo / 2),
         "max_batch": rng.between(1, 16),
+        // The dissertation's options (§9.6, §6.2) must keep every invariant.
+        "pre_vote": rng.chance(0.5),
+        "check_quorum": rng.chance(0.5),
     });
     let scenario = Scenario::from_json(&format!(
         r#"{{"protocol":"raft","nodes":{nodes},"seed":{seed},"until_ms":{},"params":{params}}}"#,

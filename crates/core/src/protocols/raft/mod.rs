@@ -1,8 +1,9 @@
 //! Raft consensus (Ongaro & Ousterhout, "In Search of an Understandable
 //! Consensus Algorithm", 2014): leader election (§5.2), log replication
 //! (§5.3) with the election restriction (§5.4.1) and the current-term commit
-//! rule (§5.4.2), and client interaction (§8). Membership change (§6) and
-//! log compaction (§7) are not modelled.
+//! rule (§5.4.2), and client interaction (§8); and, as options, PreVote
+//! (§9.6 of Ongaro's dissertation) and CheckQuorum (its §6.2). Membership
+//! change and log compaction are not modelled yet.
 
 mod entry;
 mod invariants;
@@ -17,7 +18,7 @@ pub use view::{EntryView, RaftView};
 
 use crate::id::{NodeId, OpId};
 use crate::node::{Badge, ClientOutcome, Context, Protocol, Response, TimerName};
-use crate::time::MICROS_PER_MS;
+use crate::time::{Time, MICROS_PER_MS};
 use serde::{Deserialize, Serialize};
 use crate::nodemap::{NodeMap, NodeSet};
 use crate::sortedmap::SortedMap;
@@ -31,12 +32,33 @@ pub struct RaftParams {
     pub heartbeat_ms: u64,
     /// At most this many entries in one AppendEntries.
     pub max_batch: u32,
+    /// PreVote (dissertation §9.6): a server whose election timeout fires
+    /// first asks whether a majority would vote for it, and increments its
+    /// term only if so; a server that heard from a leader within the
+    /// minimum election timeout refuses (§4.2.3). A follower cut off from
+    /// the cluster so never raises its term, and rejoining forces no
+    /// election.
+    #[serde(skip_serializing_if = "is_false")]
+    pub pre_vote: bool,
+    /// CheckQuorum (dissertation §6.2): a leader that has not heard from a
+    /// majority within an election timeout (its minimum) steps down, so a
+    /// leader cut off from the cluster stops acting as one.
+    #[serde(skip_serializing_if = "is_false")]
+    pub check_quorum: bool,
+}
+
+/// For serde: options that are off stay out of a scenario, so a link
+/// written before they existed reads back the same.
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 crate::read::read_struct!(RaftParams {
     election_timeout_ms,
     heartbeat_ms,
-    max_batch
+    max_batch,
+    pre_vote,
+    check_quorum
 });
 
 impl Default for RaftParams {
@@ -45,6 +67,8 @@ impl Default for RaftParams {
             election_timeout_ms: [150, 300],
             heartbeat_ms: 50,
             max_batch: 16,
+            pre_vote: false,
+            check_quorum: false,
         }
     }
 }
@@ -80,14 +104,22 @@ pub enum RaftTimer {
     Election,
     /// Leaders send heartbeats when it fires.
     Heartbeat,
+    /// With `check_quorum`, a leader counts who answered it since the last
+    /// check when it fires (§6.2).
+    CheckQuorum,
 }
 
 impl TimerName for RaftTimer {
-    const ALL: &'static [Self] = &[RaftTimer::Election, RaftTimer::Heartbeat];
+    const ALL: &'static [Self] = &[
+        RaftTimer::Election,
+        RaftTimer::Heartbeat,
+        RaftTimer::CheckQuorum,
+    ];
     fn name(&self) -> &'static str {
         match self {
             RaftTimer::Election => "election",
             RaftTimer::Heartbeat => "heartbeat",
+            RaftTimer::CheckQuorum => "check_quorum",
         }
     }
 }
@@ -150,6 +182,13 @@ pub struct Raft {
     match_index: NodeMap<u64>,
     pending: SortedMap<OpId, u64>,
     kv: SortedMap<String, String>,
+    /// With `pre_vote`, the pre-votes of a campaign under way (§9.6).
+    pre_votes: Option<NodeSet>,
+    /// When this server last heard from a leader of its term.
+    leader_seen: Option<Time>,
+    /// With `check_quorum`, the followers a leader heard from since its
+    /// last check (§6.2).
+    heard: NodeSet,
 }
 
 impl Raft {
@@ -206,8 +245,12 @@ impl Raft {
         if leader.is_some() {
             self.leader = leader;
         }
+        self.pre_votes = None;
         if self.role == Role::Leader {
             cx.cancel_timer(RaftTimer::Heartbeat);
+            if self.params.check_quorum {
+                cx.cancel_timer(RaftTimer::CheckQuorum);
+            }
             let hint = self.leader.filter(|l| *l != self.id);
             for (op, _) in std::mem::take(&mut self.pending) {
                 cx.respond(op, RaftResponse::Redirect { leader: hint });
@@ -220,8 +263,91 @@ impl Raft {
         self.votes.clear();
     }
 
+    /// §9.6: with `pre_vote`, an election timeout starts a pre-vote
+    /// campaign for the next term, which changes no term or vote; without
+    /// it, the election itself.
+    fn on_election_timeout(&mut self, cx: &mut Context<'_, Self>) {
+        if !self.params.pre_vote {
+            self.start_election(cx);
+            return;
+        }
+        self.leader = None;
+        self.pre_votes = Some(NodeSet::from_iter([self.id]));
+        self.reset_election_timer(cx);
+        if 1 >= self.majority() {
+            self.start_election(cx);
+            return;
+        }
+        cx.broadcast(RaftMsg::PreVote {
+            term: self.term + 1,
+            last_log_index: self.log.last_index(),
+            last_log_term: self.log.last_term(),
+        });
+    }
+
+    /// §5.4.1: whether a log ending at `last_index`@`last_term` is at least
+    /// as up to date as this server's.
+    fn up_to_date(&self, last_index: u64, last_term: u64) -> bool {
+        last_term > self.log.last_term()
+            || (last_term == self.log.last_term() && last_index >= self.log.last_index())
+    }
+
+    /// §4.2.3: whether this server heard from a current leader within the
+    /// minimum election timeout (a leader counts itself).
+    fn leader_is_fresh(&self, cx: &Context<'_, Self>) -> bool {
+        let lease = self.params.election_timeout_ms[0] * MICROS_PER_MS;
+        self.role == Role::Leader
+            || self
+                .leader_seen
+                .is_some_and(|t| self.leader.is_some() && cx.now().0 < t.0 + lease)
+    }
+
+    /// §9.6: grant a pre-vote for a later term to an up-to-date log, unless
+    /// a leader is known to be alive; never change term or vote.
+    fn on_pre_vote(
+        &mut self,
+        cx: &mut Context<'_, Self>,
+        from: NodeId,
+        term: u64,
+        last_index: u64,
+        last_term: u64,
+    ) {
+        let granted =
+            term > self.term && self.up_to_date(last_index, last_term) && !self.leader_is_fresh(cx);
+        cx.send(
+            from,
+            RaftMsg::PreVoteReply {
+                term: if granted { term } else { self.term },
+                granted,
+            },
+        );
+    }
+
+    fn on_pre_vote_reply(&mut self, cx: &mut Context<'_, Self>, from: NodeId, term: u64, granted: bool) {
+        if !granted {
+            // A refusal from a later term: that term has a leader or a
+            // candidate; follow it (as etcd does).
+            if term > self.term {
+                self.step_down(cx, term, None);
+            }
+            return;
+        }
+        let majority = self.majority();
+        let Some(votes) = self.pre_votes.as_mut() else {
+            return;
+        };
+        if term != self.term + 1 {
+            return;
+        }
+        votes.insert(from);
+        if votes.len() >= majority {
+            self.start_election(cx);
+        }
+    }
+
     /// §5.2: a follower whose election timeout elapses starts an election.
     fn start_election(&mut self, cx: &mut Context<'_, Self>) {
+        self.pre_votes = None;
         self.term += 1;
         self.role = Role::Candidate;
         self.voted_for = Some(self.id);
@@ -244,6 +370,10 @@ impl Raft {
         self.leader = Some(self.id);
         self.votes.clear();
         cx.cancel_timer(RaftTimer::Election);
+        if self.params.check_quorum {
+            self.heard.clear();
+            self.arm_quorum_check(cx);
+        }
         let next = self.log.last_index() + 1;
         self.next_index = self.peers.iter().map(|&p| (p, next)).collect();
         self.match_index = self.peers.iter().map(|&p| (p, 0)).collect();
@@ -256,6 +386,23 @@ impl Raft {
         });
         self.advance_commit(cx);
         self.broadcast_append(cx);
+    }
+
+    fn arm_quorum_check(&mut self, cx: &mut Context<'_, Self>) {
+        let every = self.params.election_timeout_ms[0] * MICROS_PER_MS;
+        cx.set_timer(RaftTimer::CheckQuorum, every);
+    }
+
+    /// §6.2: a leader that heard from no majority (itself included) since
+    /// the last check steps down; otherwise it starts counting again.
+    fn check_quorum(&mut self, cx: &mut Context<'_, Self>) {
+        if 1 + self.heard.len() >= self.majority() {
+            self.heard.clear();
+            self.arm_quorum_check(cx);
+        } else {
+            self.leader = None;
+            self.step_down(cx, self.term, None);
+        }
     }
 
     fn broadcast_append(&mut self, cx: &mut Context<'_, Self>) {
@@ -335,8 +482,7 @@ impl Raft {
             self.step_down(cx, term, None);
         }
         // §5.4.1: vote only for a candidate whose log is at least as up to date.
-        let up_to_date = last_term > self.log.last_term()
-            || (last_term == self.log.last_term() && last_index >= self.log.last_index());
+        let up_to_date = self.up_to_date(last_index, last_term);
         let free = self.voted_for.is_none() || self.voted_for == Some(from);
         let granted = term == self.term && free && up_to_date;
         if granted {
@@ -390,7 +536,10 @@ impl Raft {
         if term > self.term || self.role != Role::Follower {
             self.step_down(cx, term, Some(from));
         }
+        // A leader of this term is alive: no campaign goes on (§9.6).
+        self.pre_votes = None;
         self.leader = Some(from);
+        self.leader_seen = Some(cx.now());
         self.reset_election_timer(cx);
         // §5.3 consistency check.
         if self.log.term_at(prev_index) != Some(prev_term) {
@@ -448,6 +597,9 @@ impl Raft {
         }
         if self.role != Role::Leader || term != self.term {
             return;
+        }
+        if self.params.check_quorum {
+            self.heard.insert(from);
         }
         let last = self.log.last_index();
         if success {
@@ -545,6 +697,9 @@ impl Protocol for Raft {
             match_index: NodeMap::new(),
             pending: SortedMap::new(),
             kv: SortedMap::new(),
+            pre_votes: None,
+            leader_seen: None,
+            heard: NodeSet::new(),
         }
     }
 
@@ -560,6 +715,14 @@ impl Protocol for Raft {
                 last_log_term,
             } => self.on_request_vote(cx, from, term, last_log_index, last_log_term),
             RaftMsg::RequestVoteReply { term, granted } => self.on_vote(cx, from, term, granted),
+            RaftMsg::PreVote {
+                term,
+                last_log_index,
+                last_log_term,
+            } => self.on_pre_vote(cx, from, term, last_log_index, last_log_term),
+            RaftMsg::PreVoteReply { term, granted } => {
+                self.on_pre_vote_reply(cx, from, term, granted)
+            }
             RaftMsg::AppendEntries {
                 term,
                 prev_index,
@@ -578,9 +741,10 @@ impl Protocol for Raft {
     fn on_timer(&mut self, cx: &mut Context<'_, Self>, timer: RaftTimer) {
         match (timer, self.role) {
             (RaftTimer::Election, Role::Leader) => {}
-            (RaftTimer::Election, _) => self.start_election(cx),
+            (RaftTimer::Election, _) => self.on_election_timeout(cx),
             (RaftTimer::Heartbeat, Role::Leader) => self.broadcast_append(cx),
-            (RaftTimer::Heartbeat, _) => {}
+            (RaftTimer::CheckQuorum, Role::Leader) => self.check_quorum(cx),
+            (RaftTimer::Heartbeat | RaftTimer::CheckQuorum, _) => {}
         }
     }
 

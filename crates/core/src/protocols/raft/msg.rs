@@ -47,6 +47,25 @@ pub enum RaftMsg {
         /// the follower's last index, where the leader can look back from.
         index: u64,
     },
+    // Added after the paper's RPCs, so their discriminants (hashed into
+    // every trace) stay as they were.
+    /// PreVote RPC (dissertation §9.6): "would you vote for me in `term`?",
+    /// asked before a candidate increments its own term.
+    PreVote {
+        /// The term the candidate would stand in (its own plus one).
+        term: u64,
+        /// Index of the candidate's last log entry.
+        last_log_index: u64,
+        /// Term of the candidate's last log entry.
+        last_log_term: u64,
+    },
+    /// Answer to PreVote: changes no one's term or vote.
+    PreVoteReply {
+        /// The term asked about when granted; the voter's own when refused.
+        term: u64,
+        /// Whether the pre-vote was granted.
+        granted: bool,
+    },
 }
 
 impl RaftMsg {
@@ -55,6 +74,8 @@ impl RaftMsg {
         match self {
             RaftMsg::RequestVote { term, .. }
             | RaftMsg::RequestVoteReply { term, .. }
+            | RaftMsg::PreVote { term, .. }
+            | RaftMsg::PreVoteReply { term, .. }
             | RaftMsg::AppendEntries { term, .. }
             | RaftMsg::AppendEntriesReply { term, .. } => *term,
         }
@@ -66,6 +87,8 @@ impl MessageInfo for RaftMsg {
         match self {
             RaftMsg::RequestVote { .. } => "RequestVote",
             RaftMsg::RequestVoteReply { .. } => "RequestVoteReply",
+            RaftMsg::PreVote { .. } => "PreVote",
+            RaftMsg::PreVoteReply { .. } => "PreVoteReply",
             RaftMsg::AppendEntries { entries, .. } if entries.is_empty() => "Heartbeat",
             RaftMsg::AppendEntries { .. } => "AppendEntries",
             RaftMsg::AppendEntriesReply { .. } => "AppendEntriesReply",
@@ -84,6 +107,18 @@ impl MessageInfo for RaftMsg {
                     format!("vote granted, term {term}")
                 } else {
                     format!("vote refused, term {term}")
+                }
+            }
+            RaftMsg::PreVote {
+                term,
+                last_log_index,
+                last_log_term,
+            } => format!("PreVote for term {term}, last {last_log_index}@{last_log_term}"),
+            RaftMsg::PreVoteReply { term, granted } => {
+                if *granted {
+                    format!("pre-vote granted for term {term}")
+                } else {
+                    format!("pre-vote refused, term {term}")
                 }
             }
             RaftMsg::AppendEntries {

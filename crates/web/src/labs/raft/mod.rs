@@ -34,6 +34,8 @@ const LOOK: MessageLook = MessageLook {
     classes: &[
         ("RequestVote", "k-vote"),
         ("RequestVoteReply", "k-vote-reply"),
+        ("PreVote", "k-vote"),
+        ("PreVoteReply", "k-vote-reply"),
         ("AppendEntries", "k-append"),
         ("Heartbeat", "k-heartbeat"),
         ("AppendEntriesReply", "k-append-reply"),
