@@ -1,6 +1,6 @@
 // The embed builder on embed.html: options in, iframe code and preview out.
 const PRESETS = {
-  raft: ['raft-default', 'raft-split-vote', 'raft-zombie-leader', 'raft-minority-partition', 'raft-stress'],
+  raft: ['raft-default', 'raft-split-vote', 'raft-zombie-leader', 'raft-minority-partition', 'raft-rejoin-disrupts', 'raft-rejoin-prevote', 'raft-stale-leader', 'raft-check-quorum', 'raft-stress'],
   clocks: ['clocks-default', 'clocks-lww-vs-vector', 'clocks-stress'],
   gossip: ['gossip-default', 'gossip-thousand', 'gossip-partition', 'gossip-mongering', 'gossip-swim'],
   quorum: ['quorum-default', 'quorum-stale-read', 'quorum-sloppy-handoff', 'quorum-stress'],

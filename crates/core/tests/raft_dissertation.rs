@@ -149,3 +149,56 @@ fn check_quorum_keeps_a_healthy_leader() {
         assert!(sim.violations().is_empty(), "{:?}", sim.violations());
     }
 }
+
+/// A preset run until `ms`.
+fn preset(text: &str, ms: u64) -> Sim<Raft> {
+    let scenario = Scenario::from_json(text).expect("preset");
+    let mut sim = Sim::<Raft>::from_scenario(&scenario, SimConfig::default()).expect("sim");
+    sim.run_until(Time::from_ms(ms));
+    assert!(sim.violations().is_empty(), "{:?}", sim.violations());
+    sim
+}
+
+/// The lab's preset pair for §9.6 teaches what it says: without PreVote
+/// n4's return elects a new leader in a much later term; with it, the first
+/// leader is the only one of the run.
+#[test]
+fn the_pre_vote_presets_show_the_disruption_and_its_fix() {
+    let without = preset(
+        include_str!("../../../www/presets/raft-rejoin-disrupts.json"),
+        6_000,
+    );
+    let with = preset(
+        include_str!("../../../www/presets/raft-rejoin-prevote.json"),
+        6_000,
+    );
+    let (n2, n4) = (NodeId(2), NodeId(4));
+    assert_eq!(leaders(&with), vec![(n2, 1)]);
+    assert_eq!(term_of(&with, n4), 1);
+    let after = leaders(&without);
+    assert_eq!(after.len(), 1);
+    assert!(
+        after[0].1 > 5,
+        "a disrupted cluster ends in a late term: {after:?}"
+    );
+}
+
+/// The lab's preset pair for §6.2: mid-partition, the cut-off n2 still
+/// leads its old term without CheckQuorum, and has stepped down with it.
+#[test]
+fn the_check_quorum_presets_show_the_stale_leader_and_its_fix() {
+    let without = preset(
+        include_str!("../../../www/presets/raft-stale-leader.json"),
+        3_000,
+    );
+    let with = preset(
+        include_str!("../../../www/presets/raft-check-quorum.json"),
+        3_000,
+    );
+    let n2 = NodeId(2);
+    let stale = leaders(&without);
+    assert!(stale.contains(&(n2, 1)), "{stale:?}");
+    assert!(stale.iter().any(|l| l.1 == 2), "{stale:?}");
+    assert_ne!(role_of(&with, n2), Role::Leader);
+    assert_eq!(leaders(&with).len(), 1);
+}
