@@ -228,6 +228,20 @@ test('a lab opens on its default preset, fetched, and a failed fetch leaves a ba
   await page.close();
 });
 
+test('a cut-off leader is marked stale, unless CheckQuorum made it step down', async () => {
+  // The same run with check_quorum off and on (dissertation §6.2), stopped
+  // mid-partition: n2 was cut off at 1 s and the majority elected another.
+  for (const [preset, marks] of [['raft-stale-leader', 1], ['raft-check-quorum', 0]]) {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(server.url + `#/raft?preset=${preset}&t=2500`);
+    await page.waitForSelector('svg .node');
+    await page.waitForFunction(() => +document.querySelector('.clock')?.dataset.nowMs >= 2500);
+    assert.equal(await page.locator('[data-stale-leader="2"]').count(), marks, preset);
+    assert.equal(await page.locator('[data-stale-leader]').count(), marks, preset);
+    await page.close();
+  }
+});
+
 test('a panic shows the crash banner', async () => {
   const { page } = await openLab(browser, server.url);
   // Only a script can ask for a panic: nothing in the UI can.

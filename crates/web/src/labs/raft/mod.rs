@@ -5,7 +5,7 @@ mod logs;
 mod panel;
 
 use super::{client, Cx, Entry, Lab};
-use crate::components::topology::MessageLook;
+use crate::components::topology::{layout, MessageLook};
 use crate::snapshot::{visible_span, FrameSpec, LogLine, Part, Snapshot, LOG_LINES};
 use faultline_core::node::TimerName;
 use faultline_core::protocols::raft::{Raft, RaftTimer, RaftView, Role};
@@ -102,7 +102,7 @@ impl Lab for RaftLab {
     }
 
     fn drawing(&self, cx: &Cx<'_>) -> Html {
-        cx.topology(&LOOK, Html::default(), Html::default(), Html::default())
+        cx.topology(&LOOK, Html::default(), stale_marks(&cx.snapshot), Html::default())
     }
 
     fn stage(&self, cx: &Cx<'_>) -> Html {
@@ -152,6 +152,43 @@ impl Lab for RaftLab {
         self.leaders = leaders;
         news
     }
+}
+
+/// The leaders that are stale: up or paused, and leading a term older than
+/// the newest term any such server is in. Such a leader cannot know it
+/// (§5.1: only a message with the newer term tells it), but a viewer should
+/// see it at once.
+fn stale_leaders(part: &RaftPart) -> Vec<NodeId> {
+    let alive = || {
+        part.nodes
+            .iter()
+            .filter(|n| matches!(n.status, NodeStatus::Up | NodeStatus::Paused))
+            .filter_map(|n| Some((n.id, n.state.as_ref()?)))
+    };
+    let newest = alive().map(|(_, v)| v.term).max().unwrap_or(0);
+    alive()
+        .filter(|(_, v)| v.role == Role::Leader && v.term < newest)
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// A dashed red ring and the words "stale leader" over each stale leader.
+fn stale_marks(snap: &Snapshot) -> Html {
+    let Some(part) = snap.part::<RaftPart>() else {
+        return Html::default();
+    };
+    let (pos, r) = layout(snap);
+    let marks = stale_leaders(part).into_iter().filter_map(|id| {
+        let &(x, y) = pos.get(id)?;
+        Some(html! {
+            <g class="stale-leader" transform={format!("translate({x:.1},{y:.1})")}
+                data-stale-leader={id.0.to_string()}>
+                <circle r={format!("{:.1}", r + 7.0)} />
+                <text y={format!("{:.1}", -(r + 13.0))}>{ "stale leader" }</text>
+            </g>
+        })
+    });
+    html! { <>{ for marks }</> }
 }
 
 /// The command that makes `node` time out now.
