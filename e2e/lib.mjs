@@ -21,6 +21,8 @@ const TYPES = {
  * really downloads).
  */
 export function serve(root = DIST, prefix = '/', { gzip = false } = {}) {
+  // Compressed once per file, so a response costs no compression time.
+  const packed = new Map();
   const server = createServer(async (req, res) => {
     const full = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
     if (!full.startsWith(prefix)) { res.writeHead(404).end('not found'); return; }
@@ -32,7 +34,8 @@ export function serve(root = DIST, prefix = '/', { gzip = false } = {}) {
       const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' };
       if (gzip && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
         res.writeHead(200, { ...headers, 'content-encoding': 'gzip', vary: 'accept-encoding' });
-        res.end(gzipSync(body, { level: 9 }));
+        if (!packed.has(file)) packed.set(file, gzipSync(body, { level: 9 }));
+        res.end(packed.get(file));
       } else {
         res.writeHead(200, headers);
         res.end(body);

@@ -13,9 +13,9 @@ const EXACT: u64 = 1 << 53;
 
 /// Reads `digits[.digits]` (either side may be empty, not both) as the
 /// nearest `f64`, exactly as `str::parse::<f64>` would. Returns `None` for
-/// anything else: signs, exponents, spaces, more than one dot, or more
-/// digits than an `f64` holds exactly (over fifteen significant digits or
-/// over twenty-two after the dot).
+/// anything else: signs, exponents, spaces, more than one dot, digits
+/// whose value (the dot left out) reaches 2⁵³, or more than twenty-two
+/// digits after the dot. Links and fields never write those.
 pub fn parse(s: &str) -> Option<f64> {
     let (whole, fraction) = match s.split_once('.') {
         Some((w, f)) => (w, f),

@@ -202,3 +202,55 @@ fn the_check_quorum_presets_show_the_stale_leader_and_its_fix() {
     assert_ne!(role_of(&with, n2), Role::Leader);
     assert_eq!(leaders(&with).len(), 1);
 }
+
+/// §4.2.3's lease ("a server that heard from a current leader within the
+/// minimum election timeout ignores vote requests") is safe only beside
+/// CheckQuorum, which removes a leader that lost its majority; etcd ties it
+/// to CheckQuorum too. With PreVote alone, a leader whose heartbeats still
+/// reach a follower but whose replies are lost must not keep that follower
+/// refusing every other candidate: the cluster elects a new leader.
+#[test]
+fn pre_vote_alone_recovers_from_a_leader_that_cannot_hear_back() {
+    for seed in 0..10 {
+        for check_quorum in [false, true] {
+            let scenario = Scenario::from_json(&format!(
+                r#"{{ "protocol": "raft", "nodes": 3, "seed": {seed}, "until_ms": 20000,
+                     "params": {{ "pre_vote": true, "check_quorum": {check_quorum} }} }}"#
+            ))
+            .expect("scenario");
+            let mut sim = Sim::<Raft>::from_scenario(&scenario, SimConfig::default()).expect("sim");
+            sim.run_until(Time::from_ms(2_000));
+            let (l, term) = leaders(&sim)
+                .into_iter()
+                .max_by_key(|l| l.1)
+                .expect("leader");
+            let a = NodeId((l.0 + 1) % 3);
+            let b = NodeId((l.0 + 2) % 3);
+            // L reaches A, but hears nothing back; L and B are cut apart.
+            for (from, to) in [(l, b), (b, l), (a, l)] {
+                sim.apply(Command::Cut { from, to }).expect("cut");
+            }
+            sim.run_until(Time::from_ms(6_000));
+            assert!(sim.violations().is_empty(), "{:?}", sim.violations());
+            let now = leaders(&sim);
+            assert!(
+                now.iter().any(|&(id, t)| id != l && t > term),
+                "seed {seed}, check_quorum {check_quorum}: no new leader beside the deaf one: {now:?}"
+            );
+        }
+    }
+}
+
+/// The `check_quorum` timer does nothing unless the option is on: firing it
+/// by hand (a scenario's `fire`) never unseats a healthy leader.
+#[test]
+fn firing_check_quorum_with_the_option_off_changes_nothing() {
+    let (mut sim, leader, term) = settled(3, false, false);
+    sim.apply(Command::Fire {
+        node: leader,
+        timer: "check_quorum".into(),
+    })
+    .expect("fire");
+    sim.run_until(Time::from_ms(3_000));
+    assert_eq!(leaders(&sim), vec![(leader, term)]);
+}

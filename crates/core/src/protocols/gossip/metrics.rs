@@ -9,6 +9,7 @@ use crate::sim::{NodeStatus, Sim};
 use crate::time::Time;
 use serde::Serialize;
 use serde_json::json;
+use crate::nodemap::NodeMap;
 use crate::sortedmap::SortedMap;
 
 /// How one rumor spread.
@@ -57,7 +58,9 @@ pub fn rumor_stats(sim: &Sim<Gossip>) -> Vec<RumorStats> {
         .collect();
     let all = sim.nodes().count();
     let mut started: SortedMap<RumorId, (Time, u64)> = SortedMap::new();
-    let mut learned: SortedMap<RumorId, SortedMap<NodeId, (Time, u64)>> = SortedMap::new();
+    // Per rumor, who learned it when: filled in infection order, so a
+    // dense node map, not a sorted one.
+    let mut learned: SortedMap<RumorId, NodeMap<(Time, u64)>> = SortedMap::new();
     for o in sim.observations() {
         match &o.observation {
             GossipEvent::Started { rumor, round } => {
@@ -71,8 +74,7 @@ pub fn rumor_stats(sim: &Sim<Gossip>) -> Vec<RumorStats> {
                 learned
                     .entry(*rumor)
                     .or_default()
-                    .entry(o.node)
-                    .or_insert((o.at, *round));
+                    .get_or_insert_with(o.node, || (o.at, *round));
             }
             GossipEvent::Health { .. } => {}
         }
@@ -86,7 +88,7 @@ pub fn rumor_stats(sim: &Sim<Gossip>) -> Vec<RumorStats> {
         .into_iter()
         .map(|(at, rumor, start_round)| {
             let who = &learned[&rumor];
-            let informed = live.iter().filter(|n| who.contains_key(n)).count();
+            let informed = live.iter().filter(|&&n| who.contains(n)).count();
             let residue = if live.is_empty() {
                 0.0
             } else {
@@ -94,12 +96,12 @@ pub fn rumor_stats(sim: &Sim<Gossip>) -> Vec<RumorStats> {
             };
             let last = live
                 .iter()
-                .filter_map(|n| who.get(n).map(|(_, r)| r.saturating_sub(start_round)))
+                .filter_map(|&n| who.get(n).map(|(_, r)| r.saturating_sub(start_round)))
                 .max()
                 .unwrap_or(0);
             let mut per_round = vec![0usize; last as usize + 1];
             for n in &live {
-                if let Some((_, r)) = who.get(n) {
+                if let Some((_, r)) = who.get(*n) {
                     per_round[r.saturating_sub(start_round) as usize] += 1;
                 }
             }
@@ -120,7 +122,7 @@ pub fn rumor_stats(sim: &Sim<Gossip>) -> Vec<RumorStats> {
                 live: live.len(),
                 residue,
                 informed_at_ms: (0..all as u32)
-                    .map(|i| who.get(&NodeId(i)).map(|(t, _)| t.as_ms()))
+                    .map(|i| who.get(NodeId(i)).map(|(t, _)| t.as_ms()))
                     .collect(),
                 per_round,
             }
@@ -152,21 +154,41 @@ fn up_and_reachable(schedule: &[Scheduled], target: NodeId, t: Time) -> bool {
 
 /// Every "dead" declaration, first per observer, target and incarnation.
 pub fn detections(sim: &Sim<Gossip>) -> Vec<Detection> {
-    let mut seen = crate::sortedmap::SortedSet::new();
-    sim.observations()
+    // Every declaration with its place in the run; a split cluster makes
+    // about N²/2 of them, in time order, not key order: sort them once.
+    let mut dead: Vec<((NodeId, NodeId, u64), usize)> = sim
+        .observations()
         .iter()
-        .filter_map(|o| match o.observation {
+        .enumerate()
+        .filter_map(|(i, o)| match o.observation {
             GossipEvent::Health {
                 target,
                 health: Health::Dead,
                 incarnation,
-            } if seen.insert((o.node, target, incarnation)) => Some(Detection {
+            } => Some(((o.node, target, incarnation), i)),
+            _ => None,
+        })
+        .collect();
+    // Stable, so the first of equal keys stays first; keep it.
+    crate::sorting::sort_by(&mut dead, |a, b| a.0.cmp(&b.0));
+    dead.dedup_by_key(|d| d.0);
+    let mut firsts: Vec<usize> = dead.into_iter().map(|d| d.1).collect();
+    crate::sorting::sort(&mut firsts);
+    let observations = sim.observations();
+    firsts
+        .into_iter()
+        .map(|i| {
+            let o = &observations[i];
+            let target = match o.observation {
+                GossipEvent::Health { target, .. } => target,
+                _ => unreachable!("only Health observations were gathered"),
+            };
+            Detection {
                 observer: o.node,
                 target,
                 at_ms: o.at.as_ms(),
                 false_positive: up_and_reachable(sim.schedule(), target, o.at),
-            }),
-            _ => None,
+            }
         })
         .collect()
 }

@@ -5,7 +5,7 @@
 use super::msg::{Health, Update};
 use crate::id::NodeId;
 use crate::time::Time;
-use crate::sortedmap::SortedMap;
+use std::collections::BTreeMap;
 
 /// How many times an update is piggybacked, per ⌈log₂(N+1)⌉ (SWIM §4.1:
 /// λ log N transmissions reach every member with high probability).
@@ -29,8 +29,10 @@ struct Entry {
 pub struct Membership {
     /// This node's own incarnation.
     pub incarnation: u64,
-    table: SortedMap<NodeId, Entry>,
-    buffer: SortedMap<NodeId, (Update, u32)>,
+    // B-trees, not sorted vectors: under a partition each table grows to
+    // half the cluster (up to thousands), learned in no key order.
+    table: BTreeMap<NodeId, Entry>,
+    buffer: BTreeMap<NodeId, (Update, u32)>,
 }
 
 impl Membership {

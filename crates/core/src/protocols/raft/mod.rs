@@ -292,18 +292,24 @@ impl Raft {
             || (last_term == self.log.last_term() && last_index >= self.log.last_index())
     }
 
-    /// §4.2.3: whether this server heard from a current leader within the
-    /// minimum election timeout (a leader counts itself).
-    fn leader_is_fresh(&self, cx: &Context<'_, Self>) -> bool {
+    /// §4.2.3: with `check_quorum`, whether this server heard from a
+    /// current leader within the minimum election timeout (a leader counts
+    /// itself), so it must ignore a vote request from a later term. Only
+    /// CheckQuorum makes this safe for liveness, since it removes a leader
+    /// that lost its majority (as etcd's `inLease` does): without it, a
+    /// leader whose heartbeats still arrive but whose replies are lost
+    /// would keep every other server refusing elections forever.
+    fn in_lease(&self, cx: &Context<'_, Self>) -> bool {
         let lease = self.params.election_timeout_ms[0] * MICROS_PER_MS;
-        self.role == Role::Leader
-            || self
-                .leader_seen
-                .is_some_and(|t| self.leader.is_some() && cx.now().0 < t.0 + lease)
+        self.params.check_quorum
+            && (self.role == Role::Leader
+                || self
+                    .leader_seen
+                    .is_some_and(|t| self.leader.is_some() && cx.now().0 < t.0 + lease))
     }
 
     /// §9.6: grant a pre-vote for a later term to an up-to-date log, unless
-    /// a leader is known to be alive; never change term or vote.
+    /// in a leader's lease (§4.2.3); never change term or vote.
     fn on_pre_vote(
         &mut self,
         cx: &mut Context<'_, Self>,
@@ -313,7 +319,7 @@ impl Raft {
         last_term: u64,
     ) {
         let granted =
-            term > self.term && self.up_to_date(last_index, last_term) && !self.leader_is_fresh(cx);
+            term > self.term && self.up_to_date(last_index, last_term) && !self.in_lease(cx);
         cx.send(
             from,
             RaftMsg::PreVoteReply {
@@ -478,6 +484,11 @@ impl Raft {
         last_index: u64,
         last_term: u64,
     ) {
+        if term > self.term && self.in_lease(cx) {
+            // §4.2.3: a current leader is alive; the request neither moves
+            // this server's term nor gets an answer (as in etcd).
+            return;
+        }
         if term > self.term {
             self.step_down(cx, term, None);
         }
@@ -743,7 +754,9 @@ impl Protocol for Raft {
             (RaftTimer::Election, Role::Leader) => {}
             (RaftTimer::Election, _) => self.on_election_timeout(cx),
             (RaftTimer::Heartbeat, Role::Leader) => self.broadcast_append(cx),
-            (RaftTimer::CheckQuorum, Role::Leader) => self.check_quorum(cx),
+            (RaftTimer::CheckQuorum, Role::Leader) if self.params.check_quorum => {
+                self.check_quorum(cx)
+            }
             (RaftTimer::Heartbeat | RaftTimer::CheckQuorum, _) => {}
         }
     }

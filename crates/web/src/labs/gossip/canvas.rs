@@ -9,6 +9,7 @@ use super::part::{GossipDot, GossipPart};
 use crate::snapshot::Snapshot;
 use faultline_core::protocols::gossip::{Health, Spread};
 use faultline_core::sim::{MessageView, NodeStatus};
+use faultline_core::nodemap::NodeMap;
 use faultline_core::NodeId;
 use faultline_core::sortedmap::{SortedMap, SortedSet};
 use std::f64::consts::PI;
@@ -42,7 +43,7 @@ pub struct GossipCanvasProps {
 
 /// Where every live node sits, and the dot radius.
 struct Layout {
-    at: SortedMap<NodeId, (f64, f64)>,
+    at: NodeMap<(f64, f64)>,
     radius: f64,
 }
 
@@ -64,7 +65,7 @@ impl Layout {
         let k = cells.len().max(1) as f64;
         let disc = (SIZE / 2.0 - 14.0) / k.sqrt().max(1.0).min(k);
         let cell_w = SIZE / k;
-        let mut at = SortedMap::new();
+        let mut at = NodeMap::new();
         let mut radius = f64::MAX;
         for (c, ids) in cells.values().enumerate() {
             let n = ids.len().max(1) as f64;
@@ -89,7 +90,7 @@ impl Layout {
         let reach = (self.radius + 4.0).powi(2);
         self.at
             .iter()
-            .map(|(id, (px, py))| (*id, (px - x).powi(2) + (py - y).powi(2)))
+            .map(|(id, (px, py))| (id, (px - x).powi(2) + (py - y).powi(2)))
             .filter(|(_, d)| *d <= reach)
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(id, _)| id)
@@ -151,7 +152,7 @@ fn draw(canvas: &HtmlCanvasElement, lab: &GossipPart, snap: &Snapshot, p: &Gossi
     let mut filled: Batch<&'static str> = SortedMap::new();
     let mut hollow: Batch<&'static str> = SortedMap::new();
     for m in msgs.iter().step_by(every) {
-        let (Some(a), Some(b)) = (layout.at.get(&m.from), layout.at.get(&m.to)) else {
+        let (Some(a), Some(b)) = (layout.at.get(m.from), layout.at.get(m.to)) else {
             continue;
         };
         let span = (m.deliver_at.as_ms() - m.sent_at.as_ms()).max(1e-6);
@@ -188,7 +189,7 @@ fn draw(canvas: &HtmlCanvasElement, lab: &GossipPart, snap: &Snapshot, p: &Gossi
     let mut paused: Batch<&'static str> = SortedMap::new();
     let mut rings: Batch<(&'static str, u8)> = SortedMap::new();
     for d in &lab.dots {
-        let Some(&(x, y)) = layout.at.get(&d.id) else {
+        let Some(&(x, y)) = layout.at.get(d.id) else {
             continue;
         };
         if d.status == NodeStatus::Paused {
@@ -234,7 +235,7 @@ fn draw(canvas: &HtmlCanvasElement, lab: &GossipPart, snap: &Snapshot, p: &Gossi
         ctx.stroke();
     }
     for d in &lab.dots {
-        let Some(&(x, y)) = layout.at.get(&d.id) else {
+        let Some(&(x, y)) = layout.at.get(d.id) else {
             continue;
         };
         if d.status == NodeStatus::Crashed && r >= 5.0 {
@@ -261,7 +262,7 @@ fn draw(canvas: &HtmlCanvasElement, lab: &GossipPart, snap: &Snapshot, p: &Gossi
             ctx.fill_text(&d.id.0.to_string(), x, y).ok();
         }
     }
-    if let Some(&(x, y)) = p.selected.and_then(|s| layout.at.get(&s)) {
+    if let Some(&(x, y)) = p.selected.and_then(|s| layout.at.get(s)) {
         ctx.begin_path();
         ctx.arc(x, y, r + 5.0, 0.0, 2.0 * PI).ok();
         ctx.set_stroke_style_str("#0f172a");
