@@ -188,16 +188,6 @@ impl<K, V> SortedMap<K, V> {
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator + '_ {
         self.entries.iter().map(|(_, v)| v)
     }
-
-    /// The values in key order, to change.
-    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut V> + '_ {
-        self.entries.iter_mut().map(|(_, v)| v)
-    }
-
-    /// The values in key order, taken.
-    pub fn into_values(self) -> impl DoubleEndedIterator<Item = V> {
-        self.entries.into_iter().map(|(_, v)| v)
-    }
 }
 
 /// An empty or filled slot of a [`SortedMap`], as `BTreeMap::entry` gives.

@@ -169,22 +169,17 @@ pub fn detections(sim: &Sim<Gossip>) -> Vec<Detection> {
             _ => None,
         })
         .collect();
-    // Stable, so the first of equal keys stays first; keep it.
+    // Stable, so the first of equal keys stays first; keep it, then put
+    // the declarations back in run order.
     crate::sorting::sort_by(&mut dead, |a, b| a.0.cmp(&b.0));
     dead.dedup_by_key(|d| d.0);
-    let mut firsts: Vec<usize> = dead.into_iter().map(|d| d.1).collect();
-    crate::sorting::sort(&mut firsts);
+    crate::sorting::sort_by_key(&mut dead, |d| d.1);
     let observations = sim.observations();
-    firsts
-        .into_iter()
-        .map(|i| {
+    dead.into_iter()
+        .map(|((observer, target, _), i)| {
             let o = &observations[i];
-            let target = match o.observation {
-                GossipEvent::Health { target, .. } => target,
-                _ => unreachable!("only Health observations were gathered"),
-            };
             Detection {
-                observer: o.node,
+                observer,
                 target,
                 at_ms: o.at.as_ms(),
                 false_positive: up_and_reachable(sim.schedule(), target, o.at),

@@ -177,8 +177,13 @@ fn stale_marks(snap: &Snapshot) -> Html {
     let Some(part) = snap.part::<RaftPart>() else {
         return Html::default();
     };
+    let stale = stale_leaders(part);
+    if stale.is_empty() {
+        // The usual frame: no second layout of the nodes.
+        return Html::default();
+    }
     let (pos, r) = layout(snap);
-    let marks = stale_leaders(part).into_iter().filter_map(|id| {
+    let marks = stale.into_iter().filter_map(|id| {
         let &(x, y) = pos.get(id)?;
         Some(html! {
             <g class="stale-leader" transform={format!("translate({x:.1},{y:.1})")}
