@@ -243,11 +243,14 @@ async function soak() {
   return out;
 }
 
-/** Every lab's own wasm and js (dist/<lab>/), raw, gzip -9 and brotli 11. */
+/**
+ * Every lab's own wasm and js (dist/<lab>/), and the PBS calculator's
+ * (dist/pbs/, framed by the quorum lab): raw, gzip -9 and brotli 11.
+ */
 async function bundle() {
   const dist = opts.dist ?? DIST;
   const out = { files: [] };
-  for (const lab of LABS) {
+  for (const lab of [...LABS, { protocol: 'pbs' }]) {
     const dir = join(dist, lab.protocol);
     const files = (await readdir(dir)).filter((f) => f.endsWith('.wasm') || f.endsWith('.js'));
     for (const f of files) {

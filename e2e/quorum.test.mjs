@@ -67,16 +67,25 @@ test('under R = W = 1 a stale read is flagged with its reason, and the history i
   await page.close();
 });
 
-test('the PBS panel plots the WARS curve beside the closed form, and refuses bad input', async () => {
+test('the PBS panel, in its own page framed by the lab, plots the WARS curve beside the closed form, and refuses bad input', async () => {
   const { page, errors } = await openQuorum();
   await page.keyboard.press(' ');
-  const panel = page.locator('.panel.pbs');
+  // Loaded lazily, when scrolled near.
+  const iframe = page.locator('iframe.pbs-frame');
+  assert.match(await iframe.getAttribute('src'), /^pbs\/\?n=3&r=2&w=2&latency=\d+(\.\d+)?-\d+(\.\d+)?$/);
+  await iframe.scrollIntoViewIfNeeded();
+  const panel = page.frameLocator('iframe.pbs-frame').locator('.panel.pbs');
   await panel.locator('[data-chart="pbs"] svg').waitFor();
   assert.match(await panel.textContent(), /0 % stale/, 'R + W > N: never stale');
-  await page.evaluate(() => performance.clearMeasures('faultline-pbs'));
-  await page.fill('input[aria-label="PBS R"]', '1');
-  await page.fill('input[aria-label="PBS W"]', '1');
-  await page.waitForFunction(() => /66\.7 % stale/.test(document.querySelector('.closed-form')?.textContent));
+  // The frame grows to its panel: nothing is cut off or scrolls inside it.
+  const [frameH, panelH] = [await iframe.evaluate((f) => f.getBoundingClientRect().height),
+    await panel.evaluate((p) => p.getBoundingClientRect().height)];
+  assert.ok(frameH >= panelH && frameH - panelH < 40, `frame ${frameH} px, panel ${panelH} px`);
+  const frame = page.frames().find((f) => /\/pbs\//.test(f.url()));
+  await frame.evaluate(() => performance.clearMeasures('faultline-pbs'));
+  await panel.locator('input[aria-label="PBS R"]').fill('1');
+  await panel.locator('input[aria-label="PBS W"]').fill('1');
+  await frame.waitForFunction(() => /66\.7 % stale/.test(document.querySelector('.closed-form')?.textContent));
   assert.match(await panel.locator('.closed-form').textContent(), /C\(2, 1\) \/ C\(3, 1\)/);
   assert.equal(await panel.locator('[data-chart="pbs"] svg').count(), 1);
   const atCommit = +(await panel.locator('[data-at-commit]').getAttribute('data-at-commit'));
@@ -85,14 +94,40 @@ test('the PBS panel plots the WARS curve beside the closed form, and refuses bad
     await panel.locator('select[aria-label="Latency profile"]').selectOption(profile);
     await panel.locator('[data-chart="pbs"] svg').waitFor();
   }
-  const took = await page.evaluate(() => performance.getEntriesByName('faultline-pbs').map((e) => e.duration));
+  const took = await frame.evaluate(() => performance.getEntriesByName('faultline-pbs').map((e) => e.duration));
   assert.ok(took.length >= 2, `${took.length} Monte Carlo runs measured`);
   // Reported, never asserted: timing belongs to benchmarks.
   console.log(`# PBS Monte Carlo, 100,000 trials: ${took.map((t) => t.toFixed(1)).join(', ')} ms`);
-  await page.fill('input[aria-label="PBS R"]', 'x');
+  // The link out opens the calculator as it stands.
+  const latency = /latency=([^&]+)/.exec(await iframe.getAttribute('src'))[1];
+  assert.equal(await panel.locator('a.open-alone').getAttribute('href'), `?n=3&r=1&w=1&latency=${latency}&profile=ymmr`);
+  await panel.locator('input[aria-label="PBS R"]').fill('x');
   assert.match(await panel.locator('.form-error').textContent(), /R must be a whole number/);
-  await page.fill('input[aria-label="PBS R"]', '5');
+  await panel.locator('input[aria-label="PBS R"]').fill('5');
   assert.match(await panel.locator('.form-error').textContent(), /R must be between 1 and N \(3\), not 5/);
+  // Another run's N, R and W follow into the frame.
+  await loadPreset(page, 'quorum-stale-read');
+  assert.match(await iframe.getAttribute('src'), /^pbs\/\?n=3&r=1&w=1&/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the PBS calculator stands alone: its address sets it, edits are kept in the address, a bad latency is named', async () => {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${server.url}pbs/?n=5&r=1&w=2&latency=1-4&log=1`);
+  await page.locator('[data-chart="pbs"] svg').waitFor();
+  assert.equal(await page.inputValue('input[aria-label="PBS N"]'), '5');
+  assert.ok(await page.isChecked('input[type="checkbox"]'), 'log axis');
+  assert.match(await page.textContent('.panel.pbs'), /uniform on 1–4 ms/);
+  assert.match(await page.textContent('.closed-form'), /C\(3, 1\) \/ C\(5, 1\)/);
+  assert.equal(await page.locator('a.open-alone').count(), 0, 'no link out when alone');
+  await page.fill('input[aria-label="PBS W"]', '3');
+  await page.waitForFunction(() => location.search === '?n=5&r=1&w=3&latency=1-4&log=1');
+  await page.goto(`${server.url}pbs/?latency=20-5`);
+  assert.match(await page.locator('.form-error').textContent(), /latency: the lowest delay \(20 ms\) is above the highest \(5 ms\)/);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -23,6 +23,18 @@ pub fn speed(factor: f64) -> String {
     }
 }
 
+/// `µs` in milliseconds, as few digits as it takes (`5`, `0.25`).
+pub fn ms(us: u64) -> String {
+    let (whole, frac) = (us / 1000, us % 1000);
+    if frac == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{frac:03}")
+            .trim_end_matches('0')
+            .to_string()
+    }
+}
+
 fn trim(v: f64, digits: usize) -> String {
     let s = format!("{v:.digits$}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
@@ -40,5 +52,13 @@ mod tests {
         assert_eq!(speed(2.0), "2×");
         assert_eq!(time(Time::from_ms(1500)), "1500.0 ms");
         assert_eq!(time(Time::from_ms(12_000)), "12.00 s");
+    }
+
+    #[test]
+    fn milliseconds_are_written_with_as_few_digits_as_they_need() {
+        assert_eq!(
+            [0, 5_000, 250, 1_050, 12_345].map(ms),
+            ["0", "5", "0.25", "1.05", "12.345"]
+        );
     }
 }

@@ -27,32 +27,45 @@ pub fn build() -> Result<(), String> {
         std::fs::remove_dir_all(&dist).map_err(|e| format!("cannot clear dist/: {e}"))?;
     }
     copy_dir(&root().join("www"), &dist)?;
-    // The lab template is Trunk's input, not a page of the site.
-    std::fs::remove_file(dist.join("lab.html")).map_err(|e| e.to_string())?;
+    // The templates are Trunk's input, not pages of the site as they are.
+    for template in ["lab.html", "pbs.html"] {
+        std::fs::remove_file(dist.join(template)).map_err(|e| e.to_string())?;
+    }
     write_entry_page(&dist)?;
     for lab in labs() {
-        let dist = format!("dist/{lab}");
-        run(
-            "trunk",
-            &[
-                "build",
-                "www/lab.html",
-                "--release",
-                "--no-default-features",
-                "--features",
-                lab,
-                "--filehash",
-                "false",
-                "--dist",
-                &dist,
-            ],
-        )?;
+        trunk("www/lab.html", lab)?;
         // The page Trunk writes beside the lab is never served: the shell's
         // loader starts the lab.
-        let _ = std::fs::remove_file(root().join(&dist).join("index.html"));
-        tools::check_wasm_imports(&root().join(&dist))?;
+        let _ = std::fs::remove_file(root().join("dist").join(lab).join("index.html"));
     }
-    Ok(())
+    // The PBS calculator is a page: its `index.html` stays.
+    trunk("www/pbs.html", PBS)
+}
+
+/// The PBS calculator's page and cargo feature (`dist/pbs/`), which the
+/// quorum lab shows in a frame.
+pub const PBS: &str = "pbs";
+
+/// Builds `template` with only the web crate's `feature` into
+/// `dist/<feature>/`, and checks what its wasm imports.
+fn trunk(template: &str, feature: &str) -> Result<(), String> {
+    let dist = format!("dist/{feature}");
+    run(
+        "trunk",
+        &[
+            "build",
+            template,
+            "--release",
+            "--no-default-features",
+            "--features",
+            feature,
+            "--filehash",
+            "false",
+            "--dist",
+            &dist,
+        ],
+    )?;
+    tools::check_wasm_imports(&root().join(&dist))
 }
 
 /// Writes `index.html` into `dist/` with the registry's labs in its
@@ -118,7 +131,7 @@ fn gzip_len(bytes: &[u8]) -> u64 {
     miniz_oxide::deflate::compress_to_vec(bytes, 9).len() as u64 + 18
 }
 
-/// Prints every lab's size against the goal; fails when a lab is over
+/// Prints every lab's size (and the PBS page's) against the goal; fails when a lab is over
 /// [`LAB_CEILING_BYTES`]. Sizes are deterministic, unlike timings, so this
 /// is a test, not a benchmark.
 pub fn check_budgets() -> Result<(), String> {
@@ -130,7 +143,7 @@ pub fn check_budgets() -> Result<(), String> {
         kb(LAB_GOAL_BYTES),
         kb(LAB_CEILING_BYTES)
     );
-    for lab in labs() {
+    for lab in labs().chain([PBS]) {
         let (raw, gzip) = lab_bundle(&dist, lab)?;
         let verdict = if gzip <= LAB_GOAL_BYTES {
             "within the goal"

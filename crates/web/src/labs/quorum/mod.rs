@@ -6,7 +6,6 @@ mod history;
 mod overlay;
 mod panel;
 mod part;
-mod pbs;
 mod words;
 
 use super::{client, Cx, Entry, Lab, LabMsg};
@@ -17,7 +16,6 @@ use faultline_core::{AnySim, Command, NodeId, ProtocolName};
 use history::QuorumHistory;
 use panel::QuorumPanel;
 pub use part::{LinearizabilityCache, QuorumPart};
-use pbs::PbsPanel;
 use yew::prelude::*;
 
 /// The quorum lab in the registry.
@@ -54,6 +52,13 @@ const LOOK: MessageLook = MessageLook {
         ("k-sync", "anti-entropy"),
     ],
 };
+
+/// The PBS calculator's address (the `pbs` page, beside the labs) for a
+/// run's N, R, W and link latency, µs.
+pub fn pbs_address(n: u32, r: u32, w: u32, (lo, hi): (u64, u64)) -> String {
+    use crate::format::ms;
+    format!("pbs/?n={n}&r={r}&w={w}&latency={}-{}", ms(lo), ms(hi))
+}
 
 /// The quorum lab's own message: focus an operation (or follow the latest).
 struct Focus(Option<OpRef>);
@@ -118,8 +123,10 @@ impl Lab for QuorumLab {
             <>
                 <QuorumHistory snapshot={cx.snapshot.clone()} focus={self.focus(cx)}
                     on_focus={QuorumLab::on_focus(cx)} />
-                <PbsPanel n={lab.params.n} r={lab.params.r} w={lab.params.w}
-                    latency_us={cx.snapshot.network.link.latency} />
+                // Its own page, loaded when scrolled near: the Monte Carlo
+                // and its chart stay out of this lab's wasm.
+                <iframe class="pbs-frame" loading="lazy" title="Probabilistically bounded staleness"
+                    src={pbs_address(lab.params.n, lab.params.r, lab.params.w, cx.snapshot.network.link.latency)} />
             </>
         }
     }

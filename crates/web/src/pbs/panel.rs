@@ -6,11 +6,12 @@
 //! closed form for random quorums beside it. The Monte Carlo runs only when
 //! its inputs change; the chart redraws only when its curve does.
 
+use super::Settings;
+use crate::components::chart::FONT;
 use faultline_core::pbs::wars::MAX_N;
 use faultline_core::pbs::{
     p_stale_closed_form, Profile, ProfileName, StalenessWindows, WarsConfig,
 };
-use crate::components::chart::FONT;
 use plotters::prelude::*;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -30,7 +31,7 @@ const MARK: RGBColor = RGBColor(100, 116, 139);
 
 /// Where the latencies come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Source {
+pub enum Source {
     /// The lab's links: uniform one-way latency.
     Links,
     /// One of the paper's fits.
@@ -38,23 +39,30 @@ enum Source {
 }
 
 impl Source {
-    fn value(self) -> &'static str {
+    /// Every source, in the menu's order.
+    pub const ALL: [Source; 4] = [
+        Source::Links,
+        Source::Fit(ProfileName::LnkdSsd),
+        Source::Fit(ProfileName::LnkdDisk),
+        Source::Fit(ProfileName::Ymmr),
+    ];
+
+    /// Its name in the menu's values and in the address.
+    pub fn value(self) -> &'static str {
         match self {
             Source::Links => "links",
             Source::Fit(p) => p.as_str(),
         }
     }
 
-    fn parse(s: &str) -> Source {
-        ProfileName::ALL
-            .into_iter()
-            .find(|p| p.as_str() == s)
-            .map_or(Source::Links, Source::Fit)
+    /// The source named `s`, if any.
+    pub fn parse(s: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|x| x.value() == s)
     }
 
     fn label(self) -> &'static str {
         match self {
-            Source::Links => "this lab's links",
+            Source::Links => "uniform, as the lab's links",
             Source::Fit(ProfileName::LnkdSsd) => "LNKD-SSD (LinkedIn, SSDs)",
             Source::Fit(ProfileName::LnkdDisk) => "LNKD-DISK (LinkedIn, disks)",
             Source::Fit(ProfileName::Ymmr) => "YMMR (Yammer, Riak)",
@@ -65,14 +73,12 @@ impl Source {
 /// PBS panel properties.
 #[derive(Properties, PartialEq)]
 pub struct PbsPanelProps {
-    /// The run's N.
-    pub n: u32,
-    /// The run's R.
-    pub r: u32,
-    /// The run's W.
-    pub w: u32,
-    /// The links' one-way latency range, µs.
-    pub latency_us: (u64, u64),
+    /// N, R, W, the latencies and the axis, as the page holds them.
+    pub settings: Settings,
+    /// Called with the settings after an edit.
+    pub on_change: Callback<Settings>,
+    /// The page's own address, when it is shown in a lab's frame.
+    pub alone: Option<String>,
 }
 
 /// The curve the chart draws.
@@ -273,8 +279,14 @@ where
         } else {
             x_hi * 0.3
         };
+        // Past 99.9 % at the commit: every read, or nearly.
+        let every = c.points.first().is_some_and(|p| p.1 >= 1.0);
         chart.draw_series([Text::new(
-            "Every read is consistent at once",
+            if every {
+                "Every read is consistent at once"
+            } else {
+                "Over 99.9 % of reads are consistent at once"
+            },
             (x, mid),
             (FONT, 14).into_font().color(&MARK),
         )])?;
@@ -334,79 +346,81 @@ fn closed_form(cfg: WarsConfig) -> Html {
     }
 }
 
-/// The panel.
+/// The panel: the settings come from the page, and every edit goes back
+/// to it.
 #[function_component(PbsPanel)]
 pub fn pbs_panel(p: &PbsPanelProps) -> Html {
-    let source = use_state(|| Source::Links);
-    let log = use_state(|| false);
-    // Typed N, R, W, and the run's values they were edited from: when the
-    // run's change (another scenario), the fields follow them again.
-    let typed = use_state(|| None::<((u32, u32, u32), [String; 3])>);
-    let run_nrw = (p.n, p.r, p.w);
-    let texts: [String; 3] = match &*typed {
-        Some((from, t)) if *from == run_nrw => t.clone(),
-        _ => [p.n.to_string(), p.r.to_string(), p.w.to_string()],
-    };
-    let cfg = config(&texts);
+    let settings = &p.settings;
+    let cfg = config(&settings.texts);
     let outcome = use_memo(
-        (*source, cfg.clone().ok(), p.latency_us),
-        |(source, cfg, latency)| cfg.map(|cfg| run(cfg, *source, *latency).map(Rc::new)),
+        (
+            settings.source,
+            cfg.clone().ok(),
+            settings.latency_us.clone(),
+        ),
+        |(source, cfg, latency)| match (cfg, latency) {
+            (Some(cfg), Ok(latency)) => Some(run(*cfg, *source, *latency).map(Rc::new)),
+            _ => None,
+        },
     );
+    let change = |f: fn(&mut Settings, &Event)| {
+        let settings = settings.clone();
+        p.on_change.reform(move |e: Event| {
+            let mut s = settings.clone();
+            f(&mut s, &e);
+            s
+        })
+    };
     let edit = |k: usize| {
-        let typed = typed.clone();
-        let texts = texts.clone();
-        Callback::from(move |e: InputEvent| {
+        let settings = settings.clone();
+        p.on_change.reform(move |e: InputEvent| {
+            let mut s = settings.clone();
             if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
-                let mut t = texts.clone();
-                t[k] = i.value();
-                typed.set(Some((run_nrw, t)));
+                s.texts[k] = i.value();
             }
+            s
         })
     };
-    let on_source = {
-        let source = source.clone();
-        Callback::from(move |e: Event| {
-            if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
-                source.set(Source::parse(&s.value()));
-            }
-        })
-    };
-    let on_log = {
-        let log = log.clone();
-        Callback::from(move |e: Event| {
-            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
-                log.set(i.checked());
-            }
-        })
-    };
-    let sources = [
-        Source::Links,
-        Source::Fit(ProfileName::LnkdSsd),
-        Source::Fit(ProfileName::LnkdDisk),
-        Source::Fit(ProfileName::Ymmr),
-    ];
+    let on_source = change(|s, e| {
+        if let Some(select) = e.target_dyn_into::<HtmlSelectElement>() {
+            s.source = Source::parse(&select.value()).unwrap_or(Source::Links);
+        }
+    });
+    let on_log = change(|s, e| {
+        if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+            s.log = i.checked();
+        }
+    });
     let field = |label: &'static str, k: usize| {
         html! {
             <label class="inline">
                 <span>{ label }</span>
-                <input class="num" type="text" inputmode="numeric" value={texts[k].clone()}
+                <input class="num" type="text" inputmode="numeric" value={settings.texts[k].clone()}
                     oninput={edit(k)} aria-label={format!("PBS {label}")} />
             </label>
         }
     };
-    let links_note = match *source {
-        Source::Links => format!(
+    let links_note = match (settings.source, &settings.latency_us) {
+        (Source::Links, Ok((lo, hi))) => format!(
             "Every one-way delay uniform on {}–{} ms, as the links are set now; loss is not modelled.",
-            p.latency_us.0 as f64 / 1000.0,
-            p.latency_us.1 as f64 / 1000.0
+            crate::format::ms(*lo),
+            crate::format::ms(*hi)
         ),
-        Source::Fit(_) => "The paper's Pareto/exponential fits of production latencies (§5).".into(),
+        (Source::Links, Err(_)) => String::new(),
+        (Source::Fit(_), _) => {
+            "The paper's Pareto/exponential fits of production latencies (§5).".into()
+        }
     };
-    let body = match (&cfg, outcome.as_ref()) {
-        (Err(e), _) => html! { <p class="form-error" role="alert">{ e.clone() }</p> },
-        (_, Some(Err(e))) => html! { <p class="form-error" role="alert">{ e.clone() }</p> },
-        (Ok(cfg), Some(Ok(o))) => {
-            let curve = o.curve(*log);
+    let error = match (&cfg, &settings.latency_us, outcome.as_ref()) {
+        (Err(e), _, _) => Some(e.clone()),
+        (_, Err(e), _) if settings.source == Source::Links => Some(e.clone()),
+        (_, _, Some(Err(e))) => Some(e.clone()),
+        _ => None,
+    };
+    let body = match (error, &cfg, outcome.as_ref()) {
+        (Some(e), _, _) => html! { <p class="form-error" role="alert">{ e }</p> },
+        (None, Ok(cfg), Some(Ok(o))) => {
+            let curve = o.curve(settings.log);
             html! {
             <div class="pbs-body">
                 <figure class="chart" data-chart="pbs">
@@ -432,20 +446,23 @@ pub fn pbs_panel(p: &PbsPanelProps) -> Html {
             </div>
             }
         }
-        (Ok(_), None) => Html::default(),
+        _ => Html::default(),
     };
     html! {
         <section class="panel pbs" aria-label="Probabilistic staleness">
             <h3>
                 { "Probabilistically bounded staleness" }
                 <span class="dim small">{ "Bailis et al., VLDB 2012 · WARS model" }</span>
+                if let Some(alone) = &p.alone {
+                    <a class="small open-alone" href={alone.clone()} target="_blank" rel="noopener">{ "open on its own page ↗" }</a>
+                }
             </h3>
             <div class="row wrap pbs-inputs">
                 <label class="inline">
                     <span>{ "latencies" }</span>
                     <select onchange={on_source} aria-label="Latency profile">
-                        { for sources.iter().map(|s| html! {
-                            <option value={s.value()} selected={*s == *source}>{ s.label() }</option>
+                        { for Source::ALL.iter().map(|s| html! {
+                            <option value={s.value()} selected={*s == settings.source}>{ s.label() }</option>
                         }) }
                     </select>
                 </label>
@@ -453,7 +470,7 @@ pub fn pbs_panel(p: &PbsPanelProps) -> Html {
                 { field("R", 1) }
                 { field("W", 2) }
                 <label class="inline">
-                    <input type="checkbox" checked={*log} onchange={on_log} />
+                    <input type="checkbox" checked={settings.log} onchange={on_log} />
                     <span>{ "log time axis" }</span>
                 </label>
             </div>
