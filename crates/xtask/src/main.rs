@@ -124,7 +124,7 @@ fn test() -> Result<(), String> {
     // The wasm side of the benchmarks builds as `cargo xtask bench` builds it.
     cargo(bench::BUILD_WASM)?;
     site::build()?;
-    // A size is deterministic: no lab may grow past the ceiling.
+    // A size is deterministic: no page may grow past the budget.
     site::check_budgets()?;
     // Name the test files: how a directory argument is read differs between
     // Node versions.

@@ -71,6 +71,15 @@ fn second_half_growth(r: &Value, key: &str) -> f64 {
     soak_points(r).map_or(f64::NAN, |[_, m, e]| f(&e[key]) / f(&m[key]) - 1.0)
 }
 
+/// Whose bundle `page` is, for the budgets' table.
+fn whose(page: &str) -> String {
+    if page == crate::site::PBS {
+        "the PBS calculator's".into()
+    } else {
+        format!("{page} lab's")
+    }
+}
+
 /// Every lab's bundle (its own wasm + js): (lab, raw, gzip, brotli) bytes.
 fn lab_bundles(r: &Value) -> Vec<(String, f64, f64, f64)> {
     let mut out: Vec<(String, f64, f64, f64)> = Vec::new();
@@ -140,7 +149,7 @@ fn budgets(r: &Value) -> Vec<(String, String, bool)> {
     for (lab, _, gz, _) in lab_bundles(r) {
         let budget = if lab == "raft" { 200.0 } else { 300.0 };
         out.push((
-            format!("{lab} lab's wasm + js ≤ {budget:.0} kB gzip"),
+            format!("{} wasm + js ≤ {budget:.0} kB gzip", whose(&lab)),
             kb(gz),
             gz <= budget * 1000.0,
         ));
@@ -345,7 +354,8 @@ pub fn markdown(r: &Value) -> String {
     let _ = writeln!(
         s,
         "Each lab's own page weight, `dist/<lab>/` from `cargo xtask dist` (the web crate built \
-         with only that lab's feature): gzip level 9 and brotli quality 11 (Node's zlib).\n"
+         with only that lab's feature), and the PBS calculator's (`dist/pbs/`, which the quorum \
+         lab frames): gzip level 9 and brotli quality 11 (Node's zlib).\n"
     );
     let _ = writeln!(s, "| lab | raw | gzip | brotli |\n|---|---:|---:|---:|");
     for (lab, raw, gz, br) in lab_bundles(r) {

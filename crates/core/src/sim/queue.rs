@@ -8,7 +8,7 @@ use super::timers::TimerIndex;
 use crate::id::{NodeId, OpId};
 use crate::time::Time;
 use std::cmp::{Ordering, Reverse};
-use std::collections::{BTreeSet, BinaryHeap};
+use std::collections::BinaryHeap;
 
 /// A key of the event queue: total order by time, then by sequence number.
 pub(crate) type QueueKey = (Time, u64);
@@ -54,12 +54,13 @@ impl Ord for Entry {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct EventQueue {
     heap: BinaryHeap<Reverse<Entry>>,
-    /// Keys removed while still in the heap; each leaves the set when its
-    /// entry reaches the top and is dropped, so the heap's top is never
-    /// cancelled. Only keys above `popped` enter (a key at or below it has
-    /// left the heap already), and the simulator removes a key at most once,
-    /// so the set holds nothing but entries still in the heap.
-    cancelled: BTreeSet<QueueKey>,
+    /// Keys removed while still in the heap, smallest on top; each leaves
+    /// when its entry reaches the top and is dropped, so the heap's top is
+    /// never cancelled. Only keys above `popped` enter (a key at or below it
+    /// has left the heap already), and the simulator removes a key at most
+    /// once, so these are all keys of entries still in the heap: the top
+    /// entry is cancelled exactly when its key is the smallest of them.
+    cancelled: BinaryHeap<Reverse<QueueKey>>,
     /// The last key handed out by [`EventQueue::pop_first`]; events come
     /// out in key order and new keys are never below the current time, so
     /// every key at or below it has left the heap.
@@ -78,7 +79,7 @@ impl EventQueue {
         if self.popped.is_some_and(|p| *key <= p) {
             return;
         }
-        self.cancelled.insert(*key);
+        self.cancelled.push(Reverse(*key));
         self.skip_cancelled();
     }
 
@@ -97,11 +98,13 @@ impl EventQueue {
 
     /// Drops cancelled entries from the top of the heap.
     fn skip_cancelled(&mut self) {
-        while let Some(top) = self.heap.peek() {
-            if self.cancelled.is_empty() || !self.cancelled.remove(&top.0.key) {
+        while let (Some(top), Some(Reverse(cancelled))) = (self.heap.peek(), self.cancelled.peek())
+        {
+            if top.0.key != *cancelled {
                 break;
             }
             self.heap.pop();
+            self.cancelled.pop();
         }
     }
 }
