@@ -404,7 +404,7 @@ fn the_hand_reader_names_every_path() {
         (
             r#"{"protocol":"paxos"}"#,
             "protocol",
-            "unknown variant `paxos`, expected one of `raft`, `clocks`, `gossip`, `quorum`, `ring`",
+            "unknown variant `paxos`, expected one of `raft`, `clocks`, `gossip`, `quorum`, `ring`, `2pc`",
         ),
         (
             r#"{"nodes":3}"#,

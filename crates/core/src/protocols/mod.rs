@@ -14,4 +14,6 @@ crate::registry::registry! {
     Quorum = "quorum" => quorum::Quorum;
     /// Consistent hashing with keys moved by transfers.
     Ring = "ring" => ring::Ring;
+    /// Two-phase commit, with a coordinator that can block its participants.
+    TwoPc = "2pc" => twopc::TwoPc;
 }

@@ -1,0 +1,82 @@
+//! Two-phase commit's invariants, read from the nodes' durable logs (each
+//! append-only, so the checker reads only what is new).
+//!
+//! - **Atomicity** (Gray & Lamport 2006, §2): no transaction has both a
+//!   committed and an aborted participant.
+//! - **Veto**: a transaction a participant voted no on never commits (at
+//!   the coordinator or at any participant).
+
+use super::{Record, TwoPc, COORDINATOR};
+use crate::id::NodeId;
+use crate::invariant::{Checker, Violation};
+use crate::nodemap::NodeMap;
+use crate::sortedmap::SortedMap;
+use crate::time::Time;
+
+/// What the logs have said of one transaction.
+#[derive(Clone, Debug, Default)]
+struct Seen {
+    committed: Option<NodeId>,
+    aborted: Option<NodeId>,
+    vetoed: Option<NodeId>,
+    /// The coordinator logged a commit.
+    commit_logged: bool,
+    /// Each invariant reports a transaction once.
+    atomicity_reported: bool,
+    veto_reported: bool,
+}
+
+/// Reads every node's new log records and checks both invariants.
+#[derive(Clone, Debug, Default)]
+pub struct TwoPcChecker {
+    /// How many records of each node's log were read.
+    read: NodeMap<usize>,
+    txs: SortedMap<String, Seen>,
+}
+
+impl Checker<TwoPc> for TwoPcChecker {
+    const NAMES: &'static [&'static str] = &["Atomicity", "Veto"];
+
+    fn after_event(&mut self, now: Time, node: NodeId, state: &TwoPc, out: &mut Vec<Violation>) {
+        let from = self.read.get(node).copied().unwrap_or(0);
+        let log = state.log();
+        if from >= log.len() {
+            return;
+        }
+        self.read.insert(node, log.len());
+        for e in &log[from..] {
+            let seen = self.txs.entry(e.tx.clone()).or_default();
+            match (&e.record, node == COORDINATOR) {
+                (Record::Committed, false) => {
+                    seen.committed.get_or_insert(node);
+                }
+                (Record::Aborted, false) => {
+                    seen.aborted.get_or_insert(node);
+                }
+                (Record::VotedNo, false) => {
+                    seen.vetoed.get_or_insert(node);
+                    seen.aborted.get_or_insert(node);
+                }
+                (Record::Decided { commit: true }, true) => seen.commit_logged = true,
+                _ => {}
+            }
+            if let (Some(c), Some(a), false) = (seen.committed, seen.aborted, seen.atomicity_reported) {
+                seen.atomicity_reported = true;
+                out.push(Violation {
+                    invariant: "Atomicity",
+                    at: now,
+                    detail: format!("{}: {c} committed and {a} aborted", e.tx),
+                });
+            }
+            let committed = seen.commit_logged || seen.committed.is_some();
+            if let (Some(v), true, false) = (seen.vetoed, committed, seen.veto_reported) {
+                seen.veto_reported = true;
+                out.push(Violation {
+                    invariant: "Veto",
+                    at: now,
+                    detail: format!("{} committed though {v} voted no", e.tx),
+                });
+            }
+        }
+    }
+}
