@@ -256,14 +256,15 @@ test('a panic shows the crash banner', async () => {
 
 test('each lab is its own page: it carries only its own lab, and its tabs reach the others', async () => {
   const { page } = await openLab(browser, server.url);
-  const names = ['raft', 'clocks', 'gossip', 'quorum', 'ring', 'paxos'];
+  const names = ['raft', 'clocks', 'gossip', 'quorum', 'ring', '2pc', 'paxos'];
   const has = () => page.evaluate((names) => names.map((n) => window.wasmBindings.faultline_has_lab(n)), names);
-  assert.deepEqual(await has(), [true, false, false, false, false, false]);
+  assert.deepEqual(await has(), [true, false, false, false, false, false, false]);
   const wasm = [];
-  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
+  // The labs' wasm (the quorum lab also frames the PBS calculator, its own page).
+  page.on('request', (r) => { if (r.url().endsWith('/faultline-web_bg.wasm')) wasm.push(new URL(r.url()).pathname); });
   await page.getByRole('link', { name: 'Quorum' }).click();
   await page.waitForSelector('.quorum-history');
-  assert.deepEqual(await has(), [false, false, false, true, false, false]);
+  assert.deepEqual(await has(), [false, false, false, true, false, false, false]);
   assert.equal(wasm.length, 1);
   assert.match(wasm[0], /\/quorum\/faultline-web_bg\.wasm$/);
   await page.close();

@@ -87,12 +87,12 @@ test('embed mode fits a 400×300 iframe without scrollbars, in every lab', async
   const errors = watch(page);
   const labs = [
     ['raft', 'svg .node', ''], ['clocks', 'svg .node', '&controls=minimal'], ['gossip', 'canvas', '&theme=dark'],
-    ['quorum', 'svg .node', '&controls=none'], ['ring', 'canvas', ''],
+    ['quorum', 'svg .node', '&controls=none'], ['ring', 'canvas', ''], ['2pc', 'svg .node', '&controls=minimal'],
   ];
   await page.setContent(labs.map(([lab, , opts]) =>
-    `<iframe id="${lab}" width="400" height="300" style="border:0" src="${server.url}#/${lab}?embed${opts}"></iframe>`).join(''));
+    `<iframe id="lab-${lab}" width="400" height="300" style="border:0" src="${server.url}#/${lab}?embed${opts}"></iframe>`).join(''));
   for (const [lab, selector, opts] of labs) {
-    const frame = await (await page.$(`#${lab}`)).contentFrame();
+    const frame = await (await page.$(`#lab-${lab}`)).contentFrame();
     await frame.waitForSelector(selector);
     await frame.waitForTimeout(300);
     const box = await frame.evaluate(() => {

@@ -9,7 +9,7 @@
 use faultline_core::invariant::Checker;
 use faultline_core::protocols::twopc::{metrics, TwoPc, TwoPcChecker, TwoPcView, TxState};
 use faultline_core::rng::Rng;
-use faultline_core::sim::NodeStatus;
+use faultline_core::sim::{ClientStatus, NodeStatus};
 use faultline_core::{Command, NodeId, Scenario, Sim, SimConfig, Time};
 
 const MS: u64 = 1_000;
@@ -70,7 +70,8 @@ fn everyone_votes_yes_so_everyone_commits_section_2() {
     run_for(&mut sim, 1_000);
     assert_eq!(states(&sim, "t1"), vec![Some(TxState::Committed); 3]);
     assert_eq!(decision(&sim, "t1"), "commit");
-    // The coordinator logged the decision, then that all acknowledged.
+    // The coordinator logged the start, the decision, then that all
+    // acknowledged.
     let log = view(&sim, 0).log_tail;
     let records: Vec<String> = log
         .iter()
@@ -79,6 +80,7 @@ fn everyone_votes_yes_so_everyone_commits_section_2() {
     assert_eq!(
         records,
         [
+            r#""begun""#,
             r#"{"decided":{"commit":true}}"#,
             r#"{"end":{"commit":true}}"#
         ]
@@ -136,11 +138,22 @@ fn the_coordinator_failing_after_prepare_blocks_every_yes_voter_section_3() {
         sim.now().0 - blocked[0].since.0 > 19_000 * MS,
         "in doubt since"
     );
-    // Back, with no decision in its log: presumed abort resolves them all.
+    // Back, with no decision in its log: presumed abort resolves them all,
+    // and the client retrying t1 hears that it aborted.
     sim.apply(Command::Restart { node: NodeId(0) }).unwrap();
     run_for(&mut sim, 1_000);
     assert_eq!(states(&sim, "t1"), vec![Some(TxState::Aborted); 3]);
     assert_eq!(decision(&sim, "t1"), "abort");
+    let answers: Vec<String> = sim
+        .view()
+        .clients
+        .iter()
+        .filter_map(|c| match &c.status {
+            ClientStatus::Done { outcome, .. } => Some(outcome.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(answers, ["aborted"]);
     assert!(sim.violations().is_empty());
 }
 

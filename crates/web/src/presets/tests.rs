@@ -184,7 +184,11 @@ fn the_embed_builder_lists_every_preset() {
         .expect("www/embed.js has a PRESETS table");
     let listed: Vec<&str> = block
         .split('\'')
-        .filter(|s| s.contains('-') && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'))
+        .filter(|s| {
+            s.contains('-')
+                && s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
         .collect();
     let mut ids: Vec<&str> = ids().collect();
     let mut listed_sorted = listed.clone();

@@ -12,8 +12,9 @@
 //! coordinator writes the decision to its log before anyone hears it —
 //! commit if every vote is yes, abort on any no or after
 //! `vote_timeout_ms` — then sends it to every participant until each
-//! acknowledges. After a crash it finishes what its log says; asked about a
-//! transaction its log does not decide, it aborts it (presumed abort).
+//! acknowledges. After a crash it finishes what its log says: a decision
+//! goes out again, and a transaction begun but not decided is aborted
+//! (presumed abort), as is one it is asked about and has no record of.
 //!
 //! Every node's log is append-only and durable: a crash keeps it and loses
 //! everything else (the coordinator's votes, a participant's unvoted work).
@@ -25,7 +26,7 @@ mod view;
 
 pub use invariants::TwoPcChecker;
 pub use request::TxRequest;
-pub use view::{metrics, PendingView, TwoPcView, TxState, VoteView};
+pub use view::{metrics, PendingView, TwoPcView, TxState, TxView, VoteView};
 
 use crate::id::{NodeId, OpId};
 use crate::node::{Badge, ClientOutcome, Context, MessageInfo, Protocol, Response, TimerName};
@@ -192,6 +193,9 @@ impl Response for TwoPcResponse {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Record {
+    /// Coordinator: the transaction began. Restarted with this as its last
+    /// record, the coordinator aborts it.
+    Begun,
     /// Participant: voted yes; in doubt until the decision comes.
     Prepared,
     /// Participant: voted no (and so aborted).
@@ -319,7 +323,7 @@ impl TwoPc {
             Some(Record::Prepared) => Some(TxState::Prepared),
             Some(Record::Committed) => Some(TxState::Committed),
             Some(Record::VotedNo | Record::Aborted) => Some(TxState::Aborted),
-            Some(Record::Decided { .. } | Record::End { .. }) => None,
+            Some(Record::Begun | Record::Decided { .. } | Record::End { .. }) => None,
             None => self.work.contains_key(tx).then_some(TxState::Working),
         }
     }
@@ -346,6 +350,7 @@ impl TwoPc {
             cx.respond(op, TwoPcResponse::Refused { reason });
             return;
         }
+        self.write(cx, &request.tx, Record::Begun);
         let mut fail = NodeSet::new();
         for &p in &request.no {
             fail.insert(p);
@@ -639,17 +644,23 @@ impl Protocol for TwoPc {
 
     fn on_start(&mut self, cx: &mut Context<'_, Self>) {
         if self.is_coordinator() {
-            // Finish what the log says: every decision not yet ended goes
-            // out again (the acknowledgements were not logged).
-            let unfinished: Vec<(String, bool)> = self
+            // Finish what the log says: a transaction begun and not decided
+            // is aborted (presumed abort), and every decision not yet ended
+            // goes out again (the acknowledgements were not logged).
+            let unfinished: Vec<(String, Option<bool>)> = self
                 .last
                 .iter()
                 .filter_map(|(tx, &i)| match self.log[i].record {
-                    Record::Decided { commit } => Some((tx.clone(), commit)),
+                    Record::Begun => Some((tx.clone(), None)),
+                    Record::Decided { commit } => Some((tx.clone(), Some(commit))),
                     _ => None,
                 })
                 .collect();
-            for (tx, commit) in unfinished {
+            for (tx, logged) in unfinished {
+                let commit = logged.unwrap_or(false);
+                if logged.is_none() {
+                    self.write(cx, &tx, Record::Decided { commit });
+                }
                 let running = Running {
                     votes: NodeMap::new(),
                     acked: NodeSet::new(),

@@ -1,0 +1,16 @@
+import { serve, launch, loadPreset } from './lib.mjs';
+const server = await serve(); const browser = await launch();
+const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+const errors = [];
+page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+page.on('pageerror', (e) => errors.push(String(e)));
+await page.goto(server.url + '#/2pc');
+await page.waitForSelector('.tx-table');
+await page.waitForTimeout(4000);
+await page.screenshot({ path: '/work/notes/shots/2pc-default.png' });
+await page.goto(server.url + '#/2pc?preset=2pc-coordinator-crash&t=4000');
+await page.waitForSelector('.blocked-tag');
+await page.waitForTimeout(800);
+await page.screenshot({ path: '/work/notes/shots/2pc-crash.png' });
+console.log(errors);
+await browser.close(); await server.close();
