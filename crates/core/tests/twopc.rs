@@ -235,6 +235,27 @@ fn atomicity_and_veto_fire_on_logs_that_break_them() {
     checker.after_event(now, NodeId(0), &node(&commit, 0), &mut out);
     let names: Vec<&str> = out.iter().map(|v| v.invariant).collect();
     assert_eq!(names, ["Veto"]);
+    // The coordinator decided abort (t1 no=2) and a participant committed.
+    let mut checker = TwoPcChecker::default();
+    let mut out = Vec::new();
+    checker.after_event(now, NodeId(0), &node(&veto, 0), &mut out);
+    checker.after_event(now, NodeId(1), &node(&commit, 1), &mut out);
+    assert_eq!(out.len(), 1);
+    assert_eq!(
+        (out[0].invariant, out[0].detail.as_str()),
+        ("Atomicity", "t1: n0 decided abort and n1 committed")
+    );
+    // A participant that aborted on its own, before voting, vetoes: a
+    // logged commit breaks Veto.
+    let mut lone = cluster(3, 8, r#""work_ms":10000,"work_timeout_ms":400"#);
+    request(&mut lone, "t1");
+    run_for(&mut lone, 600);
+    let mut checker = TwoPcChecker::default();
+    let mut out = Vec::new();
+    checker.after_event(now, NodeId(1), &node(&lone, 1), &mut out);
+    checker.after_event(now, NodeId(0), &node(&commit, 0), &mut out);
+    let names: Vec<&str> = out.iter().map(|v| v.invariant).collect();
+    assert_eq!(names, ["Veto"]);
 }
 
 /// A random fault that fits the cluster now.

@@ -2,9 +2,11 @@
 //! append-only, so the checker reads only what is new).
 //!
 //! - **Atomicity** (Gray & Lamport 2006, §2): no transaction has both a
-//!   committed and an aborted participant.
-//! - **Veto**: a transaction a participant voted no on never commits (at
-//!   the coordinator or at any participant).
+//!   committed and an aborted participant, and none contradicts the
+//!   coordinator's logged decision (nor does a second decision).
+//! - **Veto**: a transaction a participant voted no on — or aborted on its
+//!   own before voting, which makes its vote no — never commits (at the
+//!   coordinator or at any participant).
 
 use super::{Record, TwoPc, COORDINATOR};
 use crate::id::NodeId;
@@ -19,8 +21,10 @@ struct Seen {
     committed: Option<NodeId>,
     aborted: Option<NodeId>,
     vetoed: Option<NodeId>,
-    /// The coordinator logged a commit.
-    commit_logged: bool,
+    /// Participants that voted yes.
+    prepared: Vec<NodeId>,
+    /// The coordinator's logged decision.
+    decided: Option<bool>,
     /// Each invariant reports a transaction once.
     atomicity_reported: bool,
     veto_reported: bool,
@@ -46,29 +50,50 @@ impl Checker<TwoPc> for TwoPcChecker {
         self.read.insert(node, log.len());
         for e in &log[from..] {
             let seen = self.txs.entry(e.tx.clone()).or_default();
+            let mut conflict = None;
             match (&e.record, node == COORDINATOR) {
+                (Record::Prepared, false) => seen.prepared.push(node),
                 (Record::Committed, false) => {
                     seen.committed.get_or_insert(node);
                 }
                 (Record::Aborted, false) => {
                     seen.aborted.get_or_insert(node);
+                    // Aborted before voting: its vote can only be no.
+                    if !seen.prepared.contains(&node) {
+                        seen.vetoed.get_or_insert(node);
+                    }
                 }
                 (Record::VotedNo, false) => {
                     seen.vetoed.get_or_insert(node);
                     seen.aborted.get_or_insert(node);
                 }
-                (Record::Decided { commit: true }, true) => seen.commit_logged = true,
+                (Record::Decided { commit }, true) => match seen.decided {
+                    Some(d) if d != *commit => {
+                        conflict = Some(format!("{}: {node} decided both commit and abort", e.tx));
+                    }
+                    _ => seen.decided = Some(*commit),
+                },
                 _ => {}
             }
-            if let (Some(c), Some(a), false) = (seen.committed, seen.aborted, seen.atomicity_reported) {
+            let word = |c: bool| if c { "commit" } else { "abort" };
+            if conflict.is_none() {
+                conflict = match (seen.decided, seen.committed, seen.aborted) {
+                    (_, Some(c), Some(a)) => Some(format!("{}: {c} committed and {a} aborted", e.tx)),
+                    (Some(false), Some(p), _) => {
+                        Some(format!("{}: {COORDINATOR} decided {} and {p} committed", e.tx, word(false)))
+                    }
+                    _ => None,
+                };
+            }
+            if let (Some(detail), false) = (conflict, seen.atomicity_reported) {
                 seen.atomicity_reported = true;
                 out.push(Violation {
                     invariant: "Atomicity",
                     at: now,
-                    detail: format!("{}: {c} committed and {a} aborted", e.tx),
+                    detail,
                 });
             }
-            let committed = seen.commit_logged || seen.committed.is_some();
+            let committed = seen.decided == Some(true) || seen.committed.is_some();
             if let (Some(v), true, false) = (seen.vetoed, committed, seen.veto_reported) {
                 seen.veto_reported = true;
                 out.push(Violation {

@@ -31,7 +31,7 @@ pub use view::{metrics, PendingView, TwoPcView, TxState, TxView, VoteView};
 use crate::id::{NodeId, OpId};
 use crate::node::{Badge, ClientOutcome, Context, MessageInfo, Protocol, Response, TimerName};
 use crate::nodemap::{NodeMap, NodeSet};
-use crate::sortedmap::SortedMap;
+use crate::sortedmap::{SortedMap, SortedSet};
 use crate::time::{Time, MICROS_PER_MS};
 use serde::Serialize;
 
@@ -281,6 +281,8 @@ pub struct TwoPc {
     running: SortedMap<String, Running>,
     /// Participant: work not yet voted on.
     work: SortedMap<String, Work>,
+    /// Participant: the transactions in doubt (prepared, undecided).
+    doubt: SortedSet<String>,
     /// Participant: when to ask about each in-doubt transaction next.
     inquire_at: Time,
 }
@@ -297,6 +299,11 @@ impl TwoPc {
     /// Appends to the durable log.
     fn write(&mut self, cx: &Context<'_, Self>, tx: &str, record: Record) {
         self.last.insert(tx.to_string(), self.log.len());
+        if record == Record::Prepared {
+            self.doubt.insert(tx.to_string());
+        } else {
+            self.doubt.remove(tx);
+        }
         self.log.push(LogEntry {
             tx: tx.to_string(),
             record,
@@ -535,25 +542,14 @@ impl TwoPc {
             self.work.remove(&tx);
             self.write(cx, &tx, Record::Aborted);
         }
-        if now >= self.inquire_at {
-            let doubt = self.in_doubt();
-            if !doubt.is_empty() {
-                self.inquire_at = now + self.retry();
-            }
-            for tx in doubt {
-                cx.send(COORDINATOR, TwoPcMsg::Inquire { tx });
+        if now >= self.inquire_at && !self.doubt.is_empty() {
+            self.inquire_at = now + self.retry();
+            for tx in self.doubt.iter() {
+                cx.send(COORDINATOR, TwoPcMsg::Inquire { tx: tx.clone() });
             }
         }
     }
 
-    /// A participant's transactions in doubt (prepared, undecided).
-    fn in_doubt(&self) -> Vec<String> {
-        self.last
-            .iter()
-            .filter(|&(_, &i)| self.log[i].record == Record::Prepared)
-            .map(|(tx, _)| tx.clone())
-            .collect()
-    }
 
     /// Sets the timer to the earliest thing due, or cancels it.
     fn arm(&self, cx: &mut Context<'_, Self>) {
@@ -567,9 +563,8 @@ impl TwoPc {
                 })
                 .min()
         } else {
-            let doubt = self.last.values().any(|&i| self.log[i].record == Record::Prepared);
             let work = self.work.values().map(|w| w.deadline).min();
-            match (work, doubt.then_some(self.inquire_at)) {
+            match (work, (!self.doubt.is_empty()).then_some(self.inquire_at)) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             }
@@ -625,10 +620,15 @@ impl Protocol for TwoPc {
         durable: Option<Vec<LogEntry>>,
     ) -> Self {
         let log = durable.unwrap_or_default();
-        let last = log
+        let last: SortedMap<String, usize> = log
             .iter()
             .enumerate()
             .map(|(i, e)| (e.tx.clone(), i))
+            .collect();
+        let doubt = last
+            .iter()
+            .filter(|&(_, &i)| log[i].record == Record::Prepared)
+            .map(|(tx, _)| tx.clone())
             .collect();
         TwoPc {
             id,
@@ -638,6 +638,7 @@ impl Protocol for TwoPc {
             last,
             running: SortedMap::new(),
             work: SortedMap::new(),
+            doubt,
             inquire_at: Time::ZERO,
         }
     }
@@ -731,7 +732,7 @@ impl Protocol for TwoPc {
                 },
             };
         }
-        let doubt = self.in_doubt().len();
+        let doubt = self.doubt.len();
         Badge {
             role: if doubt > 0 { "in-doubt" } else { "participant" },
             caption: match doubt {

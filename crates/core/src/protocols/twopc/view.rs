@@ -2,7 +2,7 @@
 
 use super::{LogEntry, Phase, TwoPc, COORDINATOR};
 use crate::id::NodeId;
-use crate::sortedmap::SortedMap;
+use crate::sortedmap::{SortedMap, SortedSet};
 use crate::time::Time;
 use serde::Serialize;
 
@@ -105,8 +105,7 @@ impl TwoPcView {
                 acked: t.acked.iter().collect(),
             })
             .collect();
-        let mut txs = participant_txs(n);
-        txs.drain(..txs.len().saturating_sub(VIEW_TAIL));
+        let txs = participant_txs(n, VIEW_TAIL);
         TwoPcView {
             coordinator: n.id == COORDINATOR,
             log_tail: n.log[n.log.len().saturating_sub(VIEW_TAIL)..].to_vec(),
@@ -117,30 +116,12 @@ impl TwoPcView {
     }
 }
 
-/// Every transaction a participant knows, in the order it first heard of
-/// them (its log's order, then its unlogged work).
-fn participant_txs(n: &TwoPc) -> Vec<TxView> {
+/// The newest `limit` transactions a participant knows, in the order it
+/// first heard of them (its log's order, then its unlogged work).
+fn participant_txs(n: &TwoPc, limit: usize) -> Vec<TxView> {
     if n.id == COORDINATOR {
         return Vec::new();
     }
-    let mut first: Vec<(&String, usize)> = Vec::new();
-    let mut seen = SortedMap::new();
-    for (i, e) in n.log.iter().enumerate() {
-        if seen.insert(&e.tx, ()).is_none() {
-            first.push((&e.tx, i));
-        }
-    }
-    let mut out: Vec<TxView> = first
-        .into_iter()
-        .filter_map(|(tx, _)| {
-            let i = *n.last.get(tx.as_str())?;
-            Some(TxView {
-                tx: tx.clone(),
-                state: n.state(tx)?,
-                since: n.log[i].at,
-            })
-        })
-        .collect();
     let mut working: Vec<TxView> = n
         .work
         .iter()
@@ -151,12 +132,34 @@ fn participant_txs(n: &TwoPc) -> Vec<TxView> {
         })
         .collect();
     working.sort_by_key(|t| t.since);
-    out.extend(working);
-    out
+    working.drain(..working.len().saturating_sub(limit));
+    // The log walked from its end: a transaction's first record seen is
+    // its last, the state it is in.
+    let mut seen = SortedSet::new();
+    let mut logged: Vec<TxView> = Vec::new();
+    for e in n.log.iter().rev() {
+        if logged.len() + working.len() >= limit {
+            break;
+        }
+        if seen.insert(e.tx.as_str()) {
+            if let Some(state) = n.state(&e.tx) {
+                logged.push(TxView {
+                    tx: e.tx.clone(),
+                    state,
+                    since: e.at,
+                });
+            }
+        }
+    }
+    logged.reverse();
+    logged.extend(working);
+    logged
 }
 
 /// The two-phase commit figures of a report: `transactions` [{id,
-/// decision: "commit" | "abort" | null, participants: [{node, state}]}],
+/// decision: "commit" | "abort" | null, participants: [{node, state}]}]
+/// (`working` also for a participant that has not heard of it: it has not
+/// voted),
 /// in the order the coordinator's log and then the participants first
 /// name them, and `nodes` [{id, status, role, log_len}].
 pub fn metrics(sim: &crate::sim::Sim<TwoPc>) -> serde_json::Value {
@@ -184,7 +187,7 @@ pub fn metrics(sim: &crate::sim::Sim<TwoPc>) -> serde_json::Value {
         }
     }
     for (_, _, n) in nodes.iter().filter(|(id, _, _)| *id != COORDINATOR) {
-        for t in n.iter().flat_map(participant_txs) {
+        for t in n.iter().flat_map(|n| participant_txs(n, usize::MAX)) {
             note(&t.tx, &mut order);
         }
     }

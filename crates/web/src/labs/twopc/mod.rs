@@ -29,6 +29,10 @@ pub const ENTRY: Entry = Entry {
 pub struct TwoPcPart {
     /// Every node's view.
     pub view: SimView<TwoPcView>,
+    /// A wait in doubt longer than this (µs) is drawn as blocked even with
+    /// the coordinator up: past the vote timeout and two retries, the
+    /// longest a decision takes to arrive when nothing is broken.
+    pub blocked_after: u64,
 }
 
 impl TwoPcPart {
@@ -38,9 +42,9 @@ impl TwoPcPart {
     }
 
     /// Whether a participant in doubt since `since` is blocked: the
-    /// coordinator is down, or the wait has outlasted any round trip.
+    /// coordinator is down, or the wait has outlasted a decision's.
     fn blocked(&self, since: Time) -> bool {
-        self.coordinator_down() || self.view.now.0.saturating_sub(since.0) >= BLOCKED_AFTER_US
+        self.coordinator_down() || self.view.now.0.saturating_sub(since.0) >= self.blocked_after
     }
 
     /// The participants in doubt, with since when.
@@ -58,10 +62,6 @@ impl TwoPcPart {
         })
     }
 }
-
-/// A wait in doubt this long (µs) is drawn as blocked even with the
-/// coordinator up: far past any round trip the lab's links make.
-const BLOCKED_AFTER_US: u64 = 1_000_000;
 
 /// The lab's message colors and legend: phase 1 blue, phase 2 green.
 const LOOK: MessageLook = MessageLook {
@@ -91,7 +91,7 @@ pub struct TwoPcLab {
     begun: u32,
     /// The coordinator's log records already announced.
     logged: usize,
-    /// Participants in doubt at the last snapshot.
+    /// Participants blocked at the last snapshot.
     doubt: Vec<NodeId>,
 }
 
@@ -108,7 +108,12 @@ impl Lab for TwoPcLab {
             ..FrameSpec::default()
         };
         let mut snap = Snapshot::frame(sim, &view, spec);
-        snap.part = Part::of(TwoPcPart { view });
+        let p = s.params();
+        let blocked_after = (p.vote_timeout_ms + 2 * p.retry_ms) * 1_000;
+        snap.part = Part::of(TwoPcPart {
+            view,
+            blocked_after,
+        });
         snap
     }
 
@@ -153,9 +158,10 @@ impl Lab for TwoPcLab {
     }
 
     /// Q begins the next transaction at the coordinator, whichever node is
-    /// selected.
+    /// selected, with an id no earlier one has (its log grows with every
+    /// transaction begun).
     fn request(&mut self, _node: NodeId) -> Result<Command, String> {
-        self.begun += 1;
+        self.begun = (self.begun + 1).max(self.logged as u32 + 1);
         let request = TxRequest {
             tx: format!("q{}", self.begun),
             no: Vec::new(),
@@ -181,8 +187,9 @@ impl Lab for TwoPcLab {
         }
         let doubt: Vec<NodeId> = lab
             .in_doubt()
-            .filter(|(id, _)| {
-                lab.view.nodes.iter().any(|n| n.id == *id && n.status == NodeStatus::Up)
+            .filter(|&(id, since)| {
+                lab.blocked(since)
+                    && lab.view.nodes.iter().any(|n| n.id == id && n.status == NodeStatus::Up)
             })
             .map(|(id, _)| id)
             .collect();
@@ -190,7 +197,7 @@ impl Lab for TwoPcLab {
             doubt
                 .iter()
                 .filter(|id| !self.doubt.contains(id))
-                .map(|id| format!("{id} is in doubt: prepared, waiting for the decision")),
+                .map(|id| format!("{id} is blocked: prepared, waiting for the decision")),
         );
         self.doubt = doubt;
         news

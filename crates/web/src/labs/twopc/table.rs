@@ -23,7 +23,8 @@ pub struct TxTableProps {
 /// One row: what the coordinator and each participant hold of a transaction.
 struct Row {
     tx: String,
-    /// The earliest time any node wrote of it or began it (for the order).
+    /// The earliest time, by any node's clock, it was written of or worked
+    /// on, as far as the views reach (for the order).
     first: Time,
     /// The coordinator: `working`, `voting`, `commit`, `abort` or nothing
     /// (it knows nothing of it: crashed, or never asked).
@@ -53,8 +54,15 @@ fn rows(lab: &TwoPcPart) -> Vec<Row> {
         let Some(v) = n.state.as_ref() else { continue };
         if v.coordinator {
             for e in &v.log_tail {
-                if let Record::Decided { commit } | Record::End { commit } = e.record {
-                    row(&mut rows, &e.tx, e.at).coordinator = Some(if commit { "commit" } else { "abort" });
+                let r = row(&mut rows, &e.tx, e.at);
+                match e.record {
+                    Record::Decided { commit } | Record::End { commit } => {
+                        r.coordinator = Some(if commit { "commit" } else { "abort" });
+                    }
+                    Record::Begun => {
+                        r.coordinator.get_or_insert("begun");
+                    }
+                    _ => {}
                 }
             }
             for p in &v.pending {
@@ -72,7 +80,13 @@ fn rows(lab: &TwoPcPart) -> Vec<Row> {
     }
     let mut rows: Vec<Row> = rows.into_iter().map(|(_, r)| r).collect();
     rows.sort_by(|a, b| a.first.cmp(&b.first).then_with(|| a.tx.cmp(&b.tx)));
-    rows.drain(..rows.len().saturating_sub(ROWS));
+    // The newest rows, and every older one with a participant in doubt.
+    let keep_from = rows.len().saturating_sub(ROWS);
+    let mut i = 0;
+    rows.retain(|r| {
+        i += 1;
+        i > keep_from || r.states.values().any(|(s, _)| *s == TxState::Prepared)
+    });
     rows
 }
 
