@@ -20,7 +20,7 @@ async function violations(page) {
 
 test('every lab passes axe in light, dark and presenter looks', async () => {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  for (const lab of ['raft', 'clocks', 'gossip', 'quorum', 'ring', '2pc']) {
+  for (const lab of ['raft', 'clocks', 'gossip', 'quorum', 'ring', 'paxos', '2pc']) {
     for (const look of ['', '?theme=dark', '?presenter', '?embed&theme=dark']) {
       await page.goto(`${server.url}#/${lab}${look}`);
       await page.waitForSelector('svg .node, canvas');

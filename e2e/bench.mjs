@@ -34,6 +34,7 @@ const LABS = [
   { protocol: 'quorum', selector: '.quorum-history', drawn: 'svg .node', stress: 'quorum-stress' },
   { protocol: 'ring', selector: '.ring-canvas canvas', drawn: '.ring-canvas canvas', stress: 'ring-stress' },
   { protocol: 'clocks', selector: '.spacetime svg', drawn: 'svg .node', stress: 'clocks-stress' },
+  { protocol: 'paxos', selector: '.slot-table', drawn: 'svg .node', stress: 'paxos-stress' },
   { protocol: '2pc', selector: '.tx-table', drawn: 'svg .node', stress: '2pc-stress' },
 ];
 

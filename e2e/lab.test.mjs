@@ -133,7 +133,7 @@ test('a malformed scenario shows what is wrong and where, and the lab keeps runn
     ['{"protocol":"raft","nodes":0}', /nodes: 0 is out of range/],
     ['{"protocol":"raft","schedule":[{"at_ms":5,"op":"crash","node":99}]}', /schedule\[0\]\.node/],
     ['{"protocol":"raft",', /EOF while parsing/],
-    ['{"protocol":"paxos"}', /protocol.*paxos/],
+    ['{"protocol":"zab"}', /protocol.*zab/],
     ['{"protocol":"raft","params":{"heartbeat_ms":0}}', /params: heartbeat_ms 0 must be above 0/],
   ]) {
     await area.fill(text);
@@ -256,15 +256,15 @@ test('a panic shows the crash banner', async () => {
 
 test('each lab is its own page: it carries only its own lab, and its tabs reach the others', async () => {
   const { page } = await openLab(browser, server.url);
-  const names = ['raft', 'clocks', 'gossip', 'quorum', 'ring', '2pc', 'paxos'];
+  const names = ['raft', 'clocks', 'gossip', 'quorum', 'ring', 'paxos', '2pc', 'zab'];
   const has = () => page.evaluate((names) => names.map((n) => window.wasmBindings.faultline_has_lab(n)), names);
-  assert.deepEqual(await has(), [true, false, false, false, false, false, false]);
+  assert.deepEqual(await has(), [true, false, false, false, false, false, false, false]);
   const wasm = [];
   // The labs' wasm (the quorum lab also frames the PBS calculator, its own page).
   page.on('request', (r) => { if (r.url().endsWith('/faultline-web_bg.wasm')) wasm.push(new URL(r.url()).pathname); });
   await page.getByRole('link', { name: 'Quorum' }).click();
   await page.waitForSelector('.quorum-history');
-  assert.deepEqual(await has(), [false, false, false, true, false, false, false]);
+  assert.deepEqual(await has(), [false, false, false, true, false, false, false, false]);
   assert.equal(wasm.length, 1);
   assert.match(wasm[0], /\/quorum\/faultline-web_bg\.wasm$/);
   await page.close();

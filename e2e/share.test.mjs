@@ -87,7 +87,7 @@ test('embed mode fits a 400×300 iframe without scrollbars, in every lab', async
   const errors = watch(page);
   const labs = [
     ['raft', 'svg .node', ''], ['clocks', 'svg .node', '&controls=minimal'], ['gossip', 'canvas', '&theme=dark'],
-    ['quorum', 'svg .node', '&controls=none'], ['ring', 'canvas', ''], ['2pc', 'svg .node', '&controls=minimal'],
+    ['quorum', 'svg .node', '&controls=none'], ['ring', 'canvas', ''], ['paxos', 'svg .node', '&theme=dark'], ['2pc', 'svg .node', '&controls=minimal'],
   ];
   await page.setContent(labs.map(([lab, , opts]) =>
     `<iframe id="lab-${lab}" width="400" height="300" style="border:0" src="${server.url}#/${lab}?embed${opts}"></iframe>`).join(''));
@@ -136,9 +136,9 @@ test('malformed and hostile links each say what is wrong and open the default la
     ['#/raft?colour=red', 'unknown option `colour`'],
     ['#/quorum?preset=quorum-nothing', 'no preset "quorum-nothing"'],
     ['#/raft?tour=raft&step=99', '`step`: the raft tour has steps 0 to'],
-    ['#/raft?tour=paxos', '`tour`: there is no tour "paxos"'],
+    ['#/raft?tour=zab', '`tour`: there is no tour "zab"'],
     ['#/raft?preset=gossip-partition', 'a preset of the gossip lab'],
-    ['#/paxos', 'no `paxos` lab'],
+    ['#/zab', 'no `zab` lab'],
     ['#/raft?embed=maybe', '`embed`: `maybe` is not 1 or 0'],
     [`#/raft?${'x'.repeat(70000)}`, 'bytes long'],
     [good.slice(good.indexOf('#')), '`s`'],

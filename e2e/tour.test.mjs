@@ -140,7 +140,7 @@ test('the gallery opens from the keyboard and loads a preset, whose events the l
   await page.close();
 });
 
-for (const [id, selector] of [['clocks', 'svg .node'], ['gossip', '.gossip-canvas canvas'], ['quorum', '.quorum-history'], ['ring', '.ring-canvas canvas'], ['2pc', '.tx-table']]) {
+for (const [id, selector] of [['clocks', 'svg .node'], ['gossip', '.gossip-canvas canvas'], ['quorum', '.quorum-history'], ['ring', '.ring-canvas canvas'], ['paxos', '.slot-table'], ['2pc', '.tx-table']]) {
   test(`the ${id} tour opens from its lab and steps with PageDown / PageUp`, async () => {
     const tour = await tourOf(id);
     const { page, errors } = await openRoute(browser, server.url, `#/${id}`, selector);

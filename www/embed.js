@@ -5,6 +5,7 @@ const PRESETS = {
   gossip: ['gossip-default', 'gossip-thousand', 'gossip-partition', 'gossip-mongering', 'gossip-swim'],
   quorum: ['quorum-default', 'quorum-stale-read', 'quorum-sloppy-handoff', 'quorum-stress'],
   ring: ['ring-default', 'ring-partition', 'ring-stress'],
+  paxos: ['paxos-default', 'paxos-dueling', 'paxos-proposer-crash', 'paxos-minority', 'paxos-stress'],
   '2pc': ['2pc-default', '2pc-one-votes-no', '2pc-coordinator-crash', '2pc-coordinator-restarts', '2pc-stress'],
 };
 const $ = (id) => document.getElementById(id);

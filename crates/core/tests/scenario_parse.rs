@@ -212,9 +212,9 @@ fn bad_values_name_their_field() {
             &["heartbeat_ms", "500"],
         ),
         (
-            Box::new(|v| v["protocol"] = json!("paxos")),
+            Box::new(|v| v["protocol"] = json!("zab")),
             "protocol",
-            &["paxos"],
+            &["zab"],
         ),
     ];
     for (i, (edit, path, words)) in cases.into_iter().enumerate() {
@@ -402,9 +402,9 @@ fn the_hand_reader_names_every_path() {
             "invalid type: integer `7`, expected a map",
         ),
         (
-            r#"{"protocol":"paxos"}"#,
+            r#"{"protocol":"zab"}"#,
             "protocol",
-            "unknown variant `paxos`, expected one of `raft`, `clocks`, `gossip`, `quorum`, `ring`, `2pc`",
+            "unknown variant `zab`, expected one of `raft`, `clocks`, `gossip`, `quorum`, `ring`, `paxos`, `2pc`",
         ),
         (
             r#"{"nodes":3}"#,

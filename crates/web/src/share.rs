@@ -267,7 +267,7 @@ mod tests {
                 ProtocolName::Quorum,
                 "newer faultline",
             ),
-            ("#/paxos", ProtocolName::Raft, "no `paxos` lab"),
+            ("#/zab", ProtocolName::Raft, "no `zab` lab"),
         ] {
             let o = opening(hash);
             let e = o.error.unwrap_or_else(|| panic!("{hash} opened"));

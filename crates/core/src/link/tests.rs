@@ -170,7 +170,7 @@ fn malformed_and_hostile_links_say_what_is_wrong() {
         ("#/raft?preset=../../etc".into(), "preset", "not an id"),
         ("#/raft?t=1&t=2".into(), "t", "twice"),
         ("#/raft?colour=red".into(), "", "unknown option `colour`"),
-        ("#/paxos".into(), "", "no `paxos` lab"),
+        ("#/zab".into(), "", "no `zab` lab"),
         (
             format!("#/raft?{}", "x".repeat(MAX_LINK_BYTES)),
             "",

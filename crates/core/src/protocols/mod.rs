@@ -14,6 +14,8 @@ crate::registry::registry! {
     Quorum = "quorum" => quorum::Quorum;
     /// Consistent hashing with keys moved by transfers.
     Ring = "ring" => ring::Ring;
+    /// Paxos, basic and Multi-Paxos.
+    Paxos = "paxos" => paxos::Paxos;
     /// Two-phase commit, with a coordinator that can block its participants.
     TwoPc = "2pc" => twopc::TwoPc;
 }

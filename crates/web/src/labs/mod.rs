@@ -31,6 +31,7 @@ registry! {
     "gossip" => gossip: "Gossip" ["gossip-default", "gossip-thousand", "gossip-partition", "gossip-mongering", "gossip-swim"],
     "quorum" => quorum: "Quorum" ["quorum-default", "quorum-stale-read", "quorum-sloppy-handoff", "quorum-stress"],
     "ring" => ring: "Hash ring" ["ring-default", "ring-partition", "ring-stress"],
+    "paxos" => paxos: "Paxos" ["paxos-default", "paxos-dueling", "paxos-proposer-crash", "paxos-minority", "paxos-stress"],
     "2pc" => twopc: "2PC" ["2pc-default", "2pc-one-votes-no", "2pc-coordinator-crash", "2pc-coordinator-restarts", "2pc-stress"],
 }
 

@@ -85,8 +85,8 @@ fn a_step_rebuilds_exactly_and_extends_the_step_before() {
 #[cfg(feature = "raft")]
 #[test]
 fn bad_ids_and_steps_say_what_is_wrong() {
-    let e = load("paxos").unwrap_err();
-    assert!(e.contains("no tour \"paxos\"") && e.contains("raft"), "{e}");
+    let e = load("zab").unwrap_err();
+    assert!(e.contains("no tour \"zab\"") && e.contains("raft"), "{e}");
     let tour = load("raft").unwrap();
     let e = tour.sim_at(99).unwrap_err();
     assert!(e.contains("no step 100") && e.contains("it has 5"), "{e}");

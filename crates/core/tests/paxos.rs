@@ -1,0 +1,492 @@
+//! Paxos against Lamport, "Paxos Made Simple" (2001): a value is chosen
+//! when a majority accepts it (§2.1), phase 1 makes a new proposer carry
+//! on what may have been chosen (§2.2, P2c), two proposers can preempt each
+//! other forever (§2.4) unless they back off, a distinguished proposer runs
+//! phase 1 once for all slots and fills gaps with no-ops (§3), and a
+//! minority cannot choose. A seeded property over random faults checks
+//! Agreement, Validity and Promise Kept in both modes.
+
+use faultline_core::protocols::paxos::{
+    metrics, Ballot, Change, Paxos, PaxosChecker, PaxosView, Role,
+};
+use faultline_core::rng::Rng;
+use faultline_core::sim::NodeStatus;
+use faultline_core::{Command, NodeId, Scenario, Sim, SimConfig, Time};
+
+const MS: u64 = 1_000;
+
+fn cluster(nodes: u32, seed: u64, params: &str, latency: [u64; 2]) -> Sim<Paxos> {
+    let scenario = Scenario::from_json(&format!(
+        r#"{{"protocol":"paxos","nodes":{nodes},"seed":{seed},"until_ms":60000,
+            "network":{{"latency_ms":[{},{}]}},"params":{{{params}}}}}"#,
+        latency[0], latency[1]
+    ))
+    .expect("valid scenario");
+    Sim::from_scenario(&scenario, SimConfig::default()).expect("valid scenario")
+}
+
+fn request(sim: &mut Sim<Paxos>, node: u32, value: &str) {
+    sim.apply(Command::Client {
+        node: NodeId(node),
+        request: serde_json::json!(value),
+    })
+    .expect("a client request applies");
+}
+
+fn run_for(sim: &mut Sim<Paxos>, ms: u64) {
+    let t = Time(sim.now().0 + ms * MS);
+    sim.run_until(t);
+}
+
+fn view(sim: &Sim<Paxos>, n: u32) -> PaxosView {
+    sim.view().nodes[n as usize].state.clone().expect("started")
+}
+
+/// Each node's chosen log, in slot order.
+fn chosen(sim: &Sim<Paxos>) -> Vec<Vec<String>> {
+    metrics(sim)["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            n["chosen"]
+                .as_array()
+                .map(|c| {
+                    c.iter()
+                        .map(|e| e[1].as_str().unwrap().to_string())
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Twenty values, one every 50 ms, to every node in turn.
+fn twenty(sim: &mut Sim<Paxos>, nodes: u32) {
+    for i in 0..20 {
+        request(sim, i % nodes, &format!("v{i}"));
+        run_for(sim, 50);
+    }
+}
+
+fn assert_all_twenty(sim: &Sim<Paxos>) {
+    let logs = chosen(sim);
+    for log in &logs {
+        let mut values: Vec<&str> = log
+            .iter()
+            .map(String::as_str)
+            .filter(|v| *v != "noop")
+            .collect();
+        values.sort_unstable();
+        values.dedup();
+        assert_eq!(values.len(), 20, "every value chosen: {log:?}");
+        assert_eq!(log, &logs[0], "every node learned the same log");
+    }
+    assert!(sim.violations().is_empty(), "{:?}", sim.violations());
+}
+
+#[test]
+fn multi_paxos_without_faults_chooses_all_twenty_values_on_every_node_section_3() {
+    let mut sim = cluster(5, 1, r#""mode":"multi""#, [10, 20]);
+    run_for(&mut sim, 400);
+    twenty(&mut sim, 5);
+    run_for(&mut sim, 2_000);
+    assert_all_twenty(&sim);
+    // One leader, who ran phase 1 once: every value went in order.
+    let leaders: Vec<u32> = (0..5)
+        .filter(|&n| view(&sim, n).role == Role::Leader)
+        .collect();
+    assert_eq!(leaders.len(), 1);
+    let expected: Vec<String> = (0..20).map(|i| format!("v{i}")).collect();
+    assert_eq!(chosen(&sim)[0], expected);
+}
+
+#[test]
+fn basic_paxos_without_faults_chooses_all_twenty_values_on_every_node_section_2() {
+    let mut sim = cluster(5, 2, r#""mode":"basic""#, [10, 20]);
+    twenty(&mut sim, 5);
+    run_for(&mut sim, 5_000);
+    assert_all_twenty(&sim);
+}
+
+#[test]
+fn dueling_proposers_without_back_off_livelock_and_back_off_ends_it_section_2_4() {
+    let duel = |backoff: u64| {
+        let mut sim = cluster(
+            5,
+            3,
+            &format!(r#""mode":"basic","backoff_ms":{backoff}"#),
+            [10, 10],
+        );
+        request(&mut sim, 0, "a");
+        request(&mut sim, 4, "b");
+        run_for(&mut sim, 3_000);
+        sim
+    };
+    let stuck = duel(0);
+    assert!(
+        chosen(&stuck).iter().all(Vec::is_empty),
+        "nothing chosen: {:?}",
+        chosen(&stuck)
+    );
+    let round = view(&stuck, 0)
+        .ballot
+        .round
+        .max(view(&stuck, 4).ballot.round);
+    assert!(round > 20, "ballots keep rising: round {round}");
+    assert!(stuck.violations().is_empty());
+    let resolved = duel(60);
+    let logs = chosen(&resolved);
+    assert!(logs.iter().all(|l| l.len() == 2), "{logs:?}");
+    assert!(resolved.violations().is_empty());
+}
+
+#[test]
+fn a_new_proposer_carries_on_the_value_a_crashed_one_got_accepted_section_2_2() {
+    // n0's Accept reaches only n1 and n2 (a majority with n0 itself), then
+    // n0 crashes before anyone learns. n4 proposes its own value for the
+    // same slot: phase 1 finds "a" and n4 must propose "a" (P2c).
+    let mut sim = cluster(5, 4, r#""mode":"basic","backoff_ms":0"#, [10, 10]);
+    for to in [3, 4] {
+        sim.apply(Command::Cut {
+            from: NodeId(0),
+            to: NodeId(to),
+        })
+        .unwrap();
+    }
+    request(&mut sim, 0, "a");
+    // Phase 1 (20 ms) and the Accept's arrival (10 ms more).
+    run_for(&mut sim, 35);
+    assert_eq!(
+        view(&sim, 1).slots[0]
+            .accepted
+            .as_ref()
+            .map(|a| a.1.as_str()),
+        Some("a")
+    );
+    sim.apply(Command::Crash { node: NodeId(0) }).unwrap();
+    sim.apply(Command::Heal).unwrap();
+    request(&mut sim, 4, "b");
+    run_for(&mut sim, 2_000);
+    let logs = chosen(&sim);
+    assert_eq!(logs[4], ["a", "b"], "slot 0 keeps a; b goes to slot 1");
+    assert!(sim.violations().is_empty());
+}
+
+#[test]
+fn a_minority_partition_cannot_choose_and_the_majority_goes_on_section_2_1() {
+    let mut sim = cluster(5, 5, r#""mode":"multi""#, [10, 20]);
+    run_for(&mut sim, 600);
+    let leader = (0..5)
+        .find(|&n| view(&sim, n).role == Role::Leader)
+        .expect("a leader");
+    let minority: Vec<NodeId> = [leader, (leader + 1) % 5].map(NodeId).to_vec();
+    let majority: Vec<NodeId> = (0..5)
+        .map(NodeId)
+        .filter(|n| !minority.contains(n))
+        .collect();
+    sim.apply(Command::Partition {
+        groups: vec![minority.clone(), majority.clone()],
+    })
+    .unwrap();
+    request(&mut sim, leader, "lost");
+    run_for(&mut sim, 1_500);
+    for n in &minority {
+        assert!(!chosen(&sim)[n.0 as usize].contains(&"lost".to_string()));
+    }
+    request(&mut sim, majority[0].0, "kept");
+    run_for(&mut sim, 1_500);
+    for n in &majority {
+        assert!(
+            chosen(&sim)[n.0 as usize].contains(&"kept".to_string()),
+            "{:?}",
+            chosen(&sim)
+        );
+        assert!(!chosen(&sim)[n.0 as usize].contains(&"lost".to_string()));
+    }
+    assert!(sim.violations().is_empty());
+}
+
+#[test]
+fn a_new_leader_fills_the_gaps_with_noops_section_3() {
+    // The leader's Accept for v0 (slot 0) reaches no one and its Accept
+    // for v1 (slot 1) reaches one other node; then it crashes. The new
+    // leader's phase 1 finds v1 in slot 1 and nothing in slot 0: it
+    // re-proposes v1 and fills slot 0 with noop (§3).
+    let mut sim = cluster(3, 6, r#""mode":"multi""#, [10, 10]);
+    run_for(&mut sim, 600);
+    let leader = (0..3)
+        .find(|&n| view(&sim, n).role == Role::Leader)
+        .expect("a leader");
+    let other = (leader + 1) % 3;
+    let third = (leader + 2) % 3;
+    // Slot 0 reaches no one; slot 1 reaches `other`.
+    sim.apply(Command::Cut {
+        from: NodeId(leader),
+        to: NodeId(other),
+    })
+    .unwrap();
+    sim.apply(Command::Cut {
+        from: NodeId(leader),
+        to: NodeId(third),
+    })
+    .unwrap();
+    request(&mut sim, leader, "v0");
+    run_for(&mut sim, 5);
+    sim.apply(Command::Heal).unwrap();
+    sim.apply(Command::Cut {
+        from: NodeId(leader),
+        to: NodeId(third),
+    })
+    .unwrap();
+    request(&mut sim, leader, "v1");
+    run_for(&mut sim, 12);
+    sim.apply(Command::Crash {
+        node: NodeId(leader),
+    })
+    .unwrap();
+    sim.apply(Command::Heal).unwrap();
+    run_for(&mut sim, 2_000);
+    let logs = chosen(&sim);
+    assert_eq!(logs[other as usize][..2], ["noop", "v1"], "{logs:?}");
+    assert!(sim.violations().is_empty());
+}
+
+/// Journals that break each invariant, fed to the checker by hand.
+#[test]
+fn agreement_validity_and_promise_kept_fire_on_journals_that_break_them() {
+    let b = |round, node| Ballot {
+        round,
+        node: NodeId(node),
+    };
+    let now = Time::from_ms(1);
+    let names = |out: &[faultline_core::invariant::Violation]| -> Vec<&'static str> {
+        out.iter().map(|v| v.invariant).collect()
+    };
+    // n0 and n1 (a majority of 3) accept "a" in slot 0; n2 learns "b",
+    // which nobody proposed.
+    let mut c = PaxosChecker::default();
+    let mut out = Vec::new();
+    let a = [
+        Change::Proposed("a".into()),
+        Change::Accepted(0, b(1, 0), "a".into()),
+    ];
+    c.observe(now, NodeId(0), 3, &a, &mut out);
+    c.observe(
+        now,
+        NodeId(1),
+        3,
+        &[Change::Accepted(0, b(1, 0), "a".into())],
+        &mut out,
+    );
+    assert!(out.is_empty(), "{out:?}");
+    c.observe(
+        now,
+        NodeId(2),
+        3,
+        &[Change::Learned(0, "b".into())],
+        &mut out,
+    );
+    assert_eq!(names(&out), ["Validity", "Agreement"]);
+    assert_eq!(
+        out[1].detail,
+        "slot 0: a majority accepted a (ballot 1.0), n2 learned b"
+    );
+    // Two majorities in two ballots with two values.
+    let mut c = PaxosChecker::default();
+    let mut out = Vec::new();
+    for n in 0..2 {
+        c.observe(
+            now,
+            NodeId(n),
+            3,
+            &[Change::Accepted(4, b(1, 0), "x".into())],
+            &mut out,
+        );
+    }
+    for n in 1..3 {
+        let j = [
+            Change::Accepted(4, b(1, 0), "x".into()),
+            Change::Accepted(4, b(2, 1), "y".into()),
+        ];
+        c.observe(now, NodeId(n), 3, &j[usize::from(n == 2)..], &mut out);
+    }
+    assert_eq!(names(&out), ["Agreement"]);
+    assert_eq!(
+        out[0].detail,
+        "slot 4 chosen with x (ballot 1.0) and y (ballot 2.1)"
+    );
+    // An acceptor that promised 5.1 for every slot accepts 3.0 in slot 2.
+    let mut c = PaxosChecker::default();
+    let mut out = Vec::new();
+    let j = [
+        Change::Promised(None, b(5, 1)),
+        Change::Accepted(2, b(3, 0), "z".into()),
+    ];
+    c.observe(now, NodeId(1), 3, &j, &mut out);
+    assert_eq!(names(&out), ["Promise Kept"]);
+    assert_eq!(
+        out[0].detail,
+        "n1 accepted ballot 3.0 in slot 2 after promising 5.1"
+    );
+    // Reading the same journal again reports nothing new.
+    c.observe(now, NodeId(1), 3, &j, &mut out);
+    assert_eq!(out.len(), 1);
+}
+
+/// A random fault (or client request) that fits the cluster now.
+fn random_fault(rng: &mut Rng, sim: &Sim<Paxos>, nodes: u32, k: u64) -> Command {
+    let pick = |rng: &mut Rng| NodeId(rng.below(u64::from(nodes)) as u32);
+    let node = pick(rng);
+    let status = sim.view().nodes[node.0 as usize].status;
+    match rng.below(100) {
+        0..=11 => match status {
+            NodeStatus::Crashed => Command::Restart { node },
+            _ => Command::Crash { node },
+        },
+        12..=19 => match status {
+            NodeStatus::Paused => Command::Resume { node },
+            _ => Command::Pause { node },
+        },
+        20..=29 => {
+            let mut groups = vec![Vec::new(), Vec::new()];
+            for n in 0..nodes {
+                groups[rng.below(2) as usize].push(NodeId(n));
+            }
+            Command::Partition { groups }
+        }
+        30..=37 => Command::Cut {
+            from: node,
+            to: pick(rng),
+        },
+        38..=46 => Command::Heal,
+        47..=54 => Command::Link {
+            from: None,
+            to: None,
+            latency_ms: Some([1.0, 1.0 + rng.below(60) as f64]),
+            drop: Some(rng.below(301) as f64 / 1000.0),
+            duplicate: Some(rng.below(301) as f64 / 1000.0),
+        },
+        55..=62 => {
+            let messages = sim.view().messages;
+            if messages.is_empty() {
+                return Command::Heal;
+            }
+            let id = messages[rng.below(messages.len() as u64) as usize].id;
+            match rng.below(3) {
+                0 => Command::DropMessage { id },
+                1 => Command::DuplicateMessage { id },
+                _ => Command::DelayMessage {
+                    id,
+                    by_ms: rng.below(300) as f64 + 0.5,
+                },
+            }
+        }
+        _ => Command::Client {
+            node,
+            request: serde_json::json!(format!("v{k}")),
+        },
+    }
+}
+
+/// One seed: random faults applied live, then a repair; Agreement,
+/// Validity and Promise Kept must hold throughout, and once repaired a new
+/// value must be chosen on every node (unless basic proposers do not back
+/// off).
+fn fault_run(seed: u64, nodes: u32, mode: &str) -> Result<usize, String> {
+    let mut rng = Rng::new(seed.wrapping_mul(0x9E37_79B9) ^ u64::from(nodes));
+    let lo = rng.between(60, 150);
+    let backoff = rng.between(0, 80);
+    let params = format!(
+        r#""mode":"{mode}","backoff_ms":{backoff},"retry_ms":{},"election_timeout_ms":[{lo},{}],"heartbeat_ms":{}"#,
+        rng.between(50, 300),
+        lo + rng.between(0, 150),
+        rng.between(10, lo / 2)
+    );
+    let mut sim = cluster(nodes, seed, &params, [5, 15]);
+    let until = Time::from_ms(2_500 + rng.below(1_501));
+    let mut k = 0;
+    let fail = |sim: &Sim<Paxos>, why: &str| {
+        let mut s = sim.to_scenario();
+        s.until_ms = sim.now().0.div_ceil(MS);
+        format!(
+            "{why}\nviolations: {:#?}\nscenario:\n{}",
+            sim.violations(),
+            s.to_json()
+        )
+    };
+    while sim.now() < until {
+        let t = Time(sim.now().0 + rng.between(5 * MS, 250 * MS)).min(until);
+        sim.run_until(t);
+        for _ in 0..=rng.below(3) {
+            k += 1;
+            let _ = sim.apply(random_fault(&mut rng, &sim, nodes, k));
+        }
+        if !sim.violations().is_empty() {
+            return Err(fail(&sim, "invariant violated"));
+        }
+    }
+    let mut repair = vec![
+        Command::Heal,
+        Command::Link {
+            from: None,
+            to: None,
+            latency_ms: Some([5.0, 15.0]),
+            drop: Some(0.0),
+            duplicate: Some(0.0),
+        },
+    ];
+    for n in 0..nodes {
+        let node = NodeId(n);
+        match sim.view().nodes[n as usize].status {
+            NodeStatus::Crashed => repair.push(Command::Restart { node }),
+            NodeStatus::Paused => repair.push(Command::Resume { node }),
+            _ => {}
+        }
+    }
+    for cmd in repair {
+        sim.apply(cmd)
+            .map_err(|e| fail(&sim, &format!("repair refused: {e}")))?;
+    }
+    run_for(&mut sim, 1_000);
+    request(&mut sim, rng.below(u64::from(nodes)) as u32, "after");
+    run_for(&mut sim, 6_000);
+    if !sim.violations().is_empty() {
+        return Err(fail(&sim, "invariant violated"));
+    }
+    let logs = chosen(&sim);
+    // Basic proposers that never back off may duel forever (§2.4): only
+    // safety is asked of them.
+    let live = mode == "multi" || backoff >= 10;
+    if live && !logs.iter().all(|l| l.iter().any(|v| v == "after")) {
+        return Err(fail(
+            &sim,
+            &format!("the value asked for after the repair is not chosen everywhere: {logs:?}"),
+        ));
+    }
+    Ok(logs.iter().map(Vec::len).max().unwrap_or(0))
+}
+
+fn fault_property(mode: &str) {
+    let mut chosen = 0;
+    for nodes in [3, 5] {
+        for seed in 0..150 {
+            match fault_run(seed, nodes, mode) {
+                Ok(n) => chosen += n,
+                Err(why) => panic!("{mode}, seed {seed}, {nodes} nodes: {why}"),
+            }
+        }
+    }
+    // Values were chosen under the faults: the property is not vacuous.
+    assert!(chosen > 1_000, "{chosen} values chosen in all");
+}
+
+#[test]
+fn random_faults_never_break_multi_paxos() {
+    fault_property("multi");
+}
+
+#[test]
+fn random_faults_never_break_basic_paxos() {
+    fault_property("basic");
+}
