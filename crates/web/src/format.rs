@@ -35,6 +35,13 @@ pub fn ms(us: u64) -> String {
     }
 }
 
+/// An SVG coordinate or length: one decimal (`12.5`). One function for
+/// every drawing, so each call site is a call, not its own formatting code.
+#[inline(never)]
+pub fn px(v: impl Into<f64>) -> String {
+    format!("{:.1}", v.into())
+}
+
 fn trim(v: f64, digits: usize) -> String {
     let s = format!("{v:.digits$}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
@@ -52,6 +59,10 @@ mod tests {
         assert_eq!(speed(2.0), "2×");
         assert_eq!(time(Time::from_ms(1500)), "1500.0 ms");
         assert_eq!(time(Time::from_ms(12_000)), "12.00 s");
+        assert_eq!(
+            (px(12.25), px(-0.04), px(3.0f32)),
+            ("12.2".into(), "-0.0".into(), "3.0".into())
+        );
     }
 
     #[test]

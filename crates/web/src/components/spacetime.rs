@@ -4,6 +4,7 @@
 //! Click an event to light up its causal past and future.
 
 use crate::format;
+use crate::format::px;
 use crate::snapshot::Snapshot;
 use faultline_core::causality::VClock;
 use faultline_core::nodemap::NodeMap;
@@ -123,9 +124,9 @@ fn block(p: &BlockProps) -> Html {
         .map(|l| {
             html! {
                 <g class={if l.dropped { "arrow dropped" } else { "arrow" }}>
-                    <line x1={format!("{:.1}", l.x1)} y1={format!("{:.1}", l.y1)} x2={format!("{:.1}", l.x2)} y2={format!("{:.1}", l.y2)} />
+                    <line x1={px(l.x1)} y1={px(l.y1)} x2={px(l.x2)} y2={px(l.y2)} />
                     if l.dropped {
-                        <text class="died" x={format!("{:.1}", l.x2)} y={format!("{:.1}", l.y2)}>{ "✕" }</text>
+                        <text class="died" x={px(l.x2)} y={px(l.y2)}>{ "✕" }</text>
                     }
                 </g>
             }
@@ -138,7 +139,7 @@ fn block(p: &BlockProps) -> Html {
             let (key, pick) = (d.key, p.on_pick.clone());
             let onclick = Callback::from(move |e: MouseEvent| pick.emit((key, e.shift_key())));
             html! {
-                <circle class={d.class.clone()} cx={format!("{:.1}", d.x)} cy={format!("{:.1}", d.y)} r="5.5" {onclick} />
+                <circle class={d.class.clone()} cx={px(d.x)} cy={px(d.y)} r="5.5" {onclick} />
             }
         })
         .collect();
@@ -210,8 +211,8 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
             let y = lane_y(d, *n);
             html! {
                 <g class="lane">
-                    <text x="6" y={format!("{y:.1}")}>{ n.to_string() }</text>
-                    <line x1={LEFT.to_string()} x2={(WIDTH - RIGHT).to_string()} y1={format!("{y:.1}")} y2={format!("{y:.1}")} />
+                    <text x="6" y={px(y)}>{ n.to_string() }</text>
+                    <line x1={LEFT.to_string()} x2={(WIDTH - RIGHT).to_string()} y1={px(y)} y2={px(y)} />
                 </g>
             }
         })
@@ -269,7 +270,7 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
         } else {
             flying.push(html! {
                 <g class="arrow flying">
-                    <line x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} />
+                    <line x1={px(x1)} y1={px(y1)} x2={px(x2)} y2={px(y2)} />
                 </g>
             });
         }
@@ -364,7 +365,7 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
             <div class="scroll">
             <svg viewBox={format!("0 0 {WIDTH} {height:.0}")} role="img" aria-label="Space-time diagram" onclick={clear}>
                 <g class="lanes">{ lanes }</g>
-                <line class="now" x1={format!("{now_x:.1}")} x2={format!("{now_x:.1}")} y1="2" y2={format!("{:.0}", height - 2.0)} />
+                <line class="now" x1={px(now_x)} x2={px(now_x)} y1="2" y2={format!("{:.0}", height - 2.0)} />
                 <clipPath id="spacetime-clip"><rect x={LEFT.to_string()} y="0" width={(WIDTH - LEFT - RIGHT + 8.0).to_string()} height={format!("{height:.0}")} /></clipPath>
                 <g clip-path="url(#spacetime-clip)">
                     <g transform={format!("translate({shift:.2},0)")}>

@@ -1,6 +1,7 @@
 //! The cluster drawn as SVG: nodes on a circle, every link, and every
 //! message in flight placed at its true simulated progress.
 
+use crate::format::px;
 use crate::math;
 use crate::snapshot::{Snapshot, TopoNode};
 use faultline_core::nodemap::{NodeMap, NodeSet};
@@ -139,7 +140,7 @@ fn ring(fraction: f64, r: f64) -> Html {
     let rr = r + 6.0;
     let c = 2.0 * PI * rr;
     html! {
-        <circle class="ring" r={format!("{rr:.1}")} transform="rotate(-90)"
+        <circle class="ring" r={px(rr)} transform="rotate(-90)"
             stroke-dasharray={format!("{:.1} {:.1}", c * fraction, c)} />
     }
 }
@@ -187,10 +188,10 @@ fn node(
             if n.status == NodeStatus::Up {
                 if let Some(f) = n.ring { { ring(f, r) } }
             }
-            <circle class="body" r={format!("{r:.1}")} />
-            <text class="id" y={format!("{:.1}", -r * 0.1)} font-size={format!("{:.1}", (r * 0.5).min(22.0))}>{ n.id.to_string() }</text>
-            <text class="role" y={format!("{:.1}", r * 0.36)} font-size={format!("{:.1}", (r * 0.26).min(12.5))}>{ format!("{symbol}{role}") }</text>
-            <text class="caption" y={format!("{:.1}", r + 20.0)}>{ caption }</text>
+            <circle class="body" r={px(r)} />
+            <text class="id" y={px(-r * 0.1)} font-size={px((r * 0.5).min(22.0))}>{ n.id.to_string() }</text>
+            <text class="role" y={px(r * 0.36)} font-size={px((r * 0.26).min(12.5))}>{ format!("{symbol}{role}") }</text>
+            <text class="caption" y={px(r + 20.0)}>{ caption }</text>
         </g>
     }
 }
@@ -248,7 +249,7 @@ pub fn topology(p: &TopologyProps) -> Html {
                     from.0 + (to.0 - from.0) * 0.75,
                     from.1 + (to.1 - from.1) * 0.75,
                 );
-                html! { <text class="cut-mark" x={format!("{x:.1}")} y={format!("{y:.1}")}>{ "✕" }</text> }
+                html! { <text class="cut-mark" x={px(x)} y={px(y)}>{ "✕" }</text> }
             };
             links.push(html! {
                 <g key={format!("{}-{}", a.0, b.0)} class={class} {onclick}

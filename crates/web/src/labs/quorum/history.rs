@@ -3,6 +3,7 @@
 //! Porcupine draw them; stale reads in red, the checker's offending
 //! operations outlined, and its verdict.
 
+use crate::format::px;
 use super::words as quorum;
 use super::QuorumPart;
 use crate::snapshot::Snapshot;
@@ -170,9 +171,9 @@ pub fn quorum_history(p: &QuorumHistoryProps) -> Html {
             let y = lane_y(i);
             html! {
                 <g class="h-lane" key={name.clone()}>
-                    <rect class={classes!("h-band", (i % 2 == 1).then_some("odd"))} x={LABEL_W.to_string()} y={format!("{y:.1}")}
-                        width={format!("{plot_w:.1}")} height={LANE_H.to_string()} />
-                    <text class="h-name" x={format!("{:.1}", LABEL_W - 8.0)} y={format!("{:.1}", y + LANE_H / 2.0)}>{ name.clone() }</text>
+                    <rect class={classes!("h-band", (i % 2 == 1).then_some("odd"))} x={LABEL_W.to_string()} y={px(y)}
+                        width={px(plot_w)} height={LANE_H.to_string()} />
+                    <text class="h-name" x={px(LABEL_W - 8.0)} y={px(y + LANE_H / 2.0)}>{ name.clone() }</text>
                 </g>
             }
         })
@@ -213,12 +214,12 @@ pub fn quorum_history(p: &QuorumHistoryProps) -> Html {
                 <g key={format!("{}-{}", op.node.0, op.req)} {class} {onclick} role="button"
                     data-op={format!("{}#{}", op.node, op.req)} data-kind={kind} data-status={status}
                     data-offending={bad.to_string()}>
-                    <rect x={format!("{a:.1}")} y={format!("{y:.1}")} width={format!("{w:.1}")} height={BAR_H.to_string()} rx="4" />
+                    <rect x={px(a)} y={px(y)} width={px(w)} height={BAR_H.to_string()} rx="4" />
                     if fits {
-                        <text x={format!("{:.1}", a + 4.0)} y={format!("{:.1}", y + BAR_H / 2.0)}>{ text }</text>
+                        <text x={px(a + 4.0)} y={px(y + BAR_H / 2.0)}>{ text }</text>
                     }
                     if bad {
-                        <text class="h-x" x={format!("{:.1}", a + w / 2.0)} y={format!("{:.1}", y - 2.0)}>{ "✗" }</text>
+                        <text class="h-x" x={px(a + w / 2.0)} y={px(y - 2.0)}>{ "✗" }</text>
                     }
                     <title>{ describe(e) }</title>
                 </g>
@@ -243,15 +244,15 @@ pub fn quorum_history(p: &QuorumHistoryProps) -> Html {
             };
             html! {
                 <g class="h-tick" key={k}>
-                    <line x1={format!("{tx:.1}")} x2={format!("{tx:.1}")} y1={TOP.to_string()} y2={format!("{:.1}", axis_y + 4.0)} />
-                    <text x={format!("{tx:.1}")} y={format!("{:.1}", axis_y + 16.0)}>{ text }</text>
+                    <line x1={px(tx)} x2={px(tx)} y1={TOP.to_string()} y2={px(axis_y + 4.0)} />
+                    <text x={px(tx)} y={px(axis_y + 16.0)}>{ text }</text>
                 </g>
             }
         })
         .collect();
     let now_line = (now >= t0 && now <= t1).then(|| {
         let nx = x(now);
-        html! { <line class="h-now" x1={format!("{nx:.1}")} x2={format!("{nx:.1}")} y1={TOP.to_string()} y2={format!("{axis_y:.1}")} /> }
+        html! { <line class="h-now" x1={px(nx)} x2={px(nx)} y1={TOP.to_string()} y2={px(axis_y)} /> }
     });
 
     let on_span = {

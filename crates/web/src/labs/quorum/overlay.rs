@@ -3,6 +3,7 @@
 //! to see, the replicas in both, what each replica returned, and, for a
 //! stale read, why.
 
+use crate::format::px;
 use crate::components::topology::{layout, MIDDLE};
 use super::words::{self as quorum, Replied};
 use super::QuorumPart;
@@ -69,7 +70,7 @@ fn pill(x: f64, y: f64, text: String, class: &'static str) -> Html {
     let w = pill_width(&text);
     html! {
         <g class={classes!("q-pill", class)} transform={format!("translate({x:.1},{y:.1})")}>
-            <rect x={format!("{:.1}", -w / 2.0)} y="-11" width={format!("{w:.1}")} height="22" rx="11" />
+            <rect x={px(-w / 2.0)} y="-11" width={px(w)} height="22" rx="11" />
             <text>{ text }</text>
         </g>
     }
@@ -115,14 +116,14 @@ pub fn overlay(
         let write = sets.in_write(id);
         let mut rings = Vec::new();
         if replicas.contains(&id) {
-            rings.push(html! { <circle class="q-replica" r={format!("{:.1}", r + 4.0)} /> });
+            rings.push(html! { <circle class="q-replica" r={px(r + 4.0)} /> });
         }
         if read {
             let class = if stale { "q-read stale" } else { "q-read" };
-            rings.push(html! { <circle class={class} r={format!("{:.1}", r + 9.0)} /> });
+            rings.push(html! { <circle class={class} r={px(r + 9.0)} /> });
         }
         if write {
-            rings.push(html! { <circle class="q-write" r={format!("{:.1}", r + 16.0)} /> });
+            rings.push(html! { <circle class="q-write" r={px(r + 16.0)} /> });
         }
         if !rings.is_empty() {
             under.push(html! {

@@ -4,6 +4,7 @@
 mod logs;
 mod panel;
 
+use crate::format::px;
 use super::{client, Cx, Entry, Lab};
 use crate::components::topology::{layout, MessageLook};
 use crate::snapshot::{visible_span, FrameSpec, LogLine, Part, Snapshot, LOG_LINES};
@@ -188,8 +189,8 @@ fn stale_marks(snap: &Snapshot) -> Html {
         Some(html! {
             <g class="stale-leader" transform={format!("translate({x:.1},{y:.1})")}
                 data-stale-leader={id.0.to_string()}>
-                <circle r={format!("{:.1}", r + 7.0)} />
-                <text y={format!("{:.1}", -(r + 13.0))}>{ "stale leader" }</text>
+                <circle r={px(r + 7.0)} />
+                <text y={px(-(r + 13.0))}>{ "stale leader" }</text>
             </g>
         })
     });
