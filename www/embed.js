@@ -1,19 +1,17 @@
 // The embed builder on embed.html: options in, iframe code and preview out.
-const PRESETS = {
-  raft: ['raft-default', 'raft-split-vote', 'raft-zombie-leader', 'raft-minority-partition', 'raft-rejoin-disrupts', 'raft-rejoin-prevote', 'raft-stale-leader', 'raft-check-quorum', 'raft-stress'],
-  clocks: ['clocks-default', 'clocks-lww-vs-vector', 'clocks-stress'],
-  gossip: ['gossip-default', 'gossip-thousand', 'gossip-partition', 'gossip-mongering', 'gossip-swim'],
-  quorum: ['quorum-default', 'quorum-stale-read', 'quorum-sloppy-handoff', 'quorum-stress'],
-  ring: ['ring-default', 'ring-partition', 'ring-stress'],
-  paxos: ['paxos-default', 'paxos-dueling', 'paxos-proposer-crash', 'paxos-minority', 'paxos-stress'],
-  '2pc': ['2pc-default', '2pc-one-votes-no', '2pc-coordinator-crash', '2pc-coordinator-restarts', '2pc-stress'],
-};
+// Every lab with its tab label and presets, `<lab>-default` first:
+// `cargo xtask dist` writes the list from the web crate's registry.
+const LABS = /*labs*/[{ name: 'raft', label: 'Raft', presets: ['raft-default'] }]/*labs*/;
+const presetsOf = (name) => (LABS.find((l) => l.name === name) || LABS[0]).presets;
 const $ = (id) => document.getElementById(id);
 const lab = new URL('index.html', location.href).href;
 
+function fillLabs() {
+  $('b-lab').replaceChildren(...LABS.map((l) => new Option(l.label, l.name)));
+}
+
 function fillPresets() {
-  const select = $('b-preset');
-  select.replaceChildren(...PRESETS[$('b-lab').value].map((id) => new Option(id, id)));
+  $('b-preset').replaceChildren(...presetsOf($('b-lab').value).map((id) => new Option(id, id)));
 }
 
 function src() {
@@ -55,5 +53,6 @@ $('b-copy').addEventListener('click', async () => {
     $('b-status').textContent = 'Select the code and copy it (Ctrl+C).';
   }
 });
+fillLabs();
 fillPresets();
 update();

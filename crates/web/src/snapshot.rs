@@ -128,7 +128,22 @@ pub struct FrameSpec<'a> {
     pub log_note: &'static str,
 }
 
+/// Trace entries read to build a diagram from the trace (enough for the
+/// visible window).
+const DIAGRAM_TRACE: usize = 4_000;
+
 impl Snapshot {
+    /// Adds the space-time diagram of the newest trace events (sends,
+    /// deliveries, drops, timers), for a lab whose protocol reports no
+    /// events of its own.
+    pub fn add_trace_diagram(&mut self, sim: &AnySim, nodes: usize) {
+        let recent: Vec<&TraceEvent> = sim.trace().rev().take(DIAGRAM_TRACE).collect();
+        let mut d = Diagram::from_trace(recent.into_iter().rev(), nodes);
+        d.keep_last(DIAGRAM_POINTS);
+        self.diagram_span_ms = visible_span(&d, self.now, 500.0);
+        self.diagram = Some(d);
+    }
+
     /// The running lab's part, if it is of type `T`.
     pub fn part<T: Any>(&self) -> Option<&T> {
         self.part.0.as_ref()?.as_any().downcast_ref()

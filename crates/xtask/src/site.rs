@@ -67,18 +67,93 @@ fn trunk(template: &str, feature: &str) -> Result<(), String> {
 
 /// Writes `index.html` into `dist/` with the registry's labs in its
 /// loader (between the `/*labs*/` markers), so a route to any of them
-/// starts its page and anything else starts the first.
+/// starts its page and anything else starts the first; and the embed
+/// builder's labs, labels and presets into `dist/embed.js`, from the web
+/// crate's registry.
 fn write_entry_page(dist: &Path) -> Result<(), String> {
-    let page = std::fs::read_to_string(root().join("index.html"))
-        .map_err(|e| format!("cannot read index.html: {e}"))?;
-    let marker = "/*labs*/";
-    let (Some(a), Some(b)) = (page.find(marker), page.rfind(marker)) else {
-        return Err(format!("index.html has no {marker}…{marker} list of labs"));
-    };
     let names: Vec<String> = labs().map(|l| format!("\"{l}\"")).collect();
-    let page = format!("{}{marker}[{}]{}", &page[..a], names.join(", "), &page[b..]);
-    std::fs::write(dist.join("index.html"), page)
-        .map_err(|e| format!("cannot write dist/index.html: {e}"))
+    fill_marker(
+        &root().join("index.html"),
+        &dist.join("index.html"),
+        &format!("[{}]", names.join(", ")),
+    )?;
+    let entries: Vec<serde_json::Value> = web_labs()?
+        .into_iter()
+        .map(|l| serde_json::json!({ "name": l.name, "label": l.label, "presets": l.presets }))
+        .collect();
+    let list = serde_json::to_string(&entries).map_err(|e| e.to_string())?;
+    fill_marker(&root().join("www/embed.js"), &dist.join("embed.js"), &list)
+}
+
+/// Copies `from` to `to` with the text between its two `/*labs*/` markers
+/// replaced by `list`.
+fn fill_marker(from: &Path, to: &Path, list: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(from)
+        .map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+    let marker = "/*labs*/";
+    let (Some(a), Some(b)) = (text.find(marker), text.rfind(marker)) else {
+        return Err(format!(
+            "{} has no {marker}…{marker} list of labs",
+            from.display()
+        ));
+    };
+    let text = format!("{}{marker}{list}{}", &text[..a], &text[b..]);
+    std::fs::write(to, text).map_err(|e| format!("cannot write {}: {e}", to.display()))
+}
+
+/// A lab as the web crate's registry writes it.
+#[derive(Debug, PartialEq)]
+pub struct WebLab {
+    /// Its route name and cargo feature (`ring`).
+    pub name: String,
+    /// Its tab label (`Hash ring`).
+    pub label: String,
+    /// Its presets' ids, `<name>-default` first.
+    pub presets: Vec<String>,
+}
+
+/// The labs of the web crate's registry (`crates/web/src/labs/mod.rs`,
+/// one line each: `"ring" => ring: "Hash ring" ["ring-default", …],`), in
+/// order; they must be the core registry's protocols, in its order.
+pub fn web_labs() -> Result<Vec<WebLab>, String> {
+    let path = root().join("crates/web/src/labs/mod.rs");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let block = text
+        .split_once("\nregistry! {")
+        .and_then(|(_, rest)| rest.split_once("\n}"))
+        .map(|(block, _)| block)
+        .ok_or("crates/web/src/labs/mod.rs has no `registry! { … }`")?;
+    let quoted = |s: &str| -> Vec<String> {
+        s.split('"')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    };
+    let mut out = Vec::new();
+    for line in block.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let (head, presets) = line
+            .split_once('[')
+            .ok_or_else(|| format!("a web registry line without presets: {line}"))?;
+        let words = quoted(head);
+        let [name, label] = <[String; 2]>::try_from(words).map_err(|_| {
+            format!("a web registry line not of the form \"name\" => lab: \"Label\" […]: {line}")
+        })?;
+        out.push(WebLab {
+            name,
+            label,
+            presets: quoted(presets),
+        });
+    }
+    let names: Vec<&str> = out.iter().map(|l| l.name.as_str()).collect();
+    let core: Vec<&str> = labs().collect();
+    if names != core {
+        return Err(format!(
+            "the web registry lists {names:?}, the core registry {core:?}"
+        ));
+    }
+    Ok(out)
 }
 
 /// Copies the folder `from` into `to`, recursively.
@@ -159,5 +234,36 @@ pub fn check_budgets() -> Result<(), String> {
             kb(PAGE_BUDGET_BYTES),
             over.join(", ")
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The embed builder's lists come from the web registry: every lab,
+    /// its default preset first, and exactly the preset files it owns.
+    #[test]
+    fn the_web_registry_lists_every_lab_and_exactly_its_preset_files() {
+        let labs = web_labs().unwrap();
+        let files: Vec<String> = std::fs::read_dir(root().join("www/presets"))
+            .unwrap()
+            .filter_map(|e| {
+                let name = e.ok()?.file_name().into_string().ok()?;
+                Some(name.strip_suffix(".json")?.to_string())
+            })
+            .collect();
+        for lab in &labs {
+            assert_eq!(lab.presets.first(), Some(&format!("{}-default", lab.name)));
+            let mut own: Vec<&String> = files
+                .iter()
+                .filter(|f| f.split('-').next() == Some(lab.name.as_str()))
+                .collect();
+            let mut listed: Vec<&String> = lab.presets.iter().collect();
+            own.sort();
+            listed.sort();
+            assert_eq!(listed, own, "{}", lab.name);
+        }
+        assert_eq!(labs[4].label, "Hash ring");
     }
 }

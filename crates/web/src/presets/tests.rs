@@ -171,28 +171,3 @@ fn the_ring_default_preset_admits_a_joiner() {
     let joiner = lab.view.nodes[8].state.as_ref().unwrap();
     assert!(joiner.held > 1_000 && joiner.missing == 0, "{joiner:?}");
 }
-
-/// The embed builder (www/embed.js) offers exactly the presets there are.
-#[cfg(feature = "all")]
-#[test]
-fn the_embed_builder_lists_every_preset() {
-    let js = include_str!("../../../../www/embed.js");
-    let block = js
-        .split_once("const PRESETS = {")
-        .and_then(|(_, rest)| rest.split_once("};"))
-        .map(|(block, _)| block)
-        .expect("www/embed.js has a PRESETS table");
-    let listed: Vec<&str> = block
-        .split('\'')
-        .filter(|s| {
-            s.contains('-')
-                && s.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        })
-        .collect();
-    let mut ids: Vec<&str> = ids().collect();
-    let mut listed_sorted = listed.clone();
-    listed_sorted.sort_unstable();
-    ids.sort_unstable();
-    assert_eq!(listed_sorted, ids, "www/embed.js lists {listed:?}");
-}

@@ -77,7 +77,7 @@ pub fn ballot(b: Ballot) -> String {
 }
 
 impl Lab for PaxosLab {
-    fn snapshot(&mut self, sim: &AnySim, _diagram: bool, _now: bool) -> Snapshot {
+    fn snapshot(&mut self, sim: &AnySim, diagram: bool, _now: bool) -> Snapshot {
         let Some(s) = sim.get::<Paxos>() else {
             return Snapshot::bare(sim);
         };
@@ -88,6 +88,9 @@ impl Lab for PaxosLab {
             ..FrameSpec::default()
         };
         let mut snap = Snapshot::frame(sim, &view, spec);
+        if diagram {
+            snap.add_trace_diagram(sim, view.nodes.len());
+        }
         snap.part = Part::of(PaxosPart {
             view,
             mode: s.params().mode,

@@ -7,12 +7,10 @@ mod panel;
 use crate::format::px;
 use super::{client, Cx, Entry, Lab};
 use crate::components::topology::{layout, MessageLook};
-use crate::snapshot::{visible_span, FrameSpec, LogLine, Part, Snapshot, LOG_LINES};
+use crate::snapshot::{FrameSpec, LogLine, Part, Snapshot, LOG_LINES};
 use faultline_core::node::TimerName;
 use faultline_core::protocols::raft::{Raft, RaftTimer, RaftView, Role};
 use faultline_core::sim::{NodeStatus, SimView};
-use faultline_core::spacetime::Diagram;
-use faultline_core::trace::TraceEvent;
 use faultline_core::{AnySim, Command, NodeId, ProtocolName};
 use panel::NodePanel;
 use yew::prelude::*;
@@ -52,9 +50,6 @@ const LOOK: MessageLook = MessageLook {
     ],
 };
 
-/// Trace entries read to build the diagram (enough for the visible window).
-const DIAGRAM_TRACE: usize = 4_000;
-
 /// The Raft lab while a run is shown.
 #[derive(Default)]
 pub struct RaftLab {
@@ -92,11 +87,7 @@ impl Lab for RaftLab {
         });
         snap.log.truncate(LOG_LINES);
         if diagram {
-            let recent: Vec<&TraceEvent> = sim.trace().rev().take(DIAGRAM_TRACE).collect();
-            let mut d = Diagram::from_trace(recent.into_iter().rev(), view.nodes.len());
-            d.keep_last(crate::snapshot::DIAGRAM_POINTS);
-            snap.diagram_span_ms = visible_span(&d, now, 500.0);
-            snap.diagram = Some(d);
+            snap.add_trace_diagram(sim, view.nodes.len());
         }
         snap.part = Part::of(view);
         snap

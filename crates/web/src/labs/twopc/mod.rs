@@ -96,7 +96,7 @@ pub struct TwoPcLab {
 }
 
 impl Lab for TwoPcLab {
-    fn snapshot(&mut self, sim: &AnySim, _diagram: bool, _now: bool) -> Snapshot {
+    fn snapshot(&mut self, sim: &AnySim, diagram: bool, _now: bool) -> Snapshot {
         let Some(s) = sim.get::<TwoPc>() else {
             return Snapshot::bare(sim);
         };
@@ -108,6 +108,9 @@ impl Lab for TwoPcLab {
             ..FrameSpec::default()
         };
         let mut snap = Snapshot::frame(sim, &view, spec);
+        if diagram {
+            snap.add_trace_diagram(sim, view.nodes.len());
+        }
         let p = s.params();
         let blocked_after = (p.vote_timeout_ms + 2 * p.retry_ms) * 1_000;
         snap.part = Part::of(TwoPcPart {
