@@ -271,11 +271,12 @@ fn agreement_validity_and_promise_kept_fire_on_journals_that_break_them() {
         Change::Proposed("a".into()),
         Change::Accepted(0, b(1, 0), "a".into()),
     ];
-    c.observe(now, NodeId(0), 3, &a, &mut out);
+    c.observe(now, NodeId(0), 3, true, &a, &mut out);
     c.observe(
         now,
         NodeId(1),
         3,
+        true,
         &[Change::Accepted(0, b(1, 0), "a".into())],
         &mut out,
     );
@@ -284,6 +285,7 @@ fn agreement_validity_and_promise_kept_fire_on_journals_that_break_them() {
         now,
         NodeId(2),
         3,
+        true,
         &[Change::Learned(0, "b".into())],
         &mut out,
     );
@@ -300,6 +302,7 @@ fn agreement_validity_and_promise_kept_fire_on_journals_that_break_them() {
             now,
             NodeId(n),
             3,
+            true,
             &[Change::Accepted(4, b(1, 0), "x".into())],
             &mut out,
         );
@@ -309,7 +312,7 @@ fn agreement_validity_and_promise_kept_fire_on_journals_that_break_them() {
             Change::Accepted(4, b(1, 0), "x".into()),
             Change::Accepted(4, b(2, 1), "y".into()),
         ];
-        c.observe(now, NodeId(n), 3, &j[usize::from(n == 2)..], &mut out);
+        c.observe(now, NodeId(n), 3, true, &j[usize::from(n == 2)..], &mut out);
     }
     assert_eq!(names(&out), ["Agreement"]);
     assert_eq!(
@@ -323,15 +326,34 @@ fn agreement_validity_and_promise_kept_fire_on_journals_that_break_them() {
         Change::Promised(None, b(5, 1)),
         Change::Accepted(2, b(3, 0), "z".into()),
     ];
-    c.observe(now, NodeId(1), 3, &j, &mut out);
+    c.observe(now, NodeId(1), 3, true, &j, &mut out);
     assert_eq!(names(&out), ["Promise Kept"]);
     assert_eq!(
         out[0].detail,
         "n1 accepted ballot 3.0 in slot 2 after promising 5.1"
     );
     // Reading the same journal again reports nothing new.
-    c.observe(now, NodeId(1), 3, &j, &mut out);
+    c.observe(now, NodeId(1), 3, true, &j, &mut out);
     assert_eq!(out.len(), 1);
+    // A value learned before any majority accepted it; and noop in basic
+    // Paxos, where no leader fills gaps.
+    let mut c = PaxosChecker::default();
+    let mut out = Vec::new();
+    let j = [Change::Proposed("p".into()), Change::Learned(0, "p".into())];
+    c.observe(now, NodeId(0), 3, true, &j, &mut out);
+    c.observe(
+        now,
+        NodeId(1),
+        3,
+        false,
+        &[Change::Learned(1, "noop".into())],
+        &mut out,
+    );
+    assert_eq!(names(&out), ["Agreement", "Validity", "Agreement"]);
+    assert_eq!(
+        out[0].detail,
+        "slot 0: n0 learned p, which no majority accepted"
+    );
 }
 
 /// A random fault (or client request) that fits the cluster now.
@@ -489,4 +511,44 @@ fn random_faults_never_break_multi_paxos() {
 #[test]
 fn random_faults_never_break_basic_paxos() {
     fault_property("basic");
+}
+
+#[test]
+fn a_value_asked_twice_is_chosen_once_and_noop_is_refused() {
+    let mut sim = cluster(5, 8, r#""mode":"multi""#, [10, 20]);
+    run_for(&mut sim, 600);
+    let leader = (0..5)
+        .find(|&n| view(&sim, n).role == Role::Leader)
+        .expect("a leader");
+    request(&mut sim, leader, "dup");
+    run_for(&mut sim, 2);
+    request(&mut sim, leader, "dup");
+    request(&mut sim, leader, "noop");
+    run_for(&mut sim, 1_000);
+    let log = &chosen(&sim)[0];
+    assert_eq!(log.iter().filter(|v| *v == "dup").count(), 1, "{log:?}");
+    let outcomes: Vec<String> = sim
+        .view()
+        .clients
+        .iter()
+        .filter_map(|c| match &c.status {
+            faultline_core::sim::ClientStatus::Done { outcome, .. } => Some(outcome.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        outcomes
+            .iter()
+            .filter(|o| o.starts_with("chosen at #0"))
+            .count()
+            == 2,
+        "{outcomes:?}"
+    );
+    assert!(
+        outcomes
+            .iter()
+            .any(|o| o.contains("refused: “noop” is the value a leader fills gaps with")),
+        "{outcomes:?}"
+    );
+    assert!(sim.violations().is_empty());
 }

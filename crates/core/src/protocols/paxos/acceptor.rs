@@ -11,8 +11,9 @@ pub fn promise_for(n: &Paxos, slot: u64) -> Ballot {
     own.max(n.promised)
 }
 
-/// Phase 1b: promise `ballot` (never below a promise made), with what was
-/// accepted in `slot` (basic) or in every slot from `slot` on (multi).
+/// Phase 1b: promise `ballot` (never below a promise made) for `slot`
+/// (basic) or every slot (multi), with what was accepted in `slot` (basic)
+/// or in every slot from `slot` on (multi).
 pub fn prepare(n: &mut Paxos, slot: u64, ballot: Ballot) -> PaxosMsg {
     let promised = promise_for(n, slot);
     if ballot < promised {

@@ -2,9 +2,10 @@
 //! change journal (durable and append-only, so only what is new is read):
 //!
 //! - **Agreement**: no slot is chosen with two values — neither by two
-//!   majorities of acceptors nor by two learners.
-//! - **Validity**: a value learned chosen was proposed (by a client) or is
-//!   a leader's `noop`.
+//!   majorities of acceptors nor by two learners — and a learner learns
+//!   only a value a majority accepted.
+//! - **Validity**: a value learned chosen was proposed (by a client) or,
+//!   in Multi-Paxos, is a leader's `noop`.
 //! - **Promise Kept**: an acceptor never accepts a ballot below one it
 //!   promised.
 
@@ -70,19 +71,21 @@ impl Checker<Paxos> for PaxosChecker {
     const NAMES: &'static [&'static str] = &["Agreement", "Validity", "Promise Kept"];
 
     fn after_event(&mut self, now: Time, node: NodeId, state: &Paxos, out: &mut Vec<Violation>) {
-        self.observe(now, node, state.cluster_size(), state.journal(), out);
+        let gap_fill = state.params.mode == super::Mode::Multi;
+        self.observe(now, node, state.cluster_size(), gap_fill, state.journal(), out);
     }
 }
 
 impl PaxosChecker {
     /// Reads what is new in `node`'s journal (the whole of it, as the node
-    /// holds it now) in a cluster of `cluster_size`, and pushes any
-    /// violation to `out`.
+    /// holds it now) in a cluster of `cluster_size` where leaders fill gaps
+    /// with `noop` or not (`gap_fill`), and pushes any violation to `out`.
     pub fn observe(
         &mut self,
         now: Time,
         node: NodeId,
         cluster_size: usize,
+        gap_fill: bool,
         journal: &[Change],
         out: &mut Vec<Violation>,
     ) {
@@ -143,7 +146,7 @@ impl PaxosChecker {
                     }
                 }
                 Change::Learned(slot, v) => {
-                    if v != NOOP && !self.proposed.contains(v.as_str()) {
+                    if !(self.proposed.contains(v.as_str()) || gap_fill && v == NOOP) {
                         let detail = format!("{node} learned {v} in slot {slot}, which no client proposed");
                         self.report(out, now, "Validity", *slot, detail);
                     }
@@ -157,13 +160,19 @@ impl PaxosChecker {
                             self.learned.insert(*slot, (v.clone(), node));
                         }
                     }
-                    if let Some((c, b)) = self.chosen.get(slot) {
-                        if c != v {
-                            let detail = format!(
-                                "slot {slot}: a majority accepted {c} (ballot {b}), {node} learned {v}"
-                            );
-                            self.report(out, now, "Agreement", *slot, detail);
-                        }
+                    // Acceptors write their vote before they answer, so a
+                    // value is learned only after its majority is read.
+                    let detail = match self.chosen.get(slot) {
+                        Some((c, b)) if c != v => Some(format!(
+                            "slot {slot}: a majority accepted {c} (ballot {b}), {node} learned {v}"
+                        )),
+                        Some(_) => None,
+                        None => Some(format!(
+                            "slot {slot}: {node} learned {v}, which no majority accepted"
+                        )),
+                    };
+                    if let Some(detail) = detail {
+                        self.report(out, now, "Agreement", *slot, detail);
                     }
                 }
             }

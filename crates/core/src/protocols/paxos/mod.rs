@@ -7,8 +7,9 @@
 //!   finds what a majority may have accepted, phase 2 (`Accept` /
 //!   `Accepted`) asks a majority to accept it (or the value phase 1 found).
 //!   A refused proposer tries again with a higher ballot after a random
-//!   back-off of up to `backoff_ms`; with none, two proposers can keep
-//!   preempting each other forever (§2.4's livelock).
+//!   back-off of up to `backoff_ms`, doubled for each round lost in a row
+//!   (to 64×); with none, two proposers can keep preempting each other
+//!   forever (§2.4's livelock).
 //! - **Multi** (`"mode": "multi"`, the default): a distinguished proposer
 //!   (§2.4, §3) runs phase 1 once for every slot from the first it has not
 //!   seen chosen, then only phase 2 per value, with heartbeats; the others
@@ -112,6 +113,11 @@ pub enum PaxosResponse {
         /// The slot.
         slot: u64,
     },
+    /// The value cannot be proposed.
+    Refused {
+        /// Why.
+        reason: String,
+    },
 }
 
 impl Response for PaxosResponse {
@@ -119,6 +125,7 @@ impl Response for PaxosResponse {
         match self {
             PaxosResponse::Redirect { leader } => ClientOutcome::Redirect(*leader),
             PaxosResponse::Chosen { slot } => ClientOutcome::Done(format!("chosen at #{slot}")),
+            PaxosResponse::Refused { reason } => ClientOutcome::Done(format!("refused: {reason}")),
         }
     }
 }
@@ -126,7 +133,8 @@ impl Response for PaxosResponse {
 /// One slot as this node holds it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Slot {
-    /// Basic Paxos: the ballot promised for this slot.
+    /// The ballot promised for this slot in basic Paxos, or accepted in it
+    /// (Multi-Paxos promises for every slot at once).
     pub promised: Ballot,
     /// The value accepted here, with its ballot.
     pub accepted: Option<(Ballot, String)>,
@@ -251,7 +259,16 @@ impl Paxos {
         }
     }
 
-    /// Sends what this node has learned from `from` on (at most 32 slots).
+    /// Tells a proposer asking about `slot` that it is already chosen (a
+    /// proposer, or a learner that missed the `Chosen`, catches up so).
+    fn tell_chosen(&self, cx: &mut Context<'_, Self>, to: NodeId, slot: u64) {
+        if let (Some(value), true) = (self.chosen(slot), to != self.id) {
+            cx.send(to, PaxosMsg::Chosen { slot, value: value.to_string() });
+        }
+    }
+
+    /// Sends the values this node has learned, from slot `from` on (what
+    /// it holds of the next 64 slots it knows).
     fn send_chosen(&self, cx: &mut Context<'_, Self>, to: NodeId, from: u64) {
         for (&slot, s) in self.slots.range(from..).take(64) {
             if let Some(value) = &s.chosen {
@@ -389,6 +406,7 @@ impl Protocol for Paxos {
                     }
                 }
                 cx.send(from, reply);
+                self.tell_chosen(cx, from, slot);
             }
             PaxosMsg::Accept {
                 slot,
@@ -408,6 +426,7 @@ impl Protocol for Paxos {
                     proposer::follow(self, cx, Some(from));
                 }
                 cx.send(from, reply);
+                self.tell_chosen(cx, from, slot);
             }
             PaxosMsg::Promise {
                 slot,
@@ -454,6 +473,11 @@ impl Protocol for Paxos {
     }
 
     fn on_request(&mut self, cx: &mut Context<'_, Self>, op: OpId, value: String) {
+        if value == NOOP {
+            let reason = format!("“{NOOP}” is the value a leader fills gaps with");
+            cx.respond(op, PaxosResponse::Refused { reason });
+            return;
+        }
         if let Some(slot) = self
             .slots
             .iter()
@@ -470,6 +494,14 @@ impl Protocol for Paxos {
                     leader: self.leader.filter(|&l| l != self.id),
                 },
             );
+            return;
+        }
+        // A client's retry of a value this node is already proposing waits
+        // for that proposal, rather than putting the value in a second slot.
+        let proposing = self.queue.iter().chain(&self.waiting).any(|(_, v)| *v == value)
+            || self.phase2.values().any(|(v, _)| *v == value);
+        if proposing {
+            self.waiting.push((op, value));
             return;
         }
         self.journal.push(Change::Proposed(value.clone()));

@@ -67,7 +67,8 @@ pub struct Accepted {
 #[serde(tag = "type")]
 pub enum PaxosMsg {
     /// Phase 1a: promise to ignore ballots below `ballot` for `slot` (basic
-    /// Paxos) or for every slot from `slot` on (Multi-Paxos).
+    /// Paxos) or for every slot (Multi-Paxos, which asks what was accepted
+    /// from `slot` on).
     Prepare {
         /// The slot (or the first slot).
         slot: u64,

@@ -40,8 +40,8 @@ pub struct PaxosParams {
     /// before trying again with a higher ballot; 0 retries at once, and
     /// dueling proposers can livelock.
     pub backoff_ms: u64,
-    /// A round that has not heard from a majority after this long (ms) is
-    /// tried again with a higher ballot.
+    /// Basic: a round that has not heard from a majority after this long
+    /// (ms) is tried again with a higher ballot.
     pub retry_ms: u64,
     /// Multi: a node that hears no leader for a time drawn from this range
     /// (ms) runs phase 1 itself.

@@ -72,17 +72,16 @@ fn start_round(n: &mut Paxos, cx: &mut Context<'_, Paxos>, slot: u64) {
 /// ballot (or move on, if it was chosen meanwhile).
 pub fn retry(n: &mut Paxos, cx: &mut Context<'_, Paxos>) {
     match n.proposing {
-        Some(slot) if n.chosen(slot).is_none() => start_round(n, cx, slot),
-        Some(_) => {
-            n.proposing = None;
-            n.role = Role::Follower;
-            basic_next(n, cx);
-        }
+        // A slot learned chosen ends its round (`learn`), so this one is open.
+        Some(slot) => start_round(n, cx, slot),
         None => basic_next(n, cx),
     }
 }
 
 // --- Multi-Paxos ---
+
+/// The most unanswered `Accept`s a heartbeat sends again.
+const RESEND: usize = 16;
 
 /// Sets the election timer to a fresh random timeout.
 pub fn arm_election(n: &mut Paxos, cx: &mut Context<'_, Paxos>) {
@@ -93,9 +92,6 @@ pub fn arm_election(n: &mut Paxos, cx: &mut Context<'_, Paxos>) {
 
 /// No leader heard from: phase 1 for every slot from the first gap.
 pub fn campaign(n: &mut Paxos, cx: &mut Context<'_, Paxos>) {
-    if !n.multi() {
-        return;
-    }
     let slot = n.first_gap;
     n.ballot = next_ballot(n, slot);
     n.max_seen = n.max_seen.max(n.ballot);
@@ -111,9 +107,6 @@ pub fn campaign(n: &mut Paxos, cx: &mut Context<'_, Paxos>) {
 /// Follows `leader` (or no one yet): a proposer or leader steps down, and
 /// the election timer starts again.
 pub fn follow(n: &mut Paxos, cx: &mut Context<'_, Paxos>, leader: Option<NodeId>) {
-    if !n.multi() {
-        return;
-    }
     if n.role != Role::Follower {
         n.role = Role::Follower;
         n.phase2.clear();
@@ -168,9 +161,12 @@ pub fn heartbeat(n: &mut Paxos, cx: &mut Context<'_, Paxos>) {
     }
     let (ballot, chosen) = (n.ballot, n.first_gap);
     cx.broadcast(PaxosMsg::Heartbeat { ballot, chosen });
+    // At most the oldest few: a leader cut off from the majority would
+    // otherwise resend ever more.
     let pending: Vec<(u64, String)> = n
         .phase2
         .iter()
+        .take(RESEND)
         .map(|(&slot, (value, _))| (slot, value.clone()))
         .collect();
     for (slot, value) in pending {
@@ -233,12 +229,17 @@ pub fn on_promise(
         heartbeat(n, cx);
         lead_queue(n, cx);
     } else {
-        let value = match found.get(&slot) {
-            Some((_, v)) => v.clone(),
-            None => match n.queue.front() {
-                Some((_, v)) => v.clone(),
-                None => return,
-            },
+        // Phase 1's value, else this node's first queued one (a round
+        // only starts with one queued; if a retry answered it meanwhile,
+        // the round ends here).
+        let value = match (found.get(&slot), n.queue.front()) {
+            (Some((_, v)), _) | (None, Some((_, v))) => v.clone(),
+            (None, None) => {
+                n.proposing = None;
+                n.role = Role::Follower;
+                n.ballot = Ballot::ZERO;
+                return;
+            }
         };
         propose(n, cx, slot, value);
     }
@@ -271,14 +272,6 @@ pub fn on_accepted(
         slot,
         value: value.clone(),
     });
-    if !n.multi() {
-        // The queued value this round carried, if it was ours, is done.
-        if let Some(i) = n.queue.iter().position(|(_, v)| *v == value) {
-            if let Some(entry) = n.queue.remove(i) {
-                n.waiting.push(entry);
-            }
-        }
-    }
     n.learn(cx, slot, value);
 }
 
