@@ -10,10 +10,11 @@ use faultline_core::protocols::paxos::{
     metrics, Ballot, Change, Paxos, PaxosChecker, PaxosView, Role,
 };
 use faultline_core::rng::Rng;
-use faultline_core::sim::NodeStatus;
 use faultline_core::{Command, NodeId, Scenario, Sim, SimConfig, Time};
 
-const MS: u64 = 1_000;
+mod common;
+
+use common::{failure, random_fault, repair, MS};
 
 fn cluster(nodes: u32, seed: u64, params: &str, latency: [u64; 2]) -> Sim<Paxos> {
     let scenario = Scenario::from_json(&format!(
@@ -356,61 +357,6 @@ fn agreement_validity_and_promise_kept_fire_on_journals_that_break_them() {
     );
 }
 
-/// A random fault (or client request) that fits the cluster now.
-fn random_fault(rng: &mut Rng, sim: &Sim<Paxos>, nodes: u32, k: u64) -> Command {
-    let pick = |rng: &mut Rng| NodeId(rng.below(u64::from(nodes)) as u32);
-    let node = pick(rng);
-    let status = sim.view().nodes[node.0 as usize].status;
-    match rng.below(100) {
-        0..=11 => match status {
-            NodeStatus::Crashed => Command::Restart { node },
-            _ => Command::Crash { node },
-        },
-        12..=19 => match status {
-            NodeStatus::Paused => Command::Resume { node },
-            _ => Command::Pause { node },
-        },
-        20..=29 => {
-            let mut groups = vec![Vec::new(), Vec::new()];
-            for n in 0..nodes {
-                groups[rng.below(2) as usize].push(NodeId(n));
-            }
-            Command::Partition { groups }
-        }
-        30..=37 => Command::Cut {
-            from: node,
-            to: pick(rng),
-        },
-        38..=46 => Command::Heal,
-        47..=54 => Command::Link {
-            from: None,
-            to: None,
-            latency_ms: Some([1.0, 1.0 + rng.below(60) as f64]),
-            drop: Some(rng.below(301) as f64 / 1000.0),
-            duplicate: Some(rng.below(301) as f64 / 1000.0),
-        },
-        55..=62 => {
-            let messages = sim.view().messages;
-            if messages.is_empty() {
-                return Command::Heal;
-            }
-            let id = messages[rng.below(messages.len() as u64) as usize].id;
-            match rng.below(3) {
-                0 => Command::DropMessage { id },
-                1 => Command::DuplicateMessage { id },
-                _ => Command::DelayMessage {
-                    id,
-                    by_ms: rng.below(300) as f64 + 0.5,
-                },
-            }
-        }
-        _ => Command::Client {
-            node,
-            request: serde_json::json!(format!("v{k}")),
-        },
-    }
-}
-
 /// One seed: random faults applied live, then a repair; Agreement,
 /// Validity and Promise Kept must hold throughout, and once repaired a new
 /// value must be chosen on every node (unless basic proposers do not back
@@ -428,60 +374,37 @@ fn fault_run(seed: u64, nodes: u32, mode: &str) -> Result<usize, String> {
     let mut sim = cluster(nodes, seed, &params, [5, 15]);
     let until = Time::from_ms(2_500 + rng.below(1_501));
     let mut k = 0;
-    let fail = |sim: &Sim<Paxos>, why: &str| {
-        let mut s = sim.to_scenario();
-        s.until_ms = sim.now().0.div_ceil(MS);
-        format!(
-            "{why}\nviolations: {:#?}\nscenario:\n{}",
-            sim.violations(),
-            s.to_json()
-        )
-    };
     while sim.now() < until {
         let t = Time(sim.now().0 + rng.between(5 * MS, 250 * MS)).min(until);
         sim.run_until(t);
         for _ in 0..=rng.below(3) {
             k += 1;
-            let _ = sim.apply(random_fault(&mut rng, &sim, nodes, k));
+            let cmd = random_fault(&mut rng, &sim, nodes, |_, node| Command::Client {
+                node,
+                request: serde_json::json!(format!("v{k}")),
+            });
+            let _ = sim.apply(cmd);
         }
         if !sim.violations().is_empty() {
-            return Err(fail(&sim, "invariant violated"));
+            return Err(failure(&sim, "invariant violated"));
         }
     }
-    let mut repair = vec![
-        Command::Heal,
-        Command::Link {
-            from: None,
-            to: None,
-            latency_ms: Some([5.0, 15.0]),
-            drop: Some(0.0),
-            duplicate: Some(0.0),
-        },
-    ];
-    for n in 0..nodes {
-        let node = NodeId(n);
-        match sim.view().nodes[n as usize].status {
-            NodeStatus::Crashed => repair.push(Command::Restart { node }),
-            NodeStatus::Paused => repair.push(Command::Resume { node }),
-            _ => {}
-        }
-    }
-    for cmd in repair {
+    for cmd in repair(&sim) {
         sim.apply(cmd)
-            .map_err(|e| fail(&sim, &format!("repair refused: {e}")))?;
+            .map_err(|e| failure(&sim, &format!("repair refused: {e}")))?;
     }
     run_for(&mut sim, 1_000);
     request(&mut sim, rng.below(u64::from(nodes)) as u32, "after");
     run_for(&mut sim, 6_000);
     if !sim.violations().is_empty() {
-        return Err(fail(&sim, "invariant violated"));
+        return Err(failure(&sim, "invariant violated"));
     }
     let logs = chosen(&sim);
     // Basic proposers that never back off may duel forever (§2.4): only
     // safety is asked of them.
     let live = mode == "multi" || backoff >= 10;
     if live && !logs.iter().all(|l| l.iter().any(|v| v == "after")) {
-        return Err(fail(
+        return Err(failure(
             &sim,
             &format!("the value asked for after the repair is not chosen everywhere: {logs:?}"),
         ));

@@ -9,10 +9,12 @@
 use faultline_core::invariant::Checker;
 use faultline_core::protocols::twopc::{metrics, TwoPc, TwoPcChecker, TwoPcView, TxState};
 use faultline_core::rng::Rng;
-use faultline_core::sim::{ClientStatus, NodeStatus};
+use faultline_core::sim::ClientStatus;
 use faultline_core::{Command, NodeId, Scenario, Sim, SimConfig, Time};
 
-const MS: u64 = 1_000;
+mod common;
+
+use common::{failure, random_fault, repair, MS};
 
 fn cluster(nodes: u32, seed: u64, params: &str) -> Sim<TwoPc> {
     let scenario = Scenario::from_json(&format!(
@@ -258,68 +260,6 @@ fn atomicity_and_veto_fire_on_logs_that_break_them() {
     assert_eq!(names, ["Veto"]);
 }
 
-/// A random fault that fits the cluster now.
-fn random_fault(rng: &mut Rng, sim: &Sim<TwoPc>, nodes: u32, k: u64) -> Command {
-    let pick = |rng: &mut Rng| NodeId(rng.below(u64::from(nodes)) as u32);
-    let node = pick(rng);
-    let status = sim.view().nodes[node.0 as usize].status;
-    match rng.below(100) {
-        0..=14 => match status {
-            NodeStatus::Crashed => Command::Restart { node },
-            _ => Command::Crash { node },
-        },
-        15..=22 => match status {
-            NodeStatus::Paused => Command::Resume { node },
-            _ => Command::Pause { node },
-        },
-        23..=32 => {
-            let mut groups = vec![Vec::new(), Vec::new()];
-            for n in 0..nodes {
-                groups[rng.below(2) as usize].push(NodeId(n));
-            }
-            Command::Partition { groups }
-        }
-        33..=40 => Command::Cut {
-            from: node,
-            to: pick(rng),
-        },
-        41..=50 => Command::Heal,
-        51..=58 => Command::Link {
-            from: None,
-            to: None,
-            latency_ms: Some([1.0, 1.0 + rng.below(80) as f64]),
-            drop: Some(rng.below(301) as f64 / 1000.0),
-            duplicate: Some(rng.below(301) as f64 / 1000.0),
-        },
-        59..=66 => {
-            let messages = sim.view().messages;
-            if messages.is_empty() {
-                return Command::Heal;
-            }
-            let id = messages[rng.below(messages.len() as u64) as usize].id;
-            match rng.below(3) {
-                0 => Command::DropMessage { id },
-                1 => Command::DuplicateMessage { id },
-                _ => Command::DelayMessage {
-                    id,
-                    by_ms: rng.below(400) as f64 + 0.5,
-                },
-            }
-        }
-        _ => {
-            let no = if rng.chance(0.2) {
-                format!(" no={}", 1 + rng.below(u64::from(nodes - 1)))
-            } else {
-                String::new()
-            };
-            Command::Client {
-                node: NodeId(0),
-                request: serde_json::json!(format!("t{k}{no}")),
-            }
-        }
-    }
-}
-
 /// One seed: random faults applied live, then a repair and a quiet period
 /// after which every participant has learned every decision.
 fn fault_run(seed: u64, nodes: u32) -> Result<[usize; 2], String> {
@@ -334,52 +274,36 @@ fn fault_run(seed: u64, nodes: u32) -> Result<[usize; 2], String> {
     let mut sim = cluster(nodes, seed, &params);
     let until = Time::from_ms(3_000 + rng.below(2_001));
     let mut k = 0;
-    let fail = |sim: &Sim<TwoPc>, why: &str| {
-        let mut s = sim.to_scenario();
-        s.until_ms = sim.now().0.div_ceil(MS);
-        format!(
-            "{why}\nviolations: {:#?}\nscenario:\n{}",
-            sim.violations(),
-            s.to_json()
-        )
-    };
     while sim.now() < until {
         let t = Time(sim.now().0 + rng.between(5 * MS, 300 * MS)).min(until);
         sim.run_until(t);
         for _ in 0..=rng.below(3) {
             k += 1;
-            let cmd = random_fault(&mut rng, &sim, nodes, k);
+            // Transactions go to the coordinator; one in five is vetoed.
+            let cmd = random_fault(&mut rng, &sim, nodes, |rng, _| {
+                let no = if rng.chance(0.2) {
+                    format!(" no={}", 1 + rng.below(u64::from(nodes - 1)))
+                } else {
+                    String::new()
+                };
+                Command::Client {
+                    node: NodeId(0),
+                    request: serde_json::json!(format!("t{k}{no}")),
+                }
+            });
             let _ = sim.apply(cmd);
         }
         if !sim.violations().is_empty() {
-            return Err(fail(&sim, "invariant violated"));
+            return Err(failure(&sim, "invariant violated"));
         }
     }
-    let mut repair = vec![
-        Command::Heal,
-        Command::Link {
-            from: None,
-            to: None,
-            latency_ms: Some([5.0, 15.0]),
-            drop: Some(0.0),
-            duplicate: Some(0.0),
-        },
-    ];
-    for n in 0..nodes {
-        let node = NodeId(n);
-        match sim.view().nodes[n as usize].status {
-            NodeStatus::Crashed => repair.push(Command::Restart { node }),
-            NodeStatus::Paused => repair.push(Command::Resume { node }),
-            _ => {}
-        }
-    }
-    for cmd in repair {
+    for cmd in repair(&sim) {
         sim.apply(cmd)
-            .map_err(|e| fail(&sim, &format!("repair refused: {e}")))?;
+            .map_err(|e| failure(&sim, &format!("repair refused: {e}")))?;
     }
     run_for(&mut sim, 5_000);
     if !sim.violations().is_empty() {
-        return Err(fail(&sim, "invariant violated"));
+        return Err(failure(&sim, "invariant violated"));
     }
     // With the coordinator back, no one stays in doubt, and every
     // participant that voted holds the coordinator's decision.
@@ -393,14 +317,14 @@ fn fault_run(seed: u64, nodes: u32) -> Result<[usize; 2], String> {
         }
         for p in t["participants"].as_array().unwrap() {
             if p["state"] == "prepared" {
-                return Err(fail(&sim, &format!("{} still in doubt: {t}", p["node"])));
+                return Err(failure(&sim, &format!("{} still in doubt: {t}", p["node"])));
             }
             let expected = match t["decision"].as_str() {
                 Some("commit") => "committed",
                 _ => "aborted",
             };
             if p["state"] != "working" && p["state"] != expected {
-                return Err(fail(&sim, &format!("{} disagrees: {t}", p["node"])));
+                return Err(failure(&sim, &format!("{} disagrees: {t}", p["node"])));
             }
         }
     }
