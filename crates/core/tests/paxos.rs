@@ -14,7 +14,7 @@ use faultline_core::{Command, NodeId, Scenario, Sim, SimConfig, Time};
 
 mod common;
 
-use common::{failure, random_fault, repair, MS};
+use common::{apply_repair, failure, faults_until, MS};
 
 fn cluster(nodes: u32, seed: u64, params: &str, latency: [u64; 2]) -> Sim<Paxos> {
     let scenario = Scenario::from_json(&format!(
@@ -373,26 +373,13 @@ fn fault_run(seed: u64, nodes: u32, mode: &str) -> Result<usize, String> {
     );
     let mut sim = cluster(nodes, seed, &params, [5, 15]);
     let until = Time::from_ms(2_500 + rng.below(1_501));
-    let mut k = 0;
-    while sim.now() < until {
-        let t = Time(sim.now().0 + rng.between(5 * MS, 250 * MS)).min(until);
-        sim.run_until(t);
-        for _ in 0..=rng.below(3) {
-            k += 1;
-            let cmd = random_fault(&mut rng, &sim, nodes, |_, node| Command::Client {
-                node,
-                request: serde_json::json!(format!("v{k}")),
-            });
-            let _ = sim.apply(cmd);
+    faults_until(&mut sim, &mut rng, nodes, until, 250, |_, node, k| {
+        Command::Client {
+            node,
+            request: serde_json::json!(format!("v{k}")),
         }
-        if !sim.violations().is_empty() {
-            return Err(failure(&sim, "invariant violated"));
-        }
-    }
-    for cmd in repair(&sim) {
-        sim.apply(cmd)
-            .map_err(|e| failure(&sim, &format!("repair refused: {e}")))?;
-    }
+    })?;
+    apply_repair(&mut sim)?;
     run_for(&mut sim, 1_000);
     request(&mut sim, rng.below(u64::from(nodes)) as u32, "after");
     run_for(&mut sim, 6_000);

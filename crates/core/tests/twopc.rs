@@ -14,7 +14,7 @@ use faultline_core::{Command, NodeId, Scenario, Sim, SimConfig, Time};
 
 mod common;
 
-use common::{failure, random_fault, repair, MS};
+use common::{apply_repair, failure, faults_until, MS};
 
 fn cluster(nodes: u32, seed: u64, params: &str) -> Sim<TwoPc> {
     let scenario = Scenario::from_json(&format!(
@@ -273,34 +273,19 @@ fn fault_run(seed: u64, nodes: u32) -> Result<[usize; 2], String> {
     );
     let mut sim = cluster(nodes, seed, &params);
     let until = Time::from_ms(3_000 + rng.below(2_001));
-    let mut k = 0;
-    while sim.now() < until {
-        let t = Time(sim.now().0 + rng.between(5 * MS, 300 * MS)).min(until);
-        sim.run_until(t);
-        for _ in 0..=rng.below(3) {
-            k += 1;
-            // Transactions go to the coordinator; one in five is vetoed.
-            let cmd = random_fault(&mut rng, &sim, nodes, |rng, _| {
-                let no = if rng.chance(0.2) {
-                    format!(" no={}", 1 + rng.below(u64::from(nodes - 1)))
-                } else {
-                    String::new()
-                };
-                Command::Client {
-                    node: NodeId(0),
-                    request: serde_json::json!(format!("t{k}{no}")),
-                }
-            });
-            let _ = sim.apply(cmd);
+    // Transactions go to the coordinator; one in five is vetoed.
+    faults_until(&mut sim, &mut rng, nodes, until, 300, |rng, _, k| {
+        let no = if rng.chance(0.2) {
+            format!(" no={}", 1 + rng.below(u64::from(nodes - 1)))
+        } else {
+            String::new()
+        };
+        Command::Client {
+            node: NodeId(0),
+            request: serde_json::json!(format!("t{k}{no}")),
         }
-        if !sim.violations().is_empty() {
-            return Err(failure(&sim, "invariant violated"));
-        }
-    }
-    for cmd in repair(&sim) {
-        sim.apply(cmd)
-            .map_err(|e| failure(&sim, &format!("repair refused: {e}")))?;
-    }
+    })?;
+    apply_repair(&mut sim)?;
     run_for(&mut sim, 5_000);
     if !sim.violations().is_empty() {
         return Err(failure(&sim, "invariant violated"));

@@ -6,7 +6,7 @@
 use faultline_core::node::Protocol;
 use faultline_core::rng::Rng;
 use faultline_core::sim::NodeStatus;
-use faultline_core::{Command, NodeId, Sim};
+use faultline_core::{Command, NodeId, Sim, Time};
 
 /// Microseconds in a millisecond.
 pub const MS: u64 = 1_000;
@@ -70,9 +70,46 @@ pub fn random_fault<P: Protocol>(
     }
 }
 
+/// Applies random faults live until `until`: every gap of 5 ms to `gap_ms`,
+/// one to four faults at once, the `k`-th client request made by
+/// `client(rng, node, k)`. Stops at the first violation.
+pub fn faults_until<P: Protocol>(
+    sim: &mut Sim<P>,
+    rng: &mut Rng,
+    nodes: u32,
+    until: Time,
+    gap_ms: u64,
+    mut client: impl FnMut(&mut Rng, NodeId, u64) -> Command,
+) -> Result<(), String> {
+    let mut k = 0;
+    while sim.now() < until {
+        let t = Time(sim.now().0 + rng.between(5 * MS, gap_ms * MS)).min(until);
+        sim.run_until(t);
+        for _ in 0..=rng.below(3) {
+            k += 1;
+            let cmd = random_fault(rng, sim, nodes, |rng, node| client(rng, node, k));
+            // A command that cannot apply now is refused and not recorded.
+            let _ = sim.apply(cmd);
+        }
+        if !sim.violations().is_empty() {
+            return Err(failure(sim, "invariant violated"));
+        }
+    }
+    Ok(())
+}
+
+/// Applies [`repair`]; a refused command is a failure.
+pub fn apply_repair<P: Protocol>(sim: &mut Sim<P>) -> Result<(), String> {
+    for cmd in repair(sim) {
+        sim.apply(cmd)
+            .map_err(|e| failure(sim, &format!("repair refused: {e}")))?;
+    }
+    Ok(())
+}
+
 /// Undoes every fault: heal, clean links, and every crashed or paused
 /// node back up.
-pub fn repair<P: Protocol>(sim: &Sim<P>) -> Vec<Command> {
+fn repair<P: Protocol>(sim: &Sim<P>) -> Vec<Command> {
     let mut out = vec![
         Command::Heal,
         Command::Link {

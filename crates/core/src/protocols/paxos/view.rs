@@ -43,13 +43,7 @@ pub struct PaxosView {
 
 impl PaxosView {
     pub(super) fn of(n: &Paxos) -> PaxosView {
-        let promised = n
-            .slots
-            .values()
-            .map(|s| s.promised)
-            .chain([n.promised])
-            .max()
-            .unwrap_or(Ballot::ZERO);
+        let promised = highest_promise(n);
         let skip = n.slots.len().saturating_sub(VIEW_SLOTS);
         PaxosView {
             role: n.role,
@@ -77,6 +71,16 @@ impl PaxosView {
                 .collect(),
         }
     }
+}
+
+/// The highest ballot `n` promised, for any slot.
+fn highest_promise(n: &Paxos) -> Ballot {
+    n.slots
+        .values()
+        .map(|s| s.promised)
+        .chain([n.promised])
+        .max()
+        .unwrap_or(Ballot::ZERO)
 }
 
 /// The Paxos figures of a report: `nodes` [{id, status, role, chosen:
@@ -113,7 +117,7 @@ pub fn metrics(sim: &crate::sim::Sim<Paxos>) -> serde_json::Value {
                 "status": status,
                 "role": if node.is_some() { n.role.name() } else { "crashed" },
                 "chosen": chosen,
-                "promised": PaxosView::of(n).promised,
+                "promised": highest_promise(n),
                 "accepted": accepted,
             })
         })
