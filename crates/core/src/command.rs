@@ -118,6 +118,13 @@ pub enum Command {
         /// How much longer it travels, in milliseconds.
         by_ms: f64,
     },
+    /// Hand leadership to a node (Raft: leadership transfer, dissertation
+    /// §3.10); the administrator's request goes to the cluster like a
+    /// client's.
+    Transfer {
+        /// The node that should lead.
+        node: NodeId,
+    },
 }
 
 impl Command {
@@ -141,6 +148,7 @@ impl Command {
             Command::DropMessage { .. } => "drop_message",
             Command::DuplicateMessage { .. } => "duplicate_message",
             Command::DelayMessage { .. } => "delay_message",
+            Command::Transfer { .. } => "transfer",
         }
     }
 
@@ -179,6 +187,7 @@ impl Command {
             Command::DropMessage { id } => format!("drop message #{}", id.0),
             Command::DuplicateMessage { id } => format!("duplicate message #{}", id.0),
             Command::DelayMessage { id, by_ms } => format!("delay message #{} by {by_ms} ms", id.0),
+            Command::Transfer { node } => format!("transfer leadership to {node}"),
         }
     }
 }
@@ -229,6 +238,7 @@ const OPS: &[(&str, &[&str])] = &[
     ("drop_message", &["id"]),
     ("duplicate_message", &["id"]),
     ("delay_message", &["id", "by_ms"]),
+    ("transfer", &["node"]),
 ];
 
 /// A schedule entry: `at_ms`, `op` and the command's fields. A command
@@ -284,6 +294,7 @@ impl ReadJson for Scheduled {
             },
             "drop_message" => Command::DropMessage { id: id()? },
             "duplicate_message" => Command::DuplicateMessage { id: id()? },
+            "transfer" => Command::Transfer { node: node()? },
             _ => Command::DelayMessage {
                 id: id()?,
                 by_ms: o.req("by_ms")?,
@@ -401,6 +412,7 @@ mod tests {
                 id: MsgId(30),
                 by_ms: 50.0,
             },
+            Command::Transfer { node: NodeId(2) },
         ];
         for (op, _) in OPS {
             assert!(all.iter().any(|c| c.op() == *op), "{op}");

@@ -51,6 +51,23 @@ pub enum ClientOutcome {
 pub trait Response {
     /// What the simulated client does with it.
     fn outcome(&self) -> ClientOutcome;
+    /// The node this answer says has left the cluster for good (a
+    /// committed removal), which the administrator then shuts down.
+    fn retires(&self) -> Option<NodeId> {
+        None
+    }
+}
+
+/// A change an administrator asks of a cluster that manages its own
+/// membership (Raft, dissertation ch. 4 and §3.10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Admin {
+    /// Add this (new, empty) server.
+    Add(NodeId),
+    /// Remove this server.
+    Remove(NodeId),
+    /// Hand leadership to this server.
+    Transfer(NodeId),
 }
 
 /// A short, typed summary every protocol gives of a node, so generic views
@@ -113,6 +130,21 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
         params: &Self::Params,
         durable: Option<Self::Durable>,
     ) -> Self;
+    /// A node added to a running cluster (`add_node`), with nothing yet
+    /// stored for it. By default it starts as a node of the first cluster
+    /// does; a protocol that manages its own membership starts it outside
+    /// the configuration, to be let in through the protocol.
+    fn join(id: NodeId, members: &[NodeId], params: &Self::Params) -> Self {
+        Self::new(id, members, params, None)
+    }
+    /// For a protocol that changes its membership through its own protocol:
+    /// the request an administrator sends the cluster for `change`, which
+    /// reaches a node as a client's request does. `None` (the default): the
+    /// simulator adds and removes nodes itself, and there is no transfer.
+    fn admin(change: Admin) -> Option<Self::Request> {
+        let _ = change;
+        None
+    }
     /// Called once when the node starts or restarts.
     fn on_start(&mut self, cx: &mut Context<'_, Self>);
     /// A message arrived.

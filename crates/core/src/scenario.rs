@@ -4,7 +4,7 @@
 use crate::command::{Command, Scheduled};
 use crate::id::NodeId;
 use crate::net::{LinkParams, NetPreset};
-use crate::node::{Protocol, TimerName};
+use crate::node::{Admin, Protocol, TimerName};
 use crate::read::{duplicate_key, locate, read_struct, ReadJson, Reader};
 use crate::sortedmap::SortedSet;
 use crate::time::ms_to_micros;
@@ -322,6 +322,18 @@ pub fn check_command<P: Protocol>(
             node_ok("node", *node)
         }
         Command::AddNode => membership::<P>(path, cmd),
+        Command::Transfer { node } => {
+            if P::admin(Admin::Transfer(*node)).is_none() {
+                return Err(ScenarioError::at(
+                    format!("{path}.op"),
+                    format!(
+                        "transfer is not available for {}: it has no leader to hand over",
+                        P::NAME
+                    ),
+                ));
+            }
+            node_ok("node", *node)
+        }
         Command::Partition { groups } => {
             let mut seen = SortedSet::new();
             for (g, group) in groups.iter().enumerate() {

@@ -37,11 +37,7 @@ fn n(id: u32) -> NodeId {
 /// An entry whose command is determined by its position and term, so two
 /// logs agree on an entry exactly when they agree on its index and term.
 fn positional(index: u64, term: u64) -> Entry {
-    Entry {
-        term,
-        command: format!("e{index}t{term}"),
-        op: None,
-    }
+    Entry::new(term, format!("e{index}t{term}"), None)
 }
 
 /// A log with one positional entry per term given, from index 1.
@@ -57,11 +53,7 @@ fn log_of_terms(terms: &[u64]) -> RaftLog {
 fn log_of(entries: &[(u64, &str)]) -> RaftLog {
     let mut log = RaftLog::default();
     for &(term, command) in entries {
-        log.push(Entry {
-            term,
-            command: command.into(),
-            op: None,
-        });
+        log.push(Entry::new(term, command, None));
     }
     log
 }
@@ -72,11 +64,7 @@ fn terms_of(log: &RaftLog) -> Vec<u64> {
 }
 
 fn durable(term: u64, voted_for: Option<u32>, log: RaftLog) -> RaftDurable {
-    RaftDurable {
-        term,
-        voted_for: voted_for.map(NodeId),
-        log,
-    }
+    RaftDurable::new(term, voted_for.map(NodeId), log)
 }
 
 /// One Raft server with everything a handler call needs.
@@ -131,7 +119,7 @@ impl Node {
     }
 
     fn request(&mut self, op: u64, command: &str) -> Vec<Effect<Raft>> {
-        let command = command.to_string();
+        let command = command.into();
         self.drive(|r, cx| r.on_request(cx, OpId(op), command))
     }
 
@@ -978,14 +966,7 @@ fn a_follower_learns_the_commit_index_from_the_leader() {
     for &(commands, commit, kv) in cases {
         let mut f = Node::new(0, 3, None);
         f.start();
-        let entries = commands
-            .iter()
-            .map(|c| Entry {
-                term: 1,
-                command: c.to_string(),
-                op: None,
-            })
-            .collect();
+        let entries = commands.iter().map(|c| Entry::new(1, *c, None)).collect();
         f.recv(
             1,
             RaftMsg::AppendEntries {

@@ -28,7 +28,7 @@ impl Kernel {
             | Command::Rumor { node } => need(node, NodeStatus::Up, "up"),
             Command::Restart { node } => need(node, NodeStatus::Crashed, "crashed"),
             Command::Resume { node } => need(node, NodeStatus::Paused, "paused"),
-            Command::RemoveNode { node } => match status(node) {
+            Command::RemoveNode { node } | Command::Transfer { node } => match status(node) {
                 Some(NodeStatus::Removed) | None => Err(format!("{node} is not in the cluster")),
                 _ => Ok(()),
             },

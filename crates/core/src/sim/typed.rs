@@ -12,7 +12,7 @@ use super::timers::TimerIndex;
 use super::{Observed, Sim, MAX_OBSERVATIONS};
 use crate::command::Command;
 use crate::id::{NodeId, OpId};
-use crate::node::{Context, Effect, MessageInfo, Protocol, Response, TimerName};
+use crate::node::{Admin, Context, Effect, MessageInfo, Protocol, Response, TimerName};
 use crate::read::{ReadJson, Reader};
 use crate::trace::{TraceHash, TraceKind};
 use crate::Checker;
@@ -124,11 +124,21 @@ impl<P: Protocol> Sim<P> {
 
     /// Builds the node from its durable state (if any) and calls `on_start`.
     pub(super) fn start_node(&mut self, id: NodeId) {
+        self.start_as(id, false);
+    }
+
+    /// Starts node `id`: as a fresh server joining a running cluster
+    /// (`joining`), or from its durable state (if any).
+    fn start_as(&mut self, id: NodeId, joining: bool) {
         let Some(slot) = self.t.nodes.get_mut(index(id)) else {
             return;
         };
-        let durable = slot.durable.take();
-        slot.node = Some(P::new(id, &self.k.st.members, &self.params, durable));
+        let members = &self.k.st.members;
+        slot.node = Some(if joining {
+            P::join(id, members, &self.params)
+        } else {
+            P::new(id, members, &self.params, slot.durable.take())
+        });
         self.k.set_up(id);
         self.k.record(TraceKind::Start { node: id });
         self.call(id, |n, cx| n.on_start(cx));
@@ -166,6 +176,7 @@ impl<P: Protocol> Sim<P> {
         if !found.is_empty() {
             self.k.push_violations(found);
         }
+        let mut retired = Vec::new();
         for effect in effects.drain(..) {
             match effect {
                 Effect::Send { to, msg } => self.send(id, to, Payload::Msg(msg)),
@@ -173,11 +184,16 @@ impl<P: Protocol> Sim<P> {
                     self.k.set_timer(id, timer_index(timer), after)
                 }
                 Effect::CancelTimer(timer) => self.k.cancel_timer(id, timer_index(timer)),
-                Effect::Respond { op, response } => self.client_response(id, op, response),
+                Effect::Respond { op, response } => {
+                    retired.extend(self.client_response(id, op, response));
+                }
                 Effect::Observe(observation) => self.observe(id, observation),
             }
         }
         self.effects = effects;
+        for node in retired {
+            self.retire(node);
+        }
     }
 
     /// Hands a message to the network.
@@ -252,11 +268,25 @@ impl<P: Protocol> Sim<P> {
         };
         match cmd {
             Command::Crash { node } => self.stop_node(node, NodeStatus::Crashed),
-            Command::RemoveNode { node } => self.stop_node(node, NodeStatus::Removed),
+            Command::RemoveNode { node } => match P::admin(Admin::Remove(node)) {
+                Some(request) => self.administer(request, node),
+                None => self.stop_node(node, NodeStatus::Removed),
+            },
             Command::Restart { node } => self.start_node(node),
             Command::AddNode => {
                 let id = self.spawn_node();
-                self.start_node(id);
+                match P::admin(Admin::Add(id)) {
+                    Some(request) => {
+                        self.start_as(id, true);
+                        self.administer(request, id);
+                    }
+                    None => self.start_node(id),
+                }
+            }
+            Command::Transfer { node } => {
+                if let Some(request) = P::admin(Admin::Transfer(node)) {
+                    self.administer(request, node);
+                }
             }
             Command::Client { node, request } => {
                 if let Ok(request) = P::Request::read(&Reader::new(&request, "")) {
@@ -296,6 +326,19 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
+    /// Sends an administrator's request about node `about` to the cluster:
+    /// to the first running node other than `about` (the request follows
+    /// redirects to the leader as a client's does).
+    fn administer(&mut self, request: P::Request, about: NodeId) {
+        let up = |k: &super::kernel::Kernel, n: NodeId| k.status(n) == Some(NodeStatus::Up);
+        let contact = self
+            .k
+            .live_nodes()
+            .find(|&n| n != about && up(&self.k, n))
+            .unwrap_or(about);
+        self.submit(contact, request);
+    }
+
     /// Starts a client operation at `node`.
     fn submit(&mut self, node: NodeId, request: P::Request) {
         let op = self.k.submit(node, P::request_label(&request));
@@ -315,18 +358,41 @@ impl<P: Protocol> Sim<P> {
         self.call(node, |n, cx| n.on_request(cx, op, request));
     }
 
-    /// A node answered operation `op`.
-    fn client_response(&mut self, node: NodeId, op: OpId, response: P::Response) {
+    /// A node answered operation `op`. Returns the node the answer says
+    /// has left the cluster, for the caller to shut down once the
+    /// answering node's effects are applied.
+    fn client_response(&mut self, node: NodeId, op: OpId, response: P::Response) -> Option<NodeId> {
         if !self.k.awaits(op, node) {
-            return; // a late answer from a node the client has left
+            return None; // a late answer from a node the client has left
         }
         let outcome = response.outcome();
+        let retired = response.retires();
         let forward = self.k.reply(node, op, outcome, &mut |h| h.json(&response));
         if let Some(leader) = forward {
             if let Some(request) = self.t.requests.get(op.0 as usize).cloned() {
                 self.send(node, leader, Payload::Client { op, request });
             }
         }
+        retired
+    }
+
+    /// The cluster committed the removal of `node`: the administrator shuts
+    /// it down for good (dissertation §4.2.2).
+    fn retire(&mut self, node: NodeId) {
+        if matches!(self.k.status(node), None | Some(NodeStatus::Removed)) {
+            return;
+        }
+        let cmd = Command::RemoveNode { node };
+        let summary = self
+            .k
+            .label(|| format!("{node} shut down: it left the configuration"));
+        self.k
+            .record(TraceKind::Command {
+                op: cmd.op(),
+                summary,
+            })
+            .json(&cmd);
+        self.stop_node(node, NodeStatus::Removed);
     }
 
     /// Records what node `node` reported, with the real time. At most

@@ -21,6 +21,9 @@ pub const LOG_MATCHING: &str = "Log Matching";
 pub const LEADER_COMPLETENESS: &str = "Leader Completeness";
 /// State Machine Safety: no two servers apply different entries at one index (§5.4.3).
 pub const STATE_MACHINE_SAFETY: &str = "State Machine Safety";
+/// One Change at a Time: no log holds more than one uncommitted
+/// configuration entry (dissertation §4.1).
+pub const ONE_CHANGE_AT_A_TIME: &str = "One Change at a Time";
 
 /// A leader of a term, as first seen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -93,7 +96,9 @@ impl RaftChecker {
         let len = r.log.last_index();
         let chain = r.log.chain_at(len).unwrap_or(0);
         if let Some(&(term, old_len, old_chain)) = self.leader_logs.get(id) {
-            if term == r.term && r.log.chain_at(old_len) != Some(old_chain) {
+            // Entries a snapshot discarded are not lost: only held ones count.
+            let held = old_len >= r.log.start();
+            if term == r.term && held && r.log.chain_at(old_len) != Some(old_chain) {
                 out.push(Violation {
                     invariant: LEADER_APPEND_ONLY,
                     at: now,
@@ -117,7 +122,7 @@ impl RaftChecker {
         // prefix hash there vouches for everything before it.
         let mut fresh = Vec::new();
         let mut k = len;
-        while k > 0 {
+        while k > r.log.start() {
             let term = r.log.term_at(k).unwrap_or(0);
             let chain = r.log.chain_at(k).unwrap_or(0);
             match self.entries.get(&(k, term)) {
@@ -159,7 +164,9 @@ impl RaftChecker {
             .range(..r.term)
             .max_by_key(|(_, &(index, _))| index);
         if let Some((&term, &(index, chain))) = earlier {
-            if r.log.chain_at(index) != Some(chain) {
+            // A snapshot past `index` covers it (only committed entries are
+            // snapshotted); Log Matching checks the prefix at the snapshot.
+            if index >= r.log.start() && r.log.chain_at(index) != Some(chain) {
                 out.push(Violation {
                     invariant: LEADER_COMPLETENESS,
                     at: now,
@@ -177,6 +184,8 @@ impl RaftChecker {
         if r.applied < *upto {
             *upto = 0; // restarted: its state machine is rebuilt from index 1
         }
+        // A snapshot stands for the entries it covers.
+        *upto = (*upto).max(r.snapshot.index);
         for i in (*upto + 1)..=r.applied {
             let Some(entry) = r.log.entry(i) else { break };
             let digest = entry.digest();
@@ -197,6 +206,40 @@ impl RaftChecker {
         }
         *upto = r.applied;
     }
+
+    /// §4.1: a leader appends a configuration entry only once the previous
+    /// one has committed, so no log holds two beyond the highest commit
+    /// known anywhere.
+    fn one_change_at_a_time(&self, now: Time, id: NodeId, r: &Raft, out: &mut Vec<Violation>) {
+        let committed = self.committed.values().map(|&(i, _)| i).max().unwrap_or(0);
+        let uncommitted: Vec<u64> = r
+            .log
+            .entries()
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, e)| (r.log.start() + i as u64 + 1, e))
+            .take_while(|(i, _)| *i > committed)
+            .filter(|(_, e)| e.config.is_some())
+            .map(|(i, _)| i)
+            .collect();
+        if uncommitted.len() > 1 {
+            out.push(Violation {
+                invariant: ONE_CHANGE_AT_A_TIME,
+                at: now,
+                detail: format!(
+                    "{id} holds {} uncommitted configuration entries (at {}), the highest commit being {committed}",
+                    uncommitted.len(),
+                    uncommitted
+                        .iter()
+                        .rev()
+                        .map(u64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+        }
+    }
 }
 
 impl Checker<Raft> for RaftChecker {
@@ -206,6 +249,7 @@ impl Checker<Raft> for RaftChecker {
         LOG_MATCHING,
         LEADER_COMPLETENESS,
         STATE_MACHINE_SAFETY,
+        ONE_CHANGE_AT_A_TIME,
     ];
 
     fn after_event(&mut self, now: Time, node: NodeId, r: &Raft, out: &mut Vec<Violation>) {
@@ -214,6 +258,7 @@ impl Checker<Raft> for RaftChecker {
         self.log_matching(now, node, r, out);
         self.leader_completeness(now, node, r, out);
         self.state_machine_safety(now, node, r, out);
+        self.one_change_at_a_time(now, node, r, out);
     }
 }
 
@@ -226,18 +271,10 @@ mod tests {
     fn server(id: u32, term: u64, entries: u64, commit: u64, role: Role) -> Raft {
         let mut log = RaftLog::default();
         for i in 1..=entries {
-            log.push(Entry {
-                term: 1,
-                command: format!("set k={i}"),
-                op: None,
-            });
+            log.push(Entry::new(1, format!("set k={i}"), None));
         }
         let peers: Vec<NodeId> = (0..5).filter(|&p| p != id).map(NodeId).collect();
-        let durable = RaftDurable {
-            term,
-            voted_for: None,
-            log,
-        };
+        let durable = RaftDurable::new(term, None, log);
         let mut r = Raft::new(NodeId(id), &peers, &RaftParams::default(), Some(durable));
         r.commit = commit;
         r.role = role;
@@ -264,6 +301,28 @@ mod tests {
         assert_eq!(out.len(), 1, "{out:?}");
         assert_eq!(out[0].invariant, LEADER_COMPLETENESS);
         assert!(out[0].detail.contains("entry 10"), "{}", out[0].detail);
+    }
+
+    // Dissertation §4.1: a log with two configuration entries past every
+    // known commit breaks One Change at a Time; with one, it holds.
+    #[test]
+    fn two_uncommitted_configurations_fire_one_change_at_a_time() {
+        let config = |term, command: &str, voters: &[u32]| Entry {
+            config: Some(voters.iter().copied().map(NodeId).collect()),
+            ..Entry::new(term, command, None)
+        };
+        let mut c = RaftChecker::default();
+        let mut out = Vec::new();
+        let mut r = server(0, 2, 3, 3, Role::Follower);
+        c.after_event(Time::ZERO, NodeId(0), &r, &mut out);
+        r.log.push(config(2, "add n5", &[0, 1, 2, 3, 4, 5]));
+        c.after_event(Time::ZERO, NodeId(0), &r, &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        r.log.push(config(2, "add n6", &[0, 1, 2, 3, 4, 5, 6]));
+        c.after_event(Time::ZERO, NodeId(0), &r, &mut out);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(out[0].invariant, ONE_CHANGE_AT_A_TIME);
+        assert!(out[0].detail.contains("at 4, 5"), "{}", out[0].detail);
     }
 
     // §5.4: a leader holding every committed entry passes.

@@ -2,22 +2,33 @@
 //! Consensus Algorithm", 2014): leader election (§5.2), log replication
 //! (§5.3) with the election restriction (§5.4.1) and the current-term commit
 //! rule (§5.4.2), and client interaction (§8); and, as options, PreVote
-//! (§9.6 of Ongaro's dissertation) and CheckQuorum (its §6.2). Membership
-//! change and log compaction are not modelled yet.
+//! (§9.6 of Ongaro's dissertation) and CheckQuorum (its §6.2); from the
+//! dissertation also membership change one server at a time (ch. 4),
+//! leadership transfer (§3.10), log compaction by snapshots (ch. 5) and, with
+//! `fsync_ms`, persistence that takes time (a crash keeps only what reached
+//! the disk).
 
+mod disk;
 mod entry;
 mod invariants;
 mod log;
+mod membership;
 mod msg;
+mod report;
+mod request;
+mod snapshot;
 mod view;
 
 pub use invariants::{LeaderRecord, RaftChecker};
 pub use log::{Entry, RaftLog};
 pub use msg::RaftMsg;
+pub use report::metrics;
+pub use request::{RaftRequest, RaftResponse};
+pub use snapshot::Snapshot;
 pub use view::{EntryView, RaftView};
 
 use crate::id::{NodeId, OpId};
-use crate::node::{Badge, ClientOutcome, Context, Protocol, Response, TimerName};
+use crate::node::{Admin, Badge, Context, Protocol, TimerName};
 use crate::time::{Time, MICROS_PER_MS};
 use serde::{Deserialize, Serialize};
 use crate::nodemap::{NodeMap, NodeSet};
@@ -45,6 +56,16 @@ pub struct RaftParams {
     /// leader cut off from the cluster stops acting as one.
     #[serde(skip_serializing_if = "is_false")]
     pub check_quorum: bool,
+    /// Log compaction (dissertation ch. 5): every server snapshots its state
+    /// machine every this many applied entries and discards the log before
+    /// it; 0 never does.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub snapshot_every: u32,
+    /// How long a write to disk takes (ms). A server answers only once what
+    /// it must persist (term, vote, log) is on disk, and a crash keeps only
+    /// that; 0 writes at once.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub fsync_ms: u32,
 }
 
 /// For serde: options that are off stay out of a scenario, so a link
@@ -53,12 +74,19 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+/// For serde: see [`is_false`].
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 crate::read::read_struct!(RaftParams {
     election_timeout_ms,
     heartbeat_ms,
     max_batch,
     pre_vote,
-    check_quorum
+    check_quorum,
+    snapshot_every,
+    fsync_ms
 });
 
 impl Default for RaftParams {
@@ -69,6 +97,8 @@ impl Default for RaftParams {
             max_batch: 16,
             pre_vote: false,
             check_quorum: false,
+            snapshot_every: 0,
+            fsync_ms: 0,
         }
     }
 }
@@ -107,6 +137,8 @@ pub enum RaftTimer {
     /// With `check_quorum`, a leader counts who answered it since the last
     /// check when it fires (§6.2).
     CheckQuorum,
+    /// With `fsync_ms`, a write to disk completes.
+    Fsync,
 }
 
 impl TimerName for RaftTimer {
@@ -114,44 +146,20 @@ impl TimerName for RaftTimer {
         RaftTimer::Election,
         RaftTimer::Heartbeat,
         RaftTimer::CheckQuorum,
+        RaftTimer::Fsync,
     ];
     fn name(&self) -> &'static str {
         match self {
             RaftTimer::Election => "election",
             RaftTimer::Heartbeat => "heartbeat",
             RaftTimer::CheckQuorum => "check_quorum",
+            RaftTimer::Fsync => "fsync",
         }
     }
 }
 
-/// A node's answer to a client (§8).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum RaftResponse {
-    /// Not the leader: ask this one (or nobody known yet).
-    Redirect {
-        /// The leader this node knows of.
-        leader: Option<NodeId>,
-    },
-    /// The command is committed at this index.
-    Committed {
-        /// Its log index.
-        index: u64,
-    },
-}
-
-impl Response for RaftResponse {
-    fn outcome(&self) -> ClientOutcome {
-        match self {
-            RaftResponse::Redirect { leader } => ClientOutcome::Redirect(*leader),
-            RaftResponse::Committed { index } => {
-                ClientOutcome::Done(format!("committed at {index}"))
-            }
-        }
-    }
-}
-
-/// What survives a crash (Figure 2, "persistent state on all servers").
+/// What survives a crash (Figure 2, "persistent state on all servers", and
+/// the snapshot of the dissertation's §5.1).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RaftDurable {
     /// Latest term seen.
@@ -160,18 +168,39 @@ pub struct RaftDurable {
     pub voted_for: Option<NodeId>,
     /// The log.
     pub log: RaftLog,
+    /// The latest snapshot, with the configuration the server started in;
+    /// `None` for a server of the first cluster that has none yet (it
+    /// takes the members it is started with).
+    pub snapshot: Option<Snapshot>,
+}
+
+impl RaftDurable {
+    /// A server's stored state without a snapshot.
+    pub fn new(term: u64, voted_for: Option<NodeId>, log: RaftLog) -> RaftDurable {
+        RaftDurable {
+            term,
+            voted_for,
+            log,
+            snapshot: None,
+        }
+    }
 }
 
 /// One Raft server.
 #[derive(Clone, Debug)]
 pub struct Raft {
     id: NodeId,
-    peers: Vec<NodeId>,
     params: RaftParams,
     // Persistent state (§5, Figure 2).
     pub(crate) term: u64,
     pub(crate) voted_for: Option<NodeId>,
     pub(crate) log: RaftLog,
+    /// The latest snapshot (ch. 5): what the log no longer holds.
+    pub(crate) snapshot: Snapshot,
+    /// The voting members of the newest configuration (§4.1).
+    pub(crate) voters: Vec<NodeId>,
+    /// The index of the entry that set it (the snapshot's, if none does).
+    pub(crate) config_index: u64,
     // Volatile state.
     pub(crate) role: Role,
     pub(crate) leader: Option<NodeId>,
@@ -180,8 +209,14 @@ pub struct Raft {
     votes: NodeSet,
     next_index: NodeMap<u64>,
     match_index: NodeMap<u64>,
-    pending: SortedMap<OpId, u64>,
+    /// On a leader: the requests waiting for their entry to commit, with
+    /// the server a configuration entry removes.
+    pending: SortedMap<OpId, (u64, Option<NodeId>)>,
     kv: SortedMap<String, String>,
+    /// On a leader: the membership change or transfer under way.
+    change: Option<membership::Change>,
+    /// With `fsync_ms`: the disk, and what waits for it.
+    disk: Option<Box<disk::Disk>>,
     /// With `pre_vote`, the pre-votes of a campaign under way (§9.6).
     pre_votes: Option<NodeSet>,
     /// When this server last heard from a leader of its term.
@@ -192,9 +227,24 @@ pub struct Raft {
 }
 
 impl Raft {
+    /// A majority of the voting members (§4.1: of the newest configuration).
     fn majority(&self) -> usize {
-        let cluster = self.peers.len() + 1;
-        cluster / 2 + 1
+        self.voters.len() / 2 + 1
+    }
+
+    /// How many of `set` (plus this server, with `me`) are voting members.
+    fn voting(&self, set: &NodeSet, me: bool) -> usize {
+        let mine = usize::from(me && self.is_voter() && !set.contains(self.id));
+        mine + set.iter().filter(|v| self.voters.contains(v)).count()
+    }
+
+    /// Sends `msg` to every other voting member.
+    fn send_to_voters(&mut self, cx: &mut Context<'_, Self>, msg: RaftMsg) {
+        for v in self.voters.clone() {
+            if v != self.id {
+                self.send(cx, v, msg.clone());
+            }
+        }
     }
 
     /// This node's current term.
@@ -227,6 +277,16 @@ impl Raft {
         self.leader
     }
 
+    /// The voting members of this node's newest configuration (§4.1).
+    pub fn voters(&self) -> &[NodeId] {
+        &self.voters
+    }
+
+    /// The applied key-value state.
+    pub fn kv(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.kv.iter()
+    }
+
     fn reset_election_timer(&mut self, cx: &mut Context<'_, Self>) {
         let [lo, hi] = self.params.election_timeout_ms;
         let after = cx.rng().between(lo * MICROS_PER_MS, hi * MICROS_PER_MS);
@@ -253,8 +313,9 @@ impl Raft {
             }
             let hint = self.leader.filter(|l| *l != self.id);
             for (op, _) in std::mem::take(&mut self.pending) {
-                cx.respond(op, RaftResponse::Redirect { leader: hint });
+                self.respond(cx, op, RaftResponse::Redirect { leader: hint });
             }
+            self.abandon_change(cx, hint);
         }
         if self.role != Role::Follower {
             self.role = Role::Follower;
@@ -266,23 +327,29 @@ impl Raft {
     /// §9.6: with `pre_vote`, an election timeout starts a pre-vote
     /// campaign for the next term, which changes no term or vote; without
     /// it, the election itself.
+    /// A learner never campaigns (§4.2.1; see [`Raft::may_campaign`]).
     fn on_election_timeout(&mut self, cx: &mut Context<'_, Self>) {
+        if !self.may_campaign() {
+            self.reset_election_timer(cx);
+            return;
+        }
         if !self.params.pre_vote {
-            self.start_election(cx);
+            self.start_election(cx, false);
             return;
         }
         self.leader = None;
         self.pre_votes = Some(NodeSet::from_iter([self.id]));
         self.reset_election_timer(cx);
         if 1 >= self.majority() {
-            self.start_election(cx);
+            self.start_election(cx, false);
             return;
         }
-        cx.broadcast(RaftMsg::PreVote {
+        let msg = RaftMsg::PreVote {
             term: self.term + 1,
             last_log_index: self.log.last_index(),
             last_log_term: self.log.last_term(),
-        });
+        };
+        self.send_to_voters(cx, msg);
     }
 
     /// §5.4.1: whether a log ending at `last_index`@`last_term` is at least
@@ -320,13 +387,11 @@ impl Raft {
     ) {
         let granted =
             term > self.term && self.up_to_date(last_index, last_term) && !self.in_lease(cx);
-        cx.send(
-            from,
-            RaftMsg::PreVoteReply {
-                term: if granted { term } else { self.term },
-                granted,
-            },
-        );
+        let msg = RaftMsg::PreVoteReply {
+            term: if granted { term } else { self.term },
+            granted,
+        };
+        self.send(cx, from, msg);
     }
 
     fn on_pre_vote_reply(&mut self, cx: &mut Context<'_, Self>, from: NodeId, term: u64, granted: bool) {
@@ -338,21 +403,22 @@ impl Raft {
             }
             return;
         }
-        let majority = self.majority();
-        let Some(votes) = self.pre_votes.as_mut() else {
+        let Some(mut votes) = self.pre_votes.take() else {
             return;
         };
-        if term != self.term + 1 {
-            return;
+        if term == self.term + 1 {
+            votes.insert(from);
         }
-        votes.insert(from);
-        if votes.len() >= majority {
-            self.start_election(cx);
+        if self.voting(&votes, true) >= self.majority() {
+            self.start_election(cx, false);
+        } else {
+            self.pre_votes = Some(votes);
         }
     }
 
-    /// §5.2: a follower whose election timeout elapses starts an election.
-    fn start_election(&mut self, cx: &mut Context<'_, Self>) {
+    /// §5.2: a follower whose election timeout elapses starts an election;
+    /// with `transfer`, because its leader handed leadership to it (§3.10).
+    fn start_election(&mut self, cx: &mut Context<'_, Self>, transfer: bool) {
         self.pre_votes = None;
         self.term += 1;
         self.role = Role::Candidate;
@@ -360,15 +426,26 @@ impl Raft {
         self.leader = None;
         self.votes = NodeSet::from_iter([self.id]);
         self.reset_election_timer(cx);
-        if self.votes.len() >= self.majority() {
+        if self.voting(&self.votes, true) >= self.majority() {
             self.become_leader(cx);
             return;
         }
-        cx.broadcast(RaftMsg::RequestVote {
-            term: self.term,
-            last_log_index: self.log.last_index(),
-            last_log_term: self.log.last_term(),
-        });
+        let (term, last_log_index, last_log_term) =
+            (self.term, self.log.last_index(), self.log.last_term());
+        let msg = if transfer {
+            RaftMsg::TransferVote {
+                term,
+                last_log_index,
+                last_log_term,
+            }
+        } else {
+            RaftMsg::RequestVote {
+                term,
+                last_log_index,
+                last_log_term,
+            }
+        };
+        self.send_to_voters(cx, msg);
     }
 
     fn become_leader(&mut self, cx: &mut Context<'_, Self>) {
@@ -381,15 +458,12 @@ impl Raft {
             self.arm_quorum_check(cx);
         }
         let next = self.log.last_index() + 1;
-        self.next_index = self.peers.iter().map(|&p| (p, next)).collect();
-        self.match_index = self.peers.iter().map(|&p| (p, 0)).collect();
+        let targets = self.targets();
+        self.next_index = targets.iter().map(|&p| (p, next)).collect();
+        self.match_index = targets.iter().map(|&p| (p, 0)).collect();
         // §8: a new leader commits a no-op entry of its own term, which
         // (by §5.4.2) also commits everything before it.
-        self.log.push(Entry {
-            term: self.term,
-            command: String::new(),
-            op: None,
-        });
+        self.log.push(Entry::new(self.term, "", None));
         self.advance_commit(cx);
         self.broadcast_append(cx);
     }
@@ -402,7 +476,7 @@ impl Raft {
     /// §6.2: a leader that heard from no majority (itself included) since
     /// the last check steps down; otherwise it starts counting again.
     fn check_quorum(&mut self, cx: &mut Context<'_, Self>) {
-        if 1 + self.heard.len() >= self.majority() {
+        if self.voting(&self.heard, true) >= self.majority() {
             self.heard.clear();
             self.arm_quorum_check(cx);
         } else {
@@ -412,7 +486,8 @@ impl Raft {
     }
 
     fn broadcast_append(&mut self, cx: &mut Context<'_, Self>) {
-        for p in self.peers.clone() {
+        self.expire_transfer(cx);
+        for p in self.targets() {
             self.send_append(cx, p);
         }
         cx.set_timer(
@@ -424,26 +499,42 @@ impl Raft {
     fn send_append(&mut self, cx: &mut Context<'_, Self>, to: NodeId) {
         let next = self.next_index.get(to).copied().unwrap_or(1).max(1);
         let prev_index = next - 1;
+        if prev_index < self.log.start() {
+            // §5.1: the entries it needs are in the snapshot only.
+            self.send_snapshot(cx, to);
+            return;
+        }
         let prev_term = self.log.term_at(prev_index).unwrap_or(0);
-        cx.send(
-            to,
-            RaftMsg::AppendEntries {
-                term: self.term,
-                prev_index,
-                prev_term,
-                entries: self.log.slice(next, self.params.max_batch as usize),
-                commit: self.commit,
-            },
-        );
+        let msg = RaftMsg::AppendEntries {
+            term: self.term,
+            prev_index,
+            prev_term,
+            entries: self.log.slice(next, self.params.max_batch as usize),
+            commit: self.commit,
+        };
+        self.send(cx, to, msg);
     }
 
     /// §5.3 and §5.4.2: commit the highest index stored on a majority whose
-    /// entry is from the current term.
+    /// entry is from the current term. The voters are the newest
+    /// configuration's (§4.1); a leader outside it does not count itself
+    /// (§4.2.2), nor before its own entries reach its disk.
     fn advance_commit(&mut self, cx: &mut Context<'_, Self>) {
         let mut n = self.log.last_index();
+        let own = self.persisted_upto();
         while n > self.commit {
             if self.log.term_at(n) == Some(self.term) {
-                let replicas = 1 + self.match_index.values().filter(|&&m| m >= n).count();
+                let replicas = self
+                    .voters
+                    .iter()
+                    .filter(|&&v| {
+                        if v == self.id {
+                            own >= n
+                        } else {
+                            self.match_index.get(v).is_some_and(|&m| m >= n)
+                        }
+                    })
+                    .count();
                 if replicas >= self.majority() {
                     self.commit = n;
                     break;
@@ -464,27 +555,34 @@ impl Raft {
                 apply_to_kv(&mut self.kv, &entry.command);
             }
         }
-        let done: Vec<(OpId, u64)> = self
+        let done: Vec<(OpId, u64, Option<NodeId>)> = self
             .pending
             .iter()
-            .filter(|(_, &i)| i <= self.commit)
-            .map(|(&op, &i)| (op, i))
+            .filter(|(_, &(i, _))| i <= self.commit)
+            .map(|(&op, &(i, removes))| (op, i, removes))
             .collect();
-        for (op, index) in done {
+        for (op, index, removes) in done {
             self.pending.remove(&op);
-            cx.respond(op, RaftResponse::Committed { index });
+            let answer = match removes {
+                Some(node) => RaftResponse::Removed { node, index },
+                None => RaftResponse::Committed { index },
+            };
+            self.respond(cx, op, answer);
         }
+        self.maybe_snapshot();
+        self.leave_if_removed(cx);
     }
 
+    /// §5.2 and §5.4.1; a vote for a transfer (`forced`, §3.10) is not
+    /// held back by a lease.
     fn on_request_vote(
         &mut self,
         cx: &mut Context<'_, Self>,
         from: NodeId,
-        term: u64,
-        last_index: u64,
-        last_term: u64,
+        (term, last_index, last_term): (u64, u64, u64),
+        forced: bool,
     ) {
-        if term > self.term && self.in_lease(cx) {
+        if term > self.term && !forced && self.in_lease(cx) {
             // §4.2.3: a current leader is alive; the request neither moves
             // this server's term nor gets an answer (as in etcd).
             return;
@@ -500,13 +598,11 @@ impl Raft {
             self.voted_for = Some(from);
             self.reset_election_timer(cx);
         }
-        cx.send(
-            from,
-            RaftMsg::RequestVoteReply {
-                term: self.term,
-                granted,
-            },
-        );
+        let msg = RaftMsg::RequestVoteReply {
+            term: self.term,
+            granted,
+        };
+        self.send(cx, from, msg);
     }
 
     fn on_vote(&mut self, cx: &mut Context<'_, Self>, from: NodeId, term: u64, granted: bool) {
@@ -516,7 +612,7 @@ impl Raft {
         }
         if self.role == Role::Candidate && term == self.term && granted {
             self.votes.insert(from);
-            if self.votes.len() >= self.majority() {
+            if self.voting(&self.votes, true) >= self.majority() {
                 self.become_leader(cx);
             }
         }
@@ -533,16 +629,76 @@ impl Raft {
         entries: Vec<Entry>,
         commit: u64,
     ) {
-        if term < self.term {
-            cx.send(
-                from,
-                RaftMsg::AppendEntriesReply {
-                    term: self.term,
-                    success: false,
-                    index: self.log.last_index(),
-                },
-            );
+        if !self.heard_leader(cx, from, term) {
             return;
+        }
+        if prev_index < self.log.start() {
+            // Entries a snapshot covers are committed, so they match the
+            // leader's: say how far (as etcd does).
+            let msg = RaftMsg::AppendEntriesReply {
+                term: self.term,
+                success: true,
+                index: self.commit,
+            };
+            self.send(cx, from, msg);
+            return;
+        }
+        // §5.3 consistency check.
+        if self.log.term_at(prev_index) != Some(prev_term) {
+            let hint = self.log.last_index().min(prev_index.saturating_sub(1));
+            let msg = RaftMsg::AppendEntriesReply {
+                term: self.term,
+                success: false,
+                index: hint,
+            };
+            self.send(cx, from, msg);
+            return;
+        }
+        let mut index = prev_index;
+        let mut reconfigured = false;
+        for entry in entries {
+            index += 1;
+            match self.log.term_at(index) {
+                Some(t) if t == entry.term => continue,
+                Some(_) => {
+                    // §5.3: a conflicting entry and all that follow it go.
+                    reconfigured |= self.config_index >= index || entry.config.is_some();
+                    self.log.truncate_from(index);
+                    self.log.push(entry);
+                }
+                None => {
+                    reconfigured |= entry.config.is_some();
+                    self.log.push(entry);
+                }
+            }
+        }
+        if reconfigured {
+            self.refresh_config();
+        }
+        if commit > self.commit {
+            self.commit = commit.min(index).max(self.commit);
+            self.apply_committed(cx);
+        }
+        let msg = RaftMsg::AppendEntriesReply {
+            term: self.term,
+            success: true,
+            index,
+        };
+        self.send(cx, from, msg);
+    }
+
+    /// A leader's AppendEntries or InstallSnapshot of `term` arrived: from a
+    /// stale leader, it is refused (returns `false`); otherwise this server
+    /// follows it (§5.1, §5.2).
+    fn heard_leader(&mut self, cx: &mut Context<'_, Self>, from: NodeId, term: u64) -> bool {
+        if term < self.term {
+            let msg = RaftMsg::AppendEntriesReply {
+                term: self.term,
+                success: false,
+                index: self.log.last_index(),
+            };
+            self.send(cx, from, msg);
+            return false;
         }
         if term > self.term || self.role != Role::Follower {
             self.step_down(cx, term, Some(from));
@@ -552,46 +708,7 @@ impl Raft {
         self.leader = Some(from);
         self.leader_seen = Some(cx.now());
         self.reset_election_timer(cx);
-        // §5.3 consistency check.
-        if self.log.term_at(prev_index) != Some(prev_term) {
-            let hint = self.log.last_index().min(prev_index.saturating_sub(1));
-            cx.send(
-                from,
-                RaftMsg::AppendEntriesReply {
-                    term: self.term,
-                    success: false,
-                    index: hint,
-                },
-            );
-            return;
-        }
-        let mut index = prev_index;
-        for entry in entries {
-            index += 1;
-            match self.log.term_at(index) {
-                Some(t) if t == entry.term => continue,
-                Some(_) => {
-                    // §5.3: a conflicting entry and all that follow it go.
-                    self.log.truncate_from(index);
-                    self.log.push(entry);
-                }
-                None => {
-                    self.log.push(entry);
-                }
-            }
-        }
-        if commit > self.commit {
-            self.commit = commit.min(index).max(self.commit);
-            self.apply_committed(cx);
-        }
-        cx.send(
-            from,
-            RaftMsg::AppendEntriesReply {
-                term: self.term,
-                success: true,
-                index,
-            },
-        );
+        true
     }
 
     fn on_append_reply(
@@ -616,13 +733,18 @@ impl Raft {
         if success {
             let m = self.match_index.get_or_insert_with(from, || 0);
             *m = (*m).max(index);
+            let matched = *m;
             let n = self.next_index.get_or_insert_with(from, || 1);
             *n = (*n).max(index + 1);
             let more = *n <= last;
             self.advance_commit(cx);
+            if self.role != Role::Leader {
+                return; // it removed itself (§4.2.2)
+            }
             if more {
                 self.send_append(cx, from);
             }
+            self.on_progress(cx, from, matched);
         } else {
             // §5.3: decrement nextIndex and retry; the hint skips ahead.
             let n = self.next_index.get_or_insert_with(from, || 1);
@@ -648,11 +770,11 @@ fn apply_to_kv(kv: &mut SortedMap<String, String>, command: &str) {
 impl Protocol for Raft {
     const NAME: &'static str = "raft";
     const MAX_NODES: u32 = 15;
-    const DYNAMIC_MEMBERSHIP: bool = false;
+    const DYNAMIC_MEMBERSHIP: bool = true;
     type Params = RaftParams;
     type Msg = RaftMsg;
     type Timer = RaftTimer;
-    type Request = String;
+    type Request = RaftRequest;
     type Response = RaftResponse;
     type Durable = RaftDurable;
     type View = RaftView;
@@ -678,6 +800,18 @@ impl Protocol for Raft {
                 p.max_batch
             ));
         }
+        if p.snapshot_every > 100_000 {
+            return Err(format!(
+                "snapshot_every: {} is out of range (0 to 100000)",
+                p.snapshot_every
+            ));
+        }
+        if p.fsync_ms > 10_000 {
+            return Err(format!(
+                "fsync_ms: {} is out of range (0 to 10000)",
+                p.fsync_ms
+            ));
+        }
         Ok(())
     }
 
@@ -687,31 +821,60 @@ impl Protocol for Raft {
         params: &RaftParams,
         durable: Option<RaftDurable>,
     ) -> Self {
-        let d = durable.unwrap_or(RaftDurable {
-            term: 0,
-            voted_for: None,
-            log: RaftLog::default(),
-        });
-        Raft {
+        let d = durable.unwrap_or(RaftDurable::new(0, None, RaftLog::default()));
+        let mut members = members.to_vec();
+        if !members.contains(&id) {
+            members.push(id);
+            members.sort_unstable();
+        }
+        let snapshot = d.snapshot.unwrap_or_else(|| Snapshot::bootstrap(members));
+        let mut r = Raft {
             id,
-            peers: members.iter().copied().filter(|&m| m != id).collect(),
             params: params.clone(),
             term: d.term,
             voted_for: d.voted_for,
             log: d.log,
+            kv: snapshot.state(),
+            commit: snapshot.index,
+            applied: snapshot.index,
+            snapshot,
+            voters: Vec::new(),
+            config_index: 0,
             role: Role::Follower,
             leader: None,
-            commit: 0,
-            applied: 0,
             votes: NodeSet::new(),
             next_index: NodeMap::new(),
             match_index: NodeMap::new(),
             pending: SortedMap::new(),
-            kv: SortedMap::new(),
+            change: None,
+            disk: None,
             pre_votes: None,
             leader_seen: None,
             heard: NodeSet::new(),
+        };
+        r.refresh_config();
+        if params.fsync_ms > 0 {
+            r.disk = Some(Box::new(disk::Disk::new(r.durable_now())));
         }
+        r
+    }
+
+    /// §4.2.1: a server added to a running cluster starts empty, outside
+    /// every configuration, and waits for the leader to catch it up.
+    fn join(id: NodeId, _members: &[NodeId], params: &RaftParams) -> Self {
+        let durable = RaftDurable {
+            snapshot: Some(Snapshot::bootstrap(Vec::new())),
+            ..RaftDurable::new(0, None, RaftLog::default())
+        };
+        Raft::new(id, &[], params, Some(durable))
+    }
+
+    fn admin(change: Admin) -> Option<RaftRequest> {
+        Some(match change {
+            Admin::Add(n) => RaftRequest::AddServer(n),
+            Admin::Remove(n) => RaftRequest::RemoveServer(n),
+            Admin::Transfer(n) => RaftRequest::Transfer(n),
+        })
     }
 
     fn on_start(&mut self, cx: &mut Context<'_, Self>) {
@@ -724,7 +887,16 @@ impl Protocol for Raft {
                 term,
                 last_log_index,
                 last_log_term,
-            } => self.on_request_vote(cx, from, term, last_log_index, last_log_term),
+            } => self.on_request_vote(cx, from, (term, last_log_index, last_log_term), false),
+            RaftMsg::TransferVote {
+                term,
+                last_log_index,
+                last_log_term,
+            } => self.on_request_vote(cx, from, (term, last_log_index, last_log_term), true),
+            RaftMsg::InstallSnapshot { term, snapshot } => {
+                self.on_install_snapshot(cx, from, term, snapshot)
+            }
+            RaftMsg::TimeoutNow { term } => self.on_timeout_now(cx, term),
             RaftMsg::RequestVoteReply { term, granted } => self.on_vote(cx, from, term, granted),
             RaftMsg::PreVote {
                 term,
@@ -747,10 +919,12 @@ impl Protocol for Raft {
                 index,
             } => self.on_append_reply(cx, from, term, success, index),
         }
+        self.settle(cx);
     }
 
     fn on_timer(&mut self, cx: &mut Context<'_, Self>, timer: RaftTimer) {
         match (timer, self.role) {
+            (RaftTimer::Fsync, _) => self.on_fsync(cx),
             (RaftTimer::Election, Role::Leader) => {}
             (RaftTimer::Election, _) => self.on_election_timeout(cx),
             (RaftTimer::Heartbeat, Role::Leader) => self.broadcast_append(cx),
@@ -759,45 +933,28 @@ impl Protocol for Raft {
             }
             (RaftTimer::Heartbeat | RaftTimer::CheckQuorum, _) => {}
         }
+        self.settle(cx);
     }
 
-    fn on_request(&mut self, cx: &mut Context<'_, Self>, op: OpId, command: String) {
+    fn on_request(&mut self, cx: &mut Context<'_, Self>, op: OpId, request: RaftRequest) {
         if self.role != Role::Leader {
-            cx.respond(
-                op,
-                RaftResponse::Redirect {
-                    leader: self.leader,
-                },
-            );
-            return;
-        }
-        // §8: a retried request already in the log is not appended again.
-        let index = match self.log.find_op(op) {
-            Some(i) => i,
-            None => {
-                let i = self.log.push(Entry {
-                    term: self.term,
-                    command,
-                    op: Some(op),
-                });
-                for p in self.peers.clone() {
-                    let caught_up = self.next_index.get(p).copied().unwrap_or(1) == i;
-                    if caught_up {
-                        self.send_append(cx, p);
-                    }
-                }
-                i
+            let leader = self.leader;
+            self.respond(cx, op, RaftResponse::Redirect { leader });
+        } else {
+            match request {
+                RaftRequest::Command(command) => self.on_command(cx, op, command),
+                RaftRequest::AddServer(n) => self.on_admin(cx, op, Admin::Add(n)),
+                RaftRequest::RemoveServer(n) => self.on_admin(cx, op, Admin::Remove(n)),
+                RaftRequest::Transfer(n) => self.on_admin(cx, op, Admin::Transfer(n)),
             }
-        };
-        self.pending.insert(op, index);
-        self.advance_commit(cx);
+        }
+        self.settle(cx);
     }
 
     fn durable(&self) -> RaftDurable {
-        RaftDurable {
-            term: self.term,
-            voted_for: self.voted_for,
-            log: self.log.clone(),
+        match &self.disk {
+            Some(disk) => disk.persisted().clone(),
+            None => self.durable_now(),
         }
     }
 
@@ -812,38 +969,45 @@ impl Protocol for Raft {
         }
     }
 
-    fn request_label(request: &String) -> String {
-        request.clone()
+    fn request_label(request: &RaftRequest) -> String {
+        request.label()
     }
 }
 
-/// The Raft figures of a report: `leaders` [{term, node, at_ms}] and
-/// `nodes` [{id, status, term, role, commit_index, log: [[term, command], …]}].
-pub fn metrics(sim: &crate::sim::Sim<Raft>) -> serde_json::Value {
-    let leaders: Vec<&LeaderRecord> = sim.checker().leaders().collect();
-    let nodes: Vec<serde_json::Value> = sim
-        .nodes()
-        .map(|(id, status, node)| {
-            let revived;
-            let r = match node {
-                Some(r) => Some(r),
-                None => {
-                    revived = sim.durable_node(id);
-                    revived.as_ref()
+impl Raft {
+    /// A client's command reached the leader (§8).
+    fn on_command(&mut self, cx: &mut Context<'_, Self>, op: OpId, command: String) {
+        if self.transferring() {
+            // §3.10: a leader handing over takes no commands; retry later.
+            self.respond(cx, op, RaftResponse::Redirect { leader: None });
+            return;
+        }
+        // §8: a retried request already in the log is not appended again.
+        let index = match self.log.find_op(op) {
+            Some(i) => i,
+            None => {
+                let i = self.log.push(Entry::new(self.term, command, Some(op)));
+                for p in self.targets() {
+                    let caught_up = self.next_index.get(p).copied().unwrap_or(1) == i;
+                    if caught_up {
+                        self.send_append(cx, p);
+                    }
                 }
-            };
-            match r {
-                Some(r) => serde_json::json!({
-                    "id": id,
-                    "status": status,
-                    "term": r.term,
-                    "role": if node.is_some() { r.role.name() } else { "crashed" },
-                    "commit_index": r.commit,
-                    "log": r.log.entries().iter().map(|e| (e.term, &e.command)).collect::<Vec<_>>(),
-                }),
-                None => serde_json::json!({ "id": id, "status": status }),
+                i
             }
-        })
-        .collect();
-    serde_json::json!({ "leaders": leaders, "nodes": nodes })
+        };
+        self.pending.insert(op, (index, None));
+        self.advance_commit(cx);
+    }
+
+    /// Everything that survives a crash, as of now.
+    fn durable_now(&self) -> RaftDurable {
+        RaftDurable {
+            term: self.term,
+            voted_for: self.voted_for,
+            log: self.log.clone(),
+            snapshot: Some(self.snapshot.clone()),
+        }
+    }
 }
+

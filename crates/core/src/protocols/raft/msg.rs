@@ -1,6 +1,7 @@
 //! Raft's RPCs (Figure 2 of the paper), as messages.
 
 use super::log::Entry;
+use super::snapshot::Snapshot;
 use crate::node::MessageInfo;
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +67,31 @@ pub enum RaftMsg {
         /// Whether the pre-vote was granted.
         granted: bool,
     },
+    /// InstallSnapshot RPC (dissertation §5.1): the leader's snapshot, for
+    /// a follower that needs entries the leader has discarded. Answered
+    /// with an AppendEntriesReply.
+    InstallSnapshot {
+        /// Leader's term.
+        term: u64,
+        /// The snapshot.
+        snapshot: Snapshot,
+    },
+    /// TimeoutNow (§3.10): the leader asks a caught-up server to start an
+    /// election at once, to hand it leadership.
+    TimeoutNow {
+        /// Leader's term.
+        term: u64,
+    },
+    /// RequestVote from a candidate the leader chose (§3.10): voters grant
+    /// it even within a leader's lease (§4.2.3).
+    TransferVote {
+        /// Candidate's term.
+        term: u64,
+        /// Index of the candidate's last log entry.
+        last_log_index: u64,
+        /// Term of the candidate's last log entry.
+        last_log_term: u64,
+    },
 }
 
 impl RaftMsg {
@@ -77,7 +103,10 @@ impl RaftMsg {
             | RaftMsg::PreVote { term, .. }
             | RaftMsg::PreVoteReply { term, .. }
             | RaftMsg::AppendEntries { term, .. }
-            | RaftMsg::AppendEntriesReply { term, .. } => *term,
+            | RaftMsg::AppendEntriesReply { term, .. }
+            | RaftMsg::InstallSnapshot { term, .. }
+            | RaftMsg::TimeoutNow { term }
+            | RaftMsg::TransferVote { term, .. } => *term,
         }
     }
 }
@@ -85,7 +114,9 @@ impl RaftMsg {
 impl MessageInfo for RaftMsg {
     fn kind(&self) -> &'static str {
         match self {
-            RaftMsg::RequestVote { .. } => "RequestVote",
+            RaftMsg::RequestVote { .. } | RaftMsg::TransferVote { .. } => "RequestVote",
+            RaftMsg::InstallSnapshot { .. } => "InstallSnapshot",
+            RaftMsg::TimeoutNow { .. } => "TimeoutNow",
             RaftMsg::RequestVoteReply { .. } => "RequestVoteReply",
             RaftMsg::PreVote { .. } => "PreVote",
             RaftMsg::PreVoteReply { .. } => "PreVoteReply",
@@ -102,6 +133,21 @@ impl MessageInfo for RaftMsg {
                 last_log_index,
                 last_log_term,
             } => format!("RequestVote term {term}, last {last_log_index}@{last_log_term}"),
+            RaftMsg::TransferVote {
+                term,
+                last_log_index,
+                last_log_term,
+            } => format!(
+                "RequestVote term {term}, last {last_log_index}@{last_log_term} (leadership transfer)"
+            ),
+            RaftMsg::InstallSnapshot { term, snapshot } => format!(
+                "InstallSnapshot term {term}, up to {}@{}, {} key{}",
+                snapshot.index,
+                snapshot.term,
+                snapshot.kv.len(),
+                if snapshot.kv.len() == 1 { "" } else { "s" }
+            ),
+            RaftMsg::TimeoutNow { term } => format!("TimeoutNow term {term}: start an election"),
             RaftMsg::RequestVoteReply { term, granted } => {
                 if *granted {
                     format!("vote granted, term {term}")

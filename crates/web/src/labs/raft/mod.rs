@@ -9,7 +9,7 @@ use super::{client, Cx, Entry, Lab};
 use crate::components::topology::{layout, MessageLook};
 use crate::snapshot::{FrameSpec, LogLine, Part, Snapshot, LOG_LINES};
 use faultline_core::node::TimerName;
-use faultline_core::protocols::raft::{Raft, RaftTimer, RaftView, Role};
+use faultline_core::protocols::raft::{Raft, RaftRequest, RaftTimer, RaftView, Role};
 use faultline_core::sim::{NodeStatus, SimView};
 use faultline_core::{AnySim, Command, NodeId, ProtocolName};
 use panel::NodePanel;
@@ -119,7 +119,7 @@ impl Lab for RaftLab {
     fn request(&mut self, node: NodeId) -> Result<Command, String> {
         self.requests += 1;
         let key = ["x", "y", "z", "w"][(self.requests as usize - 1) % 4];
-        Ok(client::<Raft>(node, &format!("set {key}={}", self.requests)))
+        Ok(client::<Raft>(node, &RaftRequest::Command(format!("set {key}={}", self.requests))))
     }
 
     fn timeout_now(&self, node: NodeId) -> Result<Command, String> {

@@ -4,7 +4,7 @@ use crate::components::node_actions::{node_actions, NodeActionsProps};
 use crate::components::topology::status_name;
 use crate::labs::client;
 use crate::snapshot::Snapshot;
-use faultline_core::protocols::raft::Raft;
+use faultline_core::protocols::raft::{Raft, RaftRequest};
 use faultline_core::sim::NodeStatus;
 use faultline_core::{Command, NodeId};
 use std::rc::Rc;
@@ -55,7 +55,7 @@ pub fn node_panel(p: &NodePanelProps) -> Html {
             e.prevent_default();
             let text = request.trim().to_string();
             if !text.is_empty() {
-                on.emit(client::<Raft>(id, &text));
+                on.emit(client::<Raft>(id, &RaftRequest::Command(text.to_string())));
             }
         })
     };
