@@ -240,3 +240,33 @@ fn a_slow_disk_slows_the_cluster_but_keeps_it_correct() {
     };
     assert!(at(slow) > at(fast), "a slow disk made the commit no later");
 }
+
+/// The `raft-snapshot` preset shows what its description says: n0 restarts
+/// after the leader compacted the entries it lacks, receives an
+/// InstallSnapshot and reaches the others' state.
+#[test]
+fn the_snapshot_preset_catches_a_server_up_by_install_snapshot() {
+    let scenario = Scenario::from_json(include_str!("../../../www/presets/raft-snapshot.json"))
+        .expect("valid preset");
+    let config = SimConfig {
+        trace_capacity: 1_000_000,
+        ..SimConfig::default()
+    };
+    let mut sim = Sim::<Raft>::from_scenario(&scenario, config).expect("valid preset");
+    sim.run_until(Time::from_ms(5_000));
+    assert!(sim.violations().is_empty(), "{:?}", sim.violations());
+    let to_n0 = sim
+        .trace()
+        .filter(|e| {
+            matches!(&e.kind, TraceKind::Deliver { message, to, .. }
+                if *message == "InstallSnapshot" && *to == NodeId(0))
+        })
+        .count();
+    assert!(to_n0 >= 1, "n0 received no snapshot");
+    let nodes = report_nodes(&sim);
+    for n in &nodes {
+        assert_eq!(n["kv"], nodes[2]["kv"], "{}", n["id"]);
+        assert!(n["log_start"].as_u64().unwrap() >= 50, "{n}");
+    }
+    assert_eq!(nodes[0]["kv"].as_object().unwrap().len(), 6);
+}

@@ -368,3 +368,26 @@ fn random_faults_and_membership_changes_never_break_raft_3_nodes() {
 fn random_faults_and_membership_changes_never_break_raft_5_nodes() {
     membership_property(5, 1_000);
 }
+
+/// The `raft-membership` preset shows what its description says: n2 leads
+/// term 1, two servers join, n2 is removed and shut down, and the four
+/// left (n0, n1, n3, n4) elect a new leader and commit `set c=3`.
+#[test]
+fn the_membership_preset_shows_two_joins_and_the_leader_removed() {
+    let mut sim = sim_of(include_str!("../../../www/presets/raft-membership.json"));
+    sim.run_until(Time::from_ms(2_400));
+    assert_eq!(top_leader(&sim), Some((NodeId(2), 1)));
+    assert_eq!(node(&sim, NodeId(2)).voters().len(), 5);
+    sim.run_until(Time::from_ms(6_000));
+    assert!(sim.violations().is_empty(), "{:?}", sim.violations());
+    assert_eq!(status(&sim, NodeId(2)), NodeStatus::Removed);
+    let (l, term) = top_leader(&sim).expect("a new leader");
+    assert_eq!(term, 2);
+    let four = [NodeId(0), NodeId(1), NodeId(3), NodeId(4)];
+    assert!(four.contains(&l));
+    for n in four {
+        let r = node(&sim, n);
+        assert_eq!(r.voters(), &four);
+        assert_eq!(r.kv().count(), 3, "{n}");
+    }
+}

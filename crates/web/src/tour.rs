@@ -7,7 +7,9 @@
 //! scenario format's `schedule`) and the virtual time it runs to. Runs are
 //! deterministic, so step k's state is the base scenario plus the commands of
 //! steps 1..=k, run to step k's time: going back rebuilds it exactly, and
-//! whatever the reader did in between is discarded.
+//! whatever the reader did in between is discarded. A step with a
+//! `scenario` of its own starts a chapter: from it on, steps build on that
+//! scenario instead, and time starts again from 0.
 
 use faultline_core::read::{duplicate_key, locate, ReadJson, Reader};
 use faultline_core::{Scenario, ScenarioError, Time};
@@ -29,7 +31,7 @@ pub struct Tour {
 const TOUR_FIELDS: &[&str] = &["title", "scenario", "steps"];
 
 /// One step of a tour: `title`, `text`, `try` and `at_ms`, required, and
-/// `commands`, which may be left out.
+/// `commands` and `scenario`, which may be left out.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
     /// A short title.
@@ -42,17 +44,21 @@ pub struct Step {
     pub at_ms: f64,
     /// The commands the step adds (the scenario format's schedule entries).
     pub commands: Vec<serde_json::Value>,
+    /// A scenario that starts a new chapter at this step, in place of the
+    /// tour's (and the previous chapter's) scenario and commands.
+    pub scenario: Option<serde_json::Value>,
 }
 
 impl ReadJson for Step {
     fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
-        let o = r.object(&["title", "text", "try", "at_ms", "commands"])?;
+        let o = r.object(&["title", "text", "try", "at_ms", "commands", "scenario"])?;
         Ok(Step {
             title: o.req("title")?,
             text: o.req("text")?,
             try_this: o.req("try")?,
             at_ms: o.req("at_ms")?,
             commands: o.field("commands")?.unwrap_or_default(),
+            scenario: o.field("scenario")?,
         })
     }
 }
@@ -131,11 +137,24 @@ pub fn load(id: &str) -> Result<Tour, String> {
 }
 
 impl Tour {
-    /// The scenario of step `k` (0-based): the base scenario with the
-    /// commands of steps 0..=k appended to its schedule.
+    /// The first step of the chapter step `k` is in.
+    pub fn chapter_of(&self, k: usize) -> usize {
+        (0..=k.min(self.steps.len().saturating_sub(1)))
+            .rev()
+            .find(|&j| self.steps[j].scenario.is_some())
+            .unwrap_or(0)
+    }
+
+    /// The scenario of step `k` (0-based): its chapter's scenario (the
+    /// tour's, for the first) with the commands of the chapter's steps up to
+    /// `k` appended to its schedule.
     pub fn scenario_at(&self, k: usize) -> Result<Scenario, String> {
         self.step(k)?;
-        let mut value = self.scenario.clone();
+        let start = self.chapter_of(k);
+        let mut value = self.steps[start]
+            .scenario
+            .clone()
+            .unwrap_or_else(|| self.scenario.clone());
         let Some(base) = value.as_object_mut() else {
             return Err(format!("tour {}: scenario: not a JSON object", self.id));
         };
@@ -146,7 +165,7 @@ impl Tour {
             return Err(format!("tour {}: scenario.schedule: not an array", self.id));
         };
         schedule.extend(
-            self.steps[..=k]
+            self.steps[start..=k]
                 .iter()
                 .flat_map(|s| s.commands.iter().cloned()),
         );

@@ -45,6 +45,13 @@ fn every_protocol_has_a_tour_whose_steps_build_in_order() {
         assert!(tour.steps.len() >= 3, "tour {}: too short", tour.id);
         let mut from = 0.0;
         for (k, step) in tour.steps.iter().enumerate() {
+            if let Some(chapter) = &step.scenario {
+                // A new chapter: its own scenario, of this protocol, and
+                // time starts again.
+                let s = Scenario::from_json(&chapter.to_string()).unwrap();
+                assert_eq!(s.protocol, lab.protocol, "tour {} step {}", tour.id, k + 1);
+                from = 0.0;
+            }
             assert!(
                 step.at_ms > from,
                 "tour {} step {}: time goes back",
@@ -89,7 +96,7 @@ fn bad_ids_and_steps_say_what_is_wrong() {
     assert!(e.contains("no tour \"zab\"") && e.contains("raft"), "{e}");
     let tour = load("raft").unwrap();
     let e = tour.sim_at(99).unwrap_err();
-    assert!(e.contains("no step 100") && e.contains("it has 5"), "{e}");
+    assert!(e.contains("no step 100") && e.contains("it has 13"), "{e}");
 }
 
 #[test]
@@ -162,10 +169,10 @@ fn raft(s: &Snapshot) -> Vec<(NodeId, NodeStatus, RaftView)> {
 
 #[cfg(feature = "raft")]
 fn leaders(s: &Snapshot) -> Vec<(u32, u64)> {
-    raft(s)
+    running(s)
         .into_iter()
-        .filter(|(_, st, v)| *st == NodeStatus::Up && v.role == Role::Leader)
-        .map(|(id, _, v)| (id.0, v.term))
+        .filter(|(_, v)| v.role == Role::Leader)
+        .map(|(id, v)| (id.0, v.term))
         .collect()
 }
 
@@ -228,6 +235,67 @@ fn the_raft_tour_tells_the_truth() {
     }
     assert_eq!(first.iter().filter(|e| e.2 == "set y=2").count(), 1);
     assert_eq!(first[3], (4, 4, ""), "n1's entry 4 of term 3 was replaced");
+}
+
+/// The running servers' views (a removed server has none).
+#[cfg(feature = "raft")]
+fn running(s: &Snapshot) -> Vec<(NodeId, RaftView)> {
+    let view = s.part::<RaftPart>().expect("a raft snapshot");
+    view.nodes
+        .iter()
+        .filter(|n| n.status == NodeStatus::Up)
+        .filter_map(|n| Some((n.id, n.state.clone()?)))
+        .collect()
+}
+
+#[cfg(feature = "raft")]
+#[test]
+fn the_raft_tour_chapters_tell_the_truth() {
+    let s = steps("raft");
+    let tour = load("raft").unwrap();
+    assert_eq!(
+        (5..11).map(|k| tour.chapter_of(k)).collect::<Vec<_>>(),
+        [5, 6, 7, 8, 9, 9]
+    );
+    // 6: without PreVote n4's return forced an election: n3 leads term 13.
+    assert_eq!(leaders(&s[5]), [(3, 13)]);
+    // 7: with PreVote, n2 still leads term 1 and no term moved.
+    assert_eq!(leaders(&s[6]), [(2, 1)]);
+    assert!(running(&s[6]).iter().all(|(_, v)| v.term == 1));
+    // 8: n2 still leads term 1 beside n0, leader of term 2.
+    assert_eq!(leaders(&s[7]), [(0, 2), (2, 1)]);
+    // 9: with CheckQuorum n2 is a follower; n1 leads term 2.
+    assert_eq!(leaders(&s[8]), [(1, 2)]);
+    // 10: n3 joined through "add n3" at index 3; n4 is a learner.
+    let nodes = running(&s[9]);
+    let n2 = &nodes[2].1;
+    assert_eq!(n2.voters, [0, 1, 2, 3].map(NodeId));
+    let e3 = n2.log_tail.iter().find(|e| e.index == 3).expect("entry 3");
+    assert!(e3.config && e3.command == "add n3" && n2.commit_index >= 3);
+    assert!(nodes[4].1.learner && !nodes[3].1.learner);
+    // 11: n2 removed; n4 leads term 2 of the four; c=3 applied by all.
+    assert_eq!(leaders(&s[10]), [(4, 2)]);
+    let view = s[10].part::<RaftPart>().unwrap();
+    assert_eq!(view.nodes[2].status, NodeStatus::Removed);
+    for (id, v) in running(&s[10]) {
+        assert_eq!(v.voters, [0, 1, 3, 4].map(NodeId), "{id}");
+        assert!(v.kv.contains(&("c".into(), "3".into())), "{id}");
+    }
+    // 12: n0 down; the others compacted up to 60, holding one entry.
+    for (id, v) in running(&s[11]) {
+        assert_eq!((v.snapshot_index, v.last_index), (60, 61), "{id}");
+    }
+    assert_eq!(
+        s[11].part::<RaftPart>().unwrap().nodes[0].status,
+        NodeStatus::Crashed
+    );
+    // 13: n0 caught up by InstallSnapshot to the same six keys.
+    let nodes = running(&s[12]);
+    assert_eq!(nodes.len(), 3);
+    for (id, v) in &nodes {
+        assert_eq!(v.kv, nodes[2].1.kv, "{id}");
+        assert_eq!(v.kv.len(), 6, "{id}");
+    }
 }
 
 #[cfg(feature = "clocks")]

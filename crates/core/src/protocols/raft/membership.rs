@@ -56,6 +56,12 @@ impl Raft {
                 && self.config_at(self.config_index - 1).contains(&self.id))
     }
 
+    /// Whether this server is a learner: no member, and not one an
+    /// uncommitted entry just removed (§4.2.1).
+    pub(super) fn is_learner(&self) -> bool {
+        self.role != Role::Leader && !self.may_campaign()
+    }
+
     /// The learner a leader is catching up, if any.
     pub(super) fn learner(&self) -> Option<NodeId> {
         match self.change {

@@ -964,7 +964,11 @@ impl Protocol for Raft {
 
     fn badge(&self) -> Badge {
         Badge {
-            role: self.role.name(),
+            role: if self.is_learner() {
+                "learner"
+            } else {
+                self.role.name()
+            },
             caption: format!("term {}", self.term),
         }
     }

@@ -14,8 +14,11 @@ pub struct EntryView {
     pub index: u64,
     /// Its term.
     pub term: u64,
-    /// Its command (empty for a no-op).
+    /// Its command (empty for a no-op; what changed for a configuration
+    /// entry).
     pub command: String,
+    /// Whether it is a configuration entry (dissertation §4.1).
+    pub config: bool,
 }
 
 /// A Raft server as the UI sees it.
@@ -43,6 +46,15 @@ pub struct RaftView {
     pub votes: Vec<NodeId>,
     /// The applied key-value state.
     pub kv: Vec<(String, String)>,
+    /// The voting members of its newest configuration (§4.1).
+    pub voters: Vec<NodeId>,
+    /// A learner: outside every configuration it knows, it has no vote and
+    /// never campaigns (§4.2.1); a server just added is one until the
+    /// configuration adds it.
+    pub learner: bool,
+    /// The last index its snapshot covers (0 without one, ch. 5): the log
+    /// holds only the entries after it.
+    pub snapshot_index: u64,
 }
 
 impl RaftView {
@@ -55,6 +67,7 @@ impl RaftView {
                     index: i,
                     term: e.term,
                     command: e.command.clone(),
+                    config: e.config.is_some(),
                 })
             })
             .collect();
@@ -79,6 +92,9 @@ impl RaftView {
             },
             votes: r.votes.iter().collect(),
             kv: r.kv.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            voters: r.voters.clone(),
+            learner: r.is_learner(),
+            snapshot_index: r.log.start(),
         }
     }
 }

@@ -40,7 +40,7 @@ pub fn logs(p: &LogsProps) -> Html {
     let columns: Vec<u64> = (first..=last.max(first)).collect();
     html! {
         <section class="panel logs" aria-label="Logs">
-            <h3>{ "Logs" } <span class="dim small">{ "number = term · solid = committed · ★ = leader" }</span></h3>
+            <h3>{ "Logs" } <span class="dim small">{ "number = term · solid = committed · ★ = leader · ringed = configuration · S = snapshot" }</span></h3>
             <table class="loggrid">
                 <thead><tr><th />{ for columns.iter().map(|i| html! { <th class="mono">{ *i }</th> }) }</tr></thead>
                 <tbody>
@@ -59,14 +59,19 @@ pub fn logs(p: &LogsProps) -> Html {
                                 match st.log_tail.iter().find(|e| e.index == i) {
                                     Some(e) => {
                                         let committed = i <= st.commit_index;
-                                        let what = if e.command.is_empty() { "no-op".to_string() } else { e.command.clone() };
+                                        let what = if e.command.is_empty() { "no-op".to_string() }
+                                            else if e.config { format!("configuration change, {}", e.command) }
+                                            else { e.command.clone() };
                                         html! {
-                                            <td class={classes!("cell", term_class(e.term), committed.then_some("committed"))}
+                                            <td class={classes!("cell", term_class(e.term), committed.then_some("committed"), e.config.then_some("config"))}
                                                 title={format!("index {i}, term {}: {what}{}", e.term, if committed { " (committed)" } else { "" })}>
                                                 { e.term }
                                             </td>
                                         }
                                     }
+                                    None if i <= st.snapshot_index => html! {
+                                        <td class="cell snap" title={format!("index {i} is in the snapshot (entries up to {} were compacted)", st.snapshot_index)}>{ "S" }</td>
+                                    },
                                     None => html! { <td class="cell empty" /> },
                                 }
                             }) }

@@ -38,6 +38,8 @@ const LOOK: MessageLook = MessageLook {
         ("AppendEntries", "k-append"),
         ("Heartbeat", "k-heartbeat"),
         ("AppendEntriesReply", "k-append-reply"),
+        ("InstallSnapshot", "k-snapshot"),
+        ("TimeoutNow", "k-transfer"),
         ("client", "k-client"),
     ],
     legend: &[

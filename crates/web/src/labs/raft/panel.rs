@@ -4,6 +4,7 @@ use crate::components::node_actions::{node_actions, NodeActionsProps};
 use crate::components::topology::status_name;
 use crate::labs::client;
 use crate::snapshot::Snapshot;
+use faultline_core::node::Protocol;
 use faultline_core::protocols::raft::{Raft, RaftRequest};
 use faultline_core::sim::NodeStatus;
 use faultline_core::{Command, NodeId};
@@ -28,16 +29,28 @@ pub struct NodePanelProps {
 #[function_component(NodePanel)]
 pub fn node_panel(p: &NodePanelProps) -> Html {
     let request = use_state(|| "set x=1".to_string());
+    let Some(view) = p.snapshot.part::<super::RaftPart>() else {
+        return Html::default();
+    };
+    let add = {
+        let on = p.on_command.clone();
+        Callback::from(move |_: MouseEvent| on.emit(Command::AddNode))
+    };
+    let room = view.nodes.len() < Raft::MAX_NODES as usize;
+    let add_button = html! {
+        <button class="add-server" onclick={add} disabled={!room}
+            title={if room { "Add an empty server: it catches up as a learner, then joins through a configuration entry (dissertation §4.2.1)" } else { "Raft takes at most 15 servers here" }}>
+            { "Add a server" }
+        </button>
+    };
     let Some(id) = p.selected else {
         return html! {
             <section class="panel node" aria-label="Node">
                 <h3>{ "Node" }</h3>
-                <p class="dim">{ "Click a node (or press 1 – 9) to inspect it, crash it, pause it or send it a client request." }</p>
+                <p class="dim">{ "Click a node (or press 1 – 9) to inspect it, crash it, pause it, remove it, hand it leadership or send it a client request." }</p>
+                <div class="row">{ add_button }</div>
             </section>
         };
-    };
-    let Some(view) = p.snapshot.part::<super::RaftPart>() else {
-        return Html::default();
     };
     let Some(n) = view.nodes.iter().find(|n| n.id == id) else {
         return Html::default();
@@ -47,7 +60,10 @@ pub fn node_panel(p: &NodePanelProps) -> Html {
         Callback::from(move |_: MouseEvent| on.emit(c.clone()))
     };
     let timeout = cmd(super::timeout_now(id));
+    let transfer = cmd(Command::Transfer { node: id });
+    let remove = cmd(Command::RemoveNode { node: id });
     let up = n.status == NodeStatus::Up;
+    let member = n.state.as_ref().is_some_and(|s| !s.learner);
     let send = {
         let on = p.on_command.clone();
         let request = request.clone();
@@ -84,6 +100,12 @@ pub fn node_panel(p: &NodePanelProps) -> Html {
                     <dt>{ "voted for" }</dt><dd class="mono">{ who(s.voted_for) }</dd>
                     <dt>{ "leader known" }</dt><dd class="mono">{ who(s.leader) }</dd>
                     <dt>{ "commit / last" }</dt><dd class="mono">{ format!("{} / {}", s.commit_index, s.last_index) }</dd>
+                    <dt>{ "configuration" }</dt>
+                    <dd class="mono">{ if s.learner { "learner (no vote yet)".to_string() } else {
+                        s.voters.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" ") } }</dd>
+                    if s.snapshot_index > 0 {
+                        <dt>{ "snapshot" }</dt><dd class="mono">{ format!("up to {}", s.snapshot_index) }</dd>
+                    }
                     <dt>{ "clock" }</dt><dd class="mono">{ format!("{}×", n.clock_rate) }</dd>
                     <dt>{ "state" }</dt>
                     <dd class="mono">{ if s.kv.is_empty() { "{}".to_string() } else {
@@ -100,19 +122,33 @@ pub fn node_panel(p: &NodePanelProps) -> Html {
                     </table>
                 }
                 if n.status == NodeStatus::Crashed {
-                    <p class="dim small">{ "Crashed: term, vote and log survive on disk; commit index and state are rebuilt on restart." }</p>
+                    <p class="dim small">{ "Crashed: term, vote, log and snapshot survive on disk; the rest is rebuilt on restart." }</p>
                 }
             }
+            if n.status == NodeStatus::Removed {
+                <p class="dim small">{ "Removed: its removal committed and the administrator shut it down (dissertation §4.2.2)." }</p>
+            }
+            if n.status != NodeStatus::Removed {
             { node_actions(&NodeActionsProps { node: id, status: n.status, clock_rate: n.clock_rate, on_command: p.on_command.clone(), children: html! {<>
                 <button onclick={timeout} disabled={!up || n.badge.role == "leader"}
                     title={if n.badge.role == "leader" { "A leader has no election timer (T)" } else if !up { "Only a running node can time out (T)" } else { "Start an election now (T)" }}>
                     { "Time out now" }
                 </button>
+                <button onclick={transfer} disabled={!member || n.badge.role == "leader"}
+                    title="Leadership transfer (dissertation §3.10): the leader catches this server up and tells it to start an election now">
+                    { "Make leader" }
+                </button>
+                <button onclick={remove}
+                    title="Remove this server through a configuration entry (dissertation §4.1); once it commits, the server is shut down">
+                    { "Remove" }
+                </button>
             </>} }) }
+            <div class="row">{ add_button }</div>
             <form class="row request" onsubmit={send}>
                 <input type="text" value={(*request).clone()} oninput={edit} aria-label="Client request" placeholder="set x=1" />
                 <button class="primary" type="submit" title="Q">{ "Send request" }</button>
             </form>
+            }
         </section>
     }
 }
