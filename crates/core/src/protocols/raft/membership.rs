@@ -27,6 +27,9 @@ pub(super) enum Change {
         op: OpId,
         /// The learner.
         node: NodeId,
+        /// When its log last grew (or the catch-up began); without
+        /// progress for an election timeout the change is abandoned.
+        progress: Time,
     },
     /// Leadership goes to `to` once its log matches the leader's (§3.10).
     Transfer {
@@ -96,9 +99,26 @@ impl Raft {
         self.voters = voters;
     }
 
-    /// One change at a time: whether a new one must wait.
+    /// One change at a time: whether a new one must wait. A leader also
+    /// waits until it has committed an entry of its own term, so that a
+    /// change a previous leader left uncommitted can no longer commit beside
+    /// this one (Ongaro's correction to single-server changes, raft-dev,
+    /// 2015; etcd does the same).
     fn busy(&self) -> bool {
-        self.config_index > self.commit || self.change.is_some()
+        self.config_index > self.commit
+            || self.change.is_some()
+            || self.log.term_at(self.commit) != Some(self.term)
+    }
+
+    /// Whether `n` was a voting member in a configuration this server still
+    /// knows of, before its newest.
+    fn was_member(&self, n: NodeId) -> bool {
+        self.snapshot.config.contains(&n)
+            || self
+                .log
+                .entries()
+                .iter()
+                .any(|e| e.config.as_ref().is_some_and(|c| c.contains(&n)))
     }
 
     /// An administrator's request reached the leader.
@@ -118,7 +138,8 @@ impl Raft {
                     index: self.config_index,
                 },
             ),
-            Admin::Remove(n) if !voter(n) && settled && self.learner() != Some(n) => self.respond(
+            // A committed removal (ids are never reused, so it is final).
+            Admin::Remove(n) if !voter(n) && settled && self.was_member(n) => self.respond(
                 cx,
                 op,
                 RaftResponse::Removed {
@@ -126,6 +147,19 @@ impl Raft {
                     index: self.config_index,
                 },
             ),
+            // The learner this leader is catching up: it never joined, so
+            // dropping it changes no configuration.
+            Admin::Remove(n) if self.learner() == Some(n) => {
+                if let Some(Change::CatchUp { op: add, .. }) = self.change.take() {
+                    let reason = "the new server was removed before it joined".into();
+                    self.respond(cx, add, RaftResponse::Refused { reason });
+                }
+                let index = self.config_index;
+                self.respond(cx, op, RaftResponse::Removed { node: n, index });
+            }
+            Admin::Remove(n) if !voter(n) && !self.was_member(n) => {
+                self.respond(cx, op, refuse("it is not a member of the configuration"))
+            }
             Admin::Remove(n) if voter(n) && self.voters.len() == 1 => {
                 self.respond(cx, op, refuse("the last voting member cannot be removed"))
             }
@@ -143,7 +177,11 @@ impl Raft {
                 let next = self.log.last_index() + 1;
                 self.next_index.insert(n, next);
                 self.match_index.insert(n, 0);
-                self.change = Some(Change::CatchUp { op, node: n });
+                self.change = Some(Change::CatchUp {
+                    op,
+                    node: n,
+                    progress: cx.now(),
+                });
                 self.send_append(cx, n);
             }
             Admin::Remove(n) => {
@@ -191,8 +229,14 @@ impl Raft {
     /// with the commit index joins the configuration (§4.2.1); a transfer
     /// target that has caught up with the whole log is told to campaign.
     pub(super) fn on_progress(&mut self, cx: &mut Context<'_, Self>, from: NodeId, matched: u64) {
+        let now = cx.now();
+        if let Some(Change::CatchUp { node, progress, .. }) = &mut self.change {
+            if *node == from {
+                *progress = now;
+            }
+        }
         match self.change.clone() {
-            Some(Change::CatchUp { op, node }) if node == from && matched >= self.commit => {
+            Some(Change::CatchUp { op, node, .. }) if node == from && matched >= self.commit => {
                 self.change = None;
                 let mut voters = self.voters.clone();
                 voters.push(node);
@@ -221,18 +265,24 @@ impl Raft {
     }
 
     /// A transfer that has not completed within an election timeout is
-    /// abandoned and the leader takes commands again (as in etcd).
-    pub(super) fn expire_transfer(&mut self, cx: &mut Context<'_, Self>) {
+    /// abandoned and the leader takes commands again (as in etcd); so is a
+    /// learner whose log has not grown for an election timeout (§4.2.1: a
+    /// new server that cannot catch up must not block every later change).
+    pub(super) fn expire_change(&mut self, cx: &mut Context<'_, Self>) {
         let timeout = self.params.election_timeout_ms[1] * MICROS_PER_MS;
-        if let Some(Change::Transfer { op, since, .. }) = &self.change {
-            if cx.now().0 >= since.0 + timeout {
-                let op = *op;
-                self.change = None;
-                if let Some(op) = op {
-                    let reason = "the new leader did not catch up in time".into();
-                    self.respond(cx, op, RaftResponse::Refused { reason });
-                }
+        let (op, reason) = match &self.change {
+            Some(Change::Transfer { op, since, .. }) if cx.now().0 >= since.0 + timeout => {
+                (*op, "the new leader did not catch up in time")
             }
+            Some(Change::CatchUp { op, progress, .. }) if cx.now().0 >= progress.0 + timeout => {
+                (Some(*op), "the new server did not catch up in time")
+            }
+            _ => return,
+        };
+        self.change = None;
+        if let Some(op) = op {
+            let reason = reason.into();
+            self.respond(cx, op, RaftResponse::Refused { reason });
         }
     }
 

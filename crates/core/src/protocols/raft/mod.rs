@@ -367,12 +367,30 @@ impl Raft {
     /// leader whose heartbeats still arrive but whose replies are lost
     /// would keep every other server refusing elections forever.
     fn in_lease(&self, cx: &Context<'_, Self>) -> bool {
+        self.params.check_quorum && self.leader_alive(cx)
+    }
+
+    /// Whether this server leads, or heard from a current leader within the
+    /// minimum election timeout.
+    fn leader_alive(&self, cx: &Context<'_, Self>) -> bool {
         let lease = self.params.election_timeout_ms[0] * MICROS_PER_MS;
-        self.params.check_quorum
-            && (self.role == Role::Leader
-                || self
-                    .leader_seen
-                    .is_some_and(|t| self.leader.is_some() && cx.now().0 < t.0 + lease))
+        self.role == Role::Leader
+            || self
+                .leader_seen
+                .is_some_and(|t| self.leader.is_some() && cx.now().0 < t.0 + lease)
+    }
+
+    /// §4.2.3, for servers outside the configuration: while a leader is
+    /// alive (this server leads, or heard from a leader within the minimum
+    /// election timeout), a vote request from a candidate that is no voting
+    /// member of this server's newest configuration is ignored: no answer,
+    /// no term change. Such a candidate is a removed server, or one whose
+    /// addition was rolled back, and it cannot know it, as the leader no
+    /// longer replicates to it; without this its ever higher terms would
+    /// depose a working leader again and again. For members the lease
+    /// applies only with CheckQuorum (see [`Raft::in_lease`]).
+    fn outsider_while_led(&self, cx: &Context<'_, Self>, from: NodeId) -> bool {
+        !self.voters.contains(&from) && self.leader_alive(cx)
     }
 
     /// §9.6: grant a pre-vote for a later term to an up-to-date log, unless
@@ -486,7 +504,7 @@ impl Raft {
     }
 
     fn broadcast_append(&mut self, cx: &mut Context<'_, Self>) {
-        self.expire_transfer(cx);
+        self.expire_change(cx);
         for p in self.targets() {
             self.send_append(cx, p);
         }
@@ -582,7 +600,7 @@ impl Raft {
         (term, last_index, last_term): (u64, u64, u64),
         forced: bool,
     ) {
-        if term > self.term && !forced && self.in_lease(cx) {
+        if term > self.term && !forced && (self.in_lease(cx) || self.outsider_while_led(cx, from)) {
             // §4.2.3: a current leader is alive; the request neither moves
             // this server's term nor gets an answer (as in etcd).
             return;
