@@ -242,6 +242,55 @@ test('a cut-off leader is marked stale, unless CheckQuorum made it step down', a
   }
 });
 
+test('Raft: a server added from the panel joins as a learner, takes leadership when handed it, and leaves when removed', async () => {
+  // Dissertation §4.2.1 (learners), §3.10 (transfer), §4.2.2 (removal).
+  const { page, errors } = await openLab(browser, server.url);
+  await faster(page, 3);
+  await until(page, (ns) => ns.some((n) => n.role === 'leader'), { what: 'a leader' });
+  await page.click('button.add-server');
+  await page.waitForFunction(() => document.querySelectorAll('svg .node').length === 6);
+  // n5 joins through a configuration entry, then votes like the rest.
+  await page.waitForSelector('svg .node[data-node="5"]');
+  await page.waitForFunction(() => document.querySelectorAll('.cell.config').length > 0, null, { timeout: 30000 });
+  await page.waitForFunction(() => !document.querySelector('svg .node[data-node="5"].role-learner'), null, { timeout: 30000 });
+  // Hand leadership to n5.
+  await page.click('svg .node[data-node="5"]');
+  await page.waitForSelector('.panel.node[data-selected="5"]');
+  await page.click('.panel.node button:has-text("Make leader")');
+  await until(page, (ns) => ns.some((n) => n.id === 5 && n.role === 'leader'), { what: 'n5 leads' });
+  // Remove it: it steps down once the removal commits and is shut down.
+  await page.click('.panel.node button:has-text("Remove")');
+  await page.waitForFunction(() => document.querySelectorAll('svg .node').length === 5, null, { timeout: 30000 });
+  await until(page, (ns) => ns.some((n) => n.role === 'leader' && n.id !== 5), { what: 'a new leader' });
+  assert.equal(await page.textContent('section.invariants h3 .badge'), 'all hold');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Raft: turning PreVote on restarts the run with it, and the rejoining follower no longer disrupts', async () => {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(server.url + '#/raft?preset=raft-rejoin-disrupts&t=4500');
+  await page.waitForFunction(() => +document.querySelector('.clock')?.dataset.nowMs >= 4500);
+  const leadersNow = async () => (await nodes(page)).filter((n) => n.role === 'leader').map((n) => [n.id, n.term]);
+  assert.deepEqual(await leadersNow(), [[3, 13]], 'without PreVote: n3 leads term 13');
+  const box = page.locator('section.options input[type="checkbox"]').first();
+  assert.equal(await box.isChecked(), false);
+  await box.click();
+  await page.waitForFunction(() => +document.querySelector('.clock')?.dataset.nowMs < 4500);
+  assert.equal(await page.locator('section.options input[type="checkbox"]').first().isChecked(), true);
+  // A shared moment opens paused, and the restart keeps it so: play.
+  if (await page.locator('button:has-text("▶ Play")').count()) await page.click('button:has-text("▶ Play")');
+  await faster(page, 6);
+  await page.waitForFunction(() => +document.querySelector('.clock')?.dataset.nowMs >= 4500, null, { timeout: 30000 });
+  const ns = await nodes(page);
+  assert.deepEqual(ns.filter((n) => n.role === 'leader').map((n) => n.id), [2], 'with PreVote: n2 still leads');
+  assert.ok(ns.every((n) => n.term === 1), 'no term moved');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a panic shows the crash banner', async () => {
   const { page } = await openLab(browser, server.url);
   // Only a script can ask for a panic: nothing in the UI can.

@@ -97,6 +97,9 @@ pub enum Msg {
     ToggleDiagram,
     /// A message for the running lab, from its own controls.
     Lab(LabMsg),
+    /// Restart the run from 0 (same seed, same commands) with one of its
+    /// `params`, a switch, set on or off.
+    SetParam(&'static str, bool),
     /// Pause and open the share dialog.
     OpenShare,
     /// Put the run's link in the address bar.
@@ -385,6 +388,18 @@ impl Component for App {
                     self.overlay = None;
                     self.playing = true;
                 }
+            }
+            Msg::SetParam(key, on) => {
+                let mut scenario = self.sim.to_scenario();
+                if !scenario.params.is_object() {
+                    scenario.params = serde_json::Value::Object(Default::default());
+                }
+                if let Some(params) = scenario.params.as_object_mut() {
+                    params.insert(key.into(), on.into());
+                }
+                let playing = self.playing;
+                self.load(scenario);
+                self.playing = playing && self.error.is_none();
             }
             Msg::Overlay(o) => self.overlay = o,
             Msg::OpenScenario => {

@@ -30,6 +30,7 @@ impl App {
             on_select_link: link.callback(Msg::SelectLink),
             on_partition_node: link.callback(Msg::TogglePartitionNode),
             on_lab: link.callback(Msg::Lab),
+            on_param: link.callback(|(k, v)| Msg::SetParam(k, v)),
         }
     }
 
