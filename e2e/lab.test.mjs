@@ -17,7 +17,7 @@ test('the default lab opens playing and elects a leader within seconds', async (
   assert.ok(seconds < 10, `first leader after ${seconds}s`);
   assert.ok(l.term >= 1);
   assert.equal(await page.locator('svg .node[data-role="leader"][data-status="up"]').count(), 1);
-  assert.equal(await page.locator('.invariants li.holds').count(), 5);
+  assert.equal(await page.locator('.invariants li.holds').count(), 6);
   assert.deepEqual(errors, []);
   await page.close();
 });

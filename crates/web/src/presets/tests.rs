@@ -171,3 +171,26 @@ fn the_ring_default_preset_admits_a_joiner() {
     let joiner = lab.view.nodes[8].state.as_ref().unwrap();
     assert!(joiner.held > 1_000 && joiner.missing == 0, "{joiner:?}");
 }
+
+/// A leader is drawn stale when its term is behind (§5.1), and also when it
+/// can no longer reach a majority of its configuration, before anyone has
+/// replaced it (without CheckQuorum, §6.2, nothing tells it).
+#[cfg(feature = "raft")]
+#[test]
+fn a_cut_off_leader_is_marked_before_and_after_it_is_replaced() {
+    let marks = |ms| {
+        let s = at("raft-minority-partition", ms);
+        crate::labs::raft::stale_leaders(s.part::<crate::labs::raft::RaftPart>().unwrap())
+    };
+    assert_eq!(marks(1_400), [], "n4 leads all five");
+    assert_eq!(
+        marks(1_520),
+        [(NodeId(4), "no majority")],
+        "cut off, not yet replaced"
+    );
+    assert_eq!(
+        marks(2_000),
+        [(NodeId(4), "stale leader")],
+        "n1 leads term 2"
+    );
+}

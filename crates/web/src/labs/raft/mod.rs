@@ -154,11 +154,13 @@ impl Lab for RaftLab {
     }
 }
 
-/// The leaders that are stale: up or paused, and leading a term older than
-/// the newest term any such server is in. Such a leader cannot know it
-/// (§5.1: only a message with the newer term tells it), but a viewer should
-/// see it at once.
-fn stale_leaders(part: &RaftPart) -> Vec<NodeId> {
+/// The leaders that are stale, with why: up or paused, and leading a term
+/// older than the newest term any such server is in, or cut off from a
+/// majority of their configuration (no working, reachable voters enough to
+/// commit). Such a leader cannot know it (§5.1: only a message with the
+/// newer term tells it; without CheckQuorum, §6.2, nothing tells it it is
+/// alone), but a viewer should see it at once.
+pub(crate) fn stale_leaders(part: &RaftPart) -> Vec<(NodeId, &'static str)> {
     let alive = || {
         part.nodes
             .iter()
@@ -166,13 +168,32 @@ fn stale_leaders(part: &RaftPart) -> Vec<NodeId> {
             .filter_map(|n| Some((n.id, n.state.as_ref()?)))
     };
     let newest = alive().map(|(_, v)| v.term).max().unwrap_or(0);
+    let up = |id: NodeId| {
+        part.nodes
+            .iter()
+            .any(|n| n.id == id && n.status == NodeStatus::Up)
+    };
+    let blocked = &part.network.blocked;
+    let reaches = |a: NodeId, b: NodeId| {
+        a == b || (!blocked.contains(&(a, b)) && !blocked.contains(&(b, a)) && up(b))
+    };
     alive()
-        .filter(|(_, v)| v.role == Role::Leader && v.term < newest)
-        .map(|(id, _)| id)
+        .filter(|(_, v)| v.role == Role::Leader)
+        .filter_map(|(id, v)| {
+            let reachable = v.voters.iter().filter(|&&m| reaches(id, m)).count();
+            if v.term < newest {
+                Some((id, "stale leader"))
+            } else if reachable < v.voters.len() / 2 + 1 {
+                Some((id, "no majority"))
+            } else {
+                None
+            }
+        })
         .collect()
 }
 
-/// A dashed red ring and the words "stale leader" over each stale leader.
+/// A dashed red ring over each stale leader, with why ("stale leader" or
+/// "no majority").
 fn stale_marks(snap: &Snapshot) -> Html {
     let Some(part) = snap.part::<RaftPart>() else {
         return Html::default();
@@ -183,13 +204,13 @@ fn stale_marks(snap: &Snapshot) -> Html {
         return Html::default();
     }
     let (pos, r) = layout(snap);
-    let marks = stale.into_iter().filter_map(|id| {
+    let marks = stale.into_iter().filter_map(|(id, why)| {
         let &(x, y) = pos.get(id)?;
         Some(html! {
             <g class="stale-leader" transform={format!("translate({x:.1},{y:.1})")}
                 data-stale-leader={id.0.to_string()}>
                 <circle r={px(r + 7.0)} />
-                <text y={px(-(r + 13.0))}>{ "stale leader" }</text>
+                <text y={px(-(r + 13.0))}>{ why }</text>
             </g>
         })
     });
