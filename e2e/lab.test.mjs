@@ -291,6 +291,25 @@ test('Raft: turning PreVote on restarts the run with it, and the rejoining follo
   await page.close();
 });
 
+test('the Raft log grid pages back through older indices and returns to the newest', async () => {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(server.url + '#/raft?preset=raft-stress&t=3000');
+  await page.waitForFunction(() => +document.querySelector('.clock')?.dataset.nowMs >= 3000);
+  const windowOf = async () => (await page.getAttribute('[data-window]', 'data-window')).split('-').map(Number);
+  const [first, end] = await windowOf();
+  assert.equal(end - first, 13, 'fourteen columns');
+  assert.ok(end > 40, `a long log (${end})`);
+  await page.click('button[aria-label="Older entries"]');
+  const [olderFirst, olderEnd] = await windowOf();
+  assert.equal(olderEnd, end - 7, 'half a window back');
+  assert.equal(+(await page.textContent('.loggrid thead th:last-child')), olderEnd);
+  assert.ok(olderFirst < first);
+  await page.click('button:has-text("newest")');
+  assert.deepEqual(await windowOf(), [first, end]);
+  assert.equal(await page.locator('button:has-text("newest")').count(), 0);
+  await page.close();
+});
+
 test('a panic shows the crash banner', async () => {
   const { page } = await openLab(browser, server.url);
   // Only a script can ask for a panic: nothing in the UI can.

@@ -103,11 +103,13 @@ impl Lab for RaftLab {
     }
 
     fn stage(&self, cx: &Cx<'_>) -> Html {
-        logs::logs(&logs::LogsProps {
-            snapshot: cx.snapshot.clone(),
-            selected: cx.selected,
-            on_select: cx.on_select.clone(),
-        })
+        html! {
+            <logs::Logs
+                snapshot={cx.snapshot.clone()}
+                selected={cx.selected}
+                on_select={cx.on_select.clone()}
+            />
+        }
     }
 
     fn panel(&self, cx: &Cx<'_>) -> Html {
