@@ -310,6 +310,25 @@ test('the Raft log grid pages back through older indices and returns to the newe
   await page.close();
 });
 
+test('New seed keeps the network the reader set; the labs without clickable links do not offer to click one', async () => {
+  const { page, errors } = await openLab(browser, server.url);
+  const drop = page.locator('input[aria-label="drop"]');
+  await drop.evaluate((el) => { el.value = '0.2'; el.dispatchEvent(new Event('change', { bubbles: true })); });
+  await page.waitForFunction(() => document.querySelector('input[aria-label="drop"]').closest('label').querySelector('output').textContent.trim() === '20 %');
+  const seed = await page.textContent('.seed');
+  await page.click('button.new-seed');
+  await page.waitForFunction((before) => document.querySelector('.seed').textContent !== before, seed);
+  assert.equal((await page.locator('input[aria-label="drop"]').locator('xpath=..').locator('output').textContent()).trim(), '20 %', 'drop kept');
+  assert.equal(await page.locator('text=Click a link to cut one direction').count(), 1, 'Raft draws links');
+  await page.goto(server.url + '#/ring');
+  await page.waitForSelector('svg, canvas');
+  await page.waitForSelector('section.network');
+  assert.equal(await page.locator('text=Click a link to cut one direction').count(), 0, 'the ring draws no links');
+  assert.equal(await page.locator('button:has-text("Heal")').count(), 1, 'one Heal button');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a panic shows the crash banner', async () => {
   const { page } = await openLab(browser, server.url);
   // Only a script can ask for a panic: nothing in the UI can.

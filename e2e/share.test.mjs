@@ -132,6 +132,7 @@ test('malformed and hostile links each say what is wrong and open the default la
     ['#/gossip?t=1e999', '`t`: `1e999` is not a time'],
     ['#/raft?t=99999999999999999999', '`t`'],
     ['#/raft?node=99999999999', '`node`'],
+    ['#/raft?node=9', 'this run has no node n9'],
     ['#/ring?speed=-1', '`speed`'],
     ['#/raft?colour=red', 'unknown option `colour`'],
     ['#/quorum?preset=quorum-nothing', 'no preset "quorum-nothing"'],

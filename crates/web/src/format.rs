@@ -2,6 +2,14 @@
 
 use faultline_core::Time;
 
+/// `1 operation`, `2 operations`.
+pub fn plural(n: usize, word: &str) -> String {
+    match n {
+        1 => format!("1 {word}"),
+        n => format!("{n} {word}s"),
+    }
+}
+
 /// A virtual time as `1234.5 ms` (or seconds past 10 s).
 pub fn time(t: Time) -> String {
     let ms = t.as_ms();

@@ -375,6 +375,16 @@ impl Component for App {
                 if new_seed {
                     scenario.seed = (js_random() * 1e9) as u64;
                     source = Source::Shared;
+                    // Another draw of the same world: the network settings
+                    // the reader chose (latency, drop, duplicates) stay.
+                    let link = self.snapshot.network.link;
+                    scenario.network.preset = None;
+                    scenario.network.latency_ms = Some([
+                        link.latency.0 as f64 / 1000.0,
+                        link.latency.1 as f64 / 1000.0,
+                    ]);
+                    scenario.network.drop = link.drop;
+                    scenario.network.duplicate = link.duplicate;
                 }
                 match running::build(&scenario) {
                     Ok(sim) => self.install(scenario, sim, source),

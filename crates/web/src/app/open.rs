@@ -294,6 +294,14 @@ impl App {
         self.diagram = view.diagram.unwrap_or(true);
         self.refresh(true);
         self.selected = view.node.filter(|n| self.status(*n).is_some());
+        if let (Some(n), None, None) = (view.node, self.selected, &error) {
+            // Say so rather than ignore it: the link names a node this run
+            // does not have.
+            error = Some(format!(
+                "node={}: this run has no node {n}, so nothing is selected.",
+                n.0
+            ));
+        }
         share::apply_look(&view);
         self.view = view;
         if let (Some((id, step)), None) = (tour, &error) {

@@ -215,6 +215,7 @@ impl App {
                                 on_command: cx.on_command.clone(),
                                 on_partition_mode: link.callback(Msg::PartitionMode),
                                 on_apply_partition: link.callback(|_| Msg::ApplyPartition),
+                                clickable_links: self.lab.clickable_links(),
                             }) }
                             { invariants(&snap) }
                             { event_log(&snap) }

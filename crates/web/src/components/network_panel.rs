@@ -22,6 +22,8 @@ pub struct NetworkPanelProps {
     pub on_partition_mode: Callback<bool>,
     /// Apply the drawn partition.
     pub on_apply_partition: Callback<()>,
+    /// Whether the drawing has links a click selects.
+    pub clickable_links: bool,
 }
 
 fn link_command(
@@ -134,7 +136,7 @@ pub fn network_panel(p: &NetworkPanelProps) -> Html {
             </div>
             { slider("latency min", lo, 200.0, 0.5, format!("{lo} ms"), set_min) }
             { slider("latency max", hi, 200.0, 0.5, format!("{hi} ms"), set_max) }
-            { slider("loss", link.drop, 0.5, 0.01, format!("{:.0} %", link.drop * 100.0), set_drop) }
+            { slider("drop", link.drop, 0.5, 0.01, format!("{:.0} %", link.drop * 100.0), set_drop) }
             { slider("duplicates", link.duplicate, 0.5, 0.01, format!("{:.0} %", link.duplicate * 100.0), set_dup) }
             <div class="row wrap">
                 if drawing {
@@ -145,7 +147,11 @@ pub fn network_panel(p: &NetworkPanelProps) -> Html {
                 }
                 <button onclick={heal} title="H">{ "Heal" }</button>
             </div>
-            { cut_buttons.unwrap_or_else(|| html! { <p class="dim small">{ "Click a link to cut one direction of it." }</p> }) }
+            if let Some(buttons) = cut_buttons {
+                { buttons }
+            } else if p.clickable_links {
+                <p class="dim small">{ "Click a link to cut one direction of it." }</p>
+            }
             if !net.groups.is_empty() || !net.cuts.is_empty() {
                 <ul class="faults">
                     if !net.groups.is_empty() {

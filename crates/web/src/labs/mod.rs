@@ -98,6 +98,12 @@ pub trait Lab {
     }
     /// The side panel: the selected node and the lab's actions.
     fn panel(&self, cx: &Cx<'_>) -> Html;
+    /// Whether the drawing shows links a click can select (to cut one
+    /// direction); labs that draw none say so, and the network panel does
+    /// not offer it.
+    fn clickable_links(&self) -> bool {
+        true
+    }
     /// The default client request to `node` (the Q key), or why there is
     /// none.
     fn request(&mut self, node: NodeId) -> Result<Command, String>;

@@ -363,9 +363,9 @@ pub fn gossip_canvas(p: &GossipCanvasProps) -> Html {
                     <li><span class="dot ring g-dead" />{ "declared dead" }</li>
                 }
                 <li class="count mono">{ if sampled {
-                    format!("{shown} messages in flight (1 in {} drawn)", shown.div_ceil(MAX_DRAWN_MESSAGES))
+                    format!("{} in flight (1 in {} drawn)", crate::format::plural(shown, "message"), shown.div_ceil(MAX_DRAWN_MESSAGES))
                 } else {
-                    format!("{shown} messages in flight")
+                    format!("{} in flight", crate::format::plural(shown, "message"))
                 } }</li>
             </ul>
         </div>

@@ -79,6 +79,10 @@ impl Lab for GossipLab {
         snap
     }
 
+    fn clickable_links(&self) -> bool {
+        false
+    }
+
     fn drawing(&self, cx: &Cx<'_>) -> Html {
         html! {
             <GossipCanvas

@@ -105,7 +105,7 @@ fn node_details(lab: &GossipPart, id: NodeId) -> Html {
     });
     html! {
         <>
-            <p class="small">{ format!("round {} · {} messages sent · status {}", g.round, g.sent,
+            <p class="small">{ format!("round {} · {} sent · status {}", g.round, crate::format::plural(g.sent as usize, "message"),
                 crate::components::topology::status_name(n.status)) }</p>
             if g.rumors.is_empty() {
                 <p class="dim small">{ "Knows no rumor yet." }</p>
@@ -156,7 +156,6 @@ pub fn gossip_panel(p: &GossipPanelProps) -> Html {
                     <button onclick={emit(Command::AddNode)}>{ "Add a node" }</button>
                     <button onclick={emit(split)} disabled={members.len() < 2}
                         title="Partition the cluster into two halves by id">{ "Split in two" }</button>
-                    <button onclick={emit(Command::Heal)} title="H">{ "Heal" }</button>
                 </div>
             </section>
             <section class="panel node" aria-label="Node">

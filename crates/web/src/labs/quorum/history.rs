@@ -3,7 +3,7 @@
 //! Porcupine draw them; stale reads in red, the checker's offending
 //! operations outlined, and its verdict.
 
-use crate::format::px;
+use crate::format::{plural, px};
 use super::words as quorum;
 use super::QuorumPart;
 use crate::snapshot::Snapshot;
@@ -84,14 +84,6 @@ fn describe(e: &HistoryEntry) -> String {
     s
 }
 
-/// `1 operation`, `2 operations`.
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
 
 fn verdict_badge(lab: &QuorumPart) -> Html {
     let Some(c) = lab.checked.as_deref() else {

@@ -3,7 +3,7 @@
 //! made from it, and the selected node's versions, siblings and hints.
 
 use crate::components::node_actions::{node_actions, NodeActionsProps};
-use super::history::plural;
+use crate::format::plural;
 use super::words as quorum;
 use super::QuorumPart;
 use crate::labs::client;

@@ -116,6 +116,10 @@ impl Lab for RingLab {
         snap
     }
 
+    fn clickable_links(&self) -> bool {
+        false
+    }
+
     fn drawing(&self, cx: &Cx<'_>) -> Html {
         match self.cache.as_ref().and_then(|c| Some((c, c.analysis.clone()?))) {
             Some((c, analysis)) => html! {

@@ -141,7 +141,6 @@ pub fn ring_panel(p: &RingPanelProps) -> Html {
                     <button class="primary" onclick={emit(Command::AddNode)}>{ "Add a node" }</button>
                     <button onclick={emit(split)} disabled={members.len() < 2}
                         title="Partition the cluster into two halves by id">{ "Split in two" }</button>
-                    <button onclick={emit(Command::Heal)} title="H">{ "Heal" }</button>
                 </div>
                 <h4>{ "The last change, under every strategy" }</h4>
                 { p.analysis.as_deref().map(comparison).unwrap_or_default() }
