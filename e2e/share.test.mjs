@@ -68,6 +68,9 @@ test('reload and Back return to the run the address bar names', async () => {
   await page.keyboard.press('1');
   await page.keyboard.press('c');
   await page.keyboard.press(' ');
+  // Paused, and the address written at the pause: read the clock only then
+  // (read while still playing, it could be behind the time the link holds).
+  await page.waitForSelector('button:has-text("▶ Play")');
   await page.waitForFunction(() => /[?&]s=/.test(location.hash));
   const before = await clock(page);
   await page.reload();
