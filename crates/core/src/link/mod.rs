@@ -14,6 +14,7 @@
 //! the option it is about.
 
 mod base64url;
+mod deflate;
 mod options;
 
 pub use options::{Controls, Theme, View};
@@ -335,7 +336,7 @@ fn format_ms(t: Time) -> String {
 /// Compact JSON, raw DEFLATE, base64url.
 fn encode_scenario(scenario: &Scenario) -> String {
     let json = serde_json::to_string(scenario).unwrap_or_default();
-    base64url::encode(&miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9))
+    base64url::encode(&deflate::compress(json.as_bytes()))
 }
 
 fn decode_scenario(payload: &str) -> Result<Scenario, LinkError> {
