@@ -275,11 +275,11 @@ test('Raft: turning PreVote on restarts the run with it, and the rejoining follo
   await page.waitForFunction(() => +document.querySelector('.clock')?.dataset.nowMs >= 4500);
   const leadersNow = async () => (await nodes(page)).filter((n) => n.role === 'leader').map((n) => [n.id, n.term]);
   assert.deepEqual(await leadersNow(), [[3, 13]], 'without PreVote: n3 leads term 13');
-  const box = page.locator('section.options input[type="checkbox"]').first();
+  const box = page.locator('[data-knob="/pre_vote"] input');
   assert.equal(await box.isChecked(), false);
   await box.click();
   await page.waitForFunction(() => +document.querySelector('.clock')?.dataset.nowMs < 4500);
-  assert.equal(await page.locator('section.options input[type="checkbox"]').first().isChecked(), true);
+  assert.equal(await page.locator('[data-knob="/pre_vote"] input').isChecked(), true);
   // A shared moment opens paused, and the restart keeps it so: play.
   if (await page.locator('button:has-text("▶ Play")').count()) await page.click('button:has-text("▶ Play")');
   await faster(page, 6);

@@ -163,3 +163,28 @@ test('a put and a get issued from the form complete; bad input is refused with a
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the parameters panel sets R, N and the cluster size, restarting the run, and says in place why a value is refused', async () => {
+  const { page, errors } = await openQuorum();
+  const panel = page.locator('details.params');
+  assert.notEqual(await panel.getAttribute('open'), null);
+  assert.equal(await page.textContent('[data-knob="/r"] output'), '2');
+  await page.locator('[data-knob="/r"] input').fill('1');
+  await page.waitForFunction(() => document.querySelector('[data-knob="/r"] output')?.textContent === '1');
+  assert.match(await page.textContent('.panel.quorum'), /R \+ W = 3/);
+  // N = 1 would leave W = 2 above N: refused, under N, and the run goes on.
+  await page.locator('[data-knob="/n"] input').fill('1');
+  const refusal = page.locator('[data-knob="/n"] .field-error');
+  await refusal.waitFor();
+  assert.match(await refusal.textContent(), /w: must be between 1 and n \(1\)/);
+  assert.equal(await page.textContent('[data-knob="/n"] output'), '3');
+  await page.locator('[data-knob="nodes"] input').fill('7');
+  await page.waitForFunction(() => document.querySelectorAll('svg .node').length === 7);
+  assert.equal(await refusal.count(), 0, 'the refusal goes once a value is accepted');
+  assert.equal(await page.textContent('[data-knob="/r"] output'), '1', 'R stays as set');
+  // The conflict choice is a menu.
+  await page.selectOption('[data-knob="/resolve"] select', 'lww');
+  await page.waitForFunction(() => document.querySelector('[data-knob="/resolve"] select')?.value === 'lww');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

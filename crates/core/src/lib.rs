@@ -41,6 +41,7 @@ pub mod command;
 pub mod decimal;
 pub mod id;
 pub mod invariant;
+pub mod knob;
 pub mod linearizability;
 pub mod link;
 pub mod net;

@@ -92,6 +92,9 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     /// Per-run parameters (`params` in a scenario), read by hand (see
     /// [`crate::read`]).
     type Params: Clone + Debug + Default + PartialEq + Serialize + ReadJson;
+    /// The main `params` fields as controls, for the lab's parameters
+    /// panel (none by default).
+    const KNOBS: &'static [crate::knob::Knob] = &[];
     /// Messages between nodes.
     type Msg: Clone + Debug + Hash + Serialize + MessageInfo;
     /// Named timers.

@@ -45,6 +45,8 @@ pub struct Info {
     pub max_nodes: u32,
     /// Whether nodes may join or leave while it runs.
     pub dynamic_membership: bool,
+    /// Its main parameters as controls.
+    pub knobs: &'static [crate::knob::Knob],
     /// What a benchmark workload's size counts.
     pub workload_unit: &'static str,
     /// The benchmark workload sizes, smallest first.
@@ -61,6 +63,7 @@ impl Info {
             invariants: <P::Checker as crate::invariant::Checker<P>>::NAMES,
             max_nodes: P::MAX_NODES,
             dynamic_membership: P::DYNAMIC_MEMBERSHIP,
+            knobs: P::KNOBS,
             workload_unit: P::WORKLOAD_UNIT,
             workload_sizes: P::WORKLOAD_SIZES,
             workload: P::workload,
@@ -261,5 +264,61 @@ mod tests {
             assert_eq!(scenario.protocol, p);
         }
         assert_eq!(ProtocolName::parse("paxos-x"), None);
+    }
+
+    /// Every knob of every protocol fits its default, and setting it to
+    /// each end of its range (each choice, on and off) either runs, with
+    /// the value read back from the run's scenario, or is refused with a
+    /// message that names the field or the one it must agree with.
+    #[test]
+    fn every_knob_round_trips_through_a_scenario() {
+        use crate::knob::{check, KnobKind};
+        use crate::{AnySim, SimConfig};
+        use serde_json::Value;
+        for &p in ProtocolName::ALL {
+            let info = p.info().expect("compiled in by default");
+            let json = format!(r#"{{"protocol": "{}", "nodes": 3}}"#, info.name);
+            let base = AnySim::from_json(&json, SimConfig::default()).unwrap();
+            let defaults = base.to_scenario().params;
+            check(info.knobs, &defaults).unwrap_or_else(|e| panic!("{}: {e}", info.name));
+            for knob in info.knobs {
+                let values: Vec<Value> = match knob.kind {
+                    KnobKind::Switch => vec![true.into(), false.into()],
+                    KnobKind::Number { min, max, .. } => vec![knob.off(), Value::from(max as u64)]
+                        .into_iter()
+                        .chain((min.fract() != 0.0).then(|| Value::from(min)))
+                        .collect(),
+                    KnobKind::Choice(names) => names.iter().map(|&n| Value::from(n)).collect(),
+                };
+                for v in values {
+                    let mut scenario = base.to_scenario();
+                    knob.set(&mut scenario.params, v.clone()).unwrap();
+                    match AnySim::new(&scenario, SimConfig::default()) {
+                        Ok(sim) => {
+                            let back = knob.value(&sim.to_scenario().params);
+                            assert_eq!(
+                                back.as_f64().or(back.as_bool().map(f64::from)),
+                                v.as_f64().or(v.as_bool().map(f64::from)),
+                                "{} {} = {v}",
+                                info.name,
+                                knob.key
+                            );
+                            assert_eq!(back.as_str(), v.as_str());
+                        }
+                        // Refused: the message names the field, or the one
+                        // it must agree with (R and N, heartbeat and
+                        // election timeout).
+                        Err(e) => assert!(
+                            info.knobs.iter().any(|k| e
+                                .to_string()
+                                .contains(k.key[1..].split('/').next().unwrap())),
+                            "{} {} = {v}: {e}",
+                            info.name,
+                            knob.key
+                        ),
+                    }
+                }
+            }
+        }
     }
 }

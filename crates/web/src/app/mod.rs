@@ -7,6 +7,7 @@ mod open;
 mod view;
 
 use crate::announce::Announcer;
+use crate::components::params_panel;
 use crate::components::spacetime::DotKey;
 use crate::keys::KeyAction;
 use crate::labs::{self, Entry, Lab, LabMsg};
@@ -98,8 +99,8 @@ pub enum Msg {
     /// A message for the running lab, from its own controls.
     Lab(LabMsg),
     /// Restart the run from 0 (same seed, same commands) with one of its
-    /// `params`, a switch, set on or off.
-    SetParam(&'static str, bool),
+    /// parameters (a knob's key, or `nodes`) set to a control's value.
+    SetParam(&'static str, String),
     /// Pause and open the share dialog.
     OpenShare,
     /// Put the run's link in the address bar.
@@ -154,6 +155,10 @@ pub struct App {
     partition: Option<SortedSet<NodeId>>,
     overlay: Option<Overlay>,
     error: Option<String>,
+    /// The run's `params` with `nodes`, as the parameters panel shows them.
+    params: Rc<serde_json::Value>,
+    /// The parameter whose last value the scenario refused, and why.
+    param_error: Option<(&'static str, String)>,
     point: Option<DotKey>,
     pair: Option<(DotKey, DotKey)>,
     compare: Option<DotKey>,
@@ -169,6 +174,17 @@ pub struct App {
     loading: Option<open::Loading>,
     /// Fetches started so far (the latest one's answer is the one used).
     fetches: u32,
+}
+
+/// The run's `params` as its scenario writes them, with its `nodes`: what
+/// the parameters panel shows.
+fn params_of(sim: &AnySim) -> serde_json::Value {
+    let scenario = sim.to_scenario();
+    let mut params = scenario.params;
+    if let serde_json::Value::Object(map) = &mut params {
+        map.insert(params_panel::NODES.into(), scenario.nodes.into());
+    }
+    params
 }
 
 impl App {
@@ -229,6 +245,34 @@ impl App {
         }
     }
 
+    /// Restarts the run with parameter `key` set to a control's `text`; a
+    /// value the scenario refuses is kept beside its control instead.
+    fn set_param(&mut self, key: &'static str, text: &str) {
+        let max = self.scenario.protocol.info().map_or(1, |i| i.max_nodes);
+        let nodes = params_panel::nodes_knob(max);
+        let knobs = self.scenario.protocol.info().map_or(&[][..], |i| i.knobs);
+        let Some(knob) = knobs.iter().chain([&nodes]).find(|k| k.key == key) else {
+            return;
+        };
+        let mut scenario = self.sim.to_scenario();
+        let built = knob.parse(text).and_then(|value| {
+            if key == params_panel::NODES {
+                scenario.nodes = value.as_u64().unwrap_or(1) as u32;
+            } else {
+                knob.set(&mut scenario.params, value)?;
+            }
+            running::build(&scenario)
+        });
+        match built {
+            Ok(sim) => {
+                let playing = self.playing;
+                self.install(scenario, sim, Source::Shared);
+                self.playing = playing;
+            }
+            Err(e) => self.param_error = Some((key, e)),
+        }
+    }
+
     /// Makes `sim` (built from `scenario`) the running lab, with a fresh
     /// lab view and nothing selected.
     fn install(&mut self, scenario: Scenario, sim: AnySim, origin: Source) {
@@ -246,6 +290,8 @@ impl App {
         self.selected_link = None;
         self.partition = None;
         self.error = None;
+        self.params = Rc::new(params_of(&self.sim));
+        self.param_error = None;
         self.point = None;
         self.pair = None;
         self.compare = None;
@@ -291,6 +337,7 @@ impl Component for App {
         let sim = running::build(&scenario).unwrap_or_else(unreachable_sim);
         let mut lab = (entry.start)();
         let snapshot = Rc::new(lab.snapshot(&sim, true, true));
+        let params = Rc::new(params_of(&sim));
         let mut app = App {
             base_commands: sim.schedule().len(),
             scenario,
@@ -310,6 +357,8 @@ impl Component for App {
             partition: None,
             overlay: None,
             error: None,
+            params,
+            param_error: None,
             point: None,
             pair: None,
             compare: None,
@@ -399,18 +448,7 @@ impl Component for App {
                     self.playing = true;
                 }
             }
-            Msg::SetParam(key, on) => {
-                let mut scenario = self.sim.to_scenario();
-                if !scenario.params.is_object() {
-                    scenario.params = serde_json::Value::Object(Default::default());
-                }
-                if let Some(params) = scenario.params.as_object_mut() {
-                    params.insert(key.into(), on.into());
-                }
-                let playing = self.playing;
-                self.load(scenario);
-                self.playing = playing && self.error.is_none();
-            }
+            Msg::SetParam(key, text) => self.set_param(key, &text),
             Msg::Overlay(o) => self.overlay = o,
             Msg::OpenScenario => {
                 self.overlay = Some(Overlay::Scenario(Rc::new(self.sim.to_scenario().to_json())));

@@ -6,6 +6,7 @@ use super::{App, Msg, Overlay};
 use crate::components::controls::{controls, ControlsProps};
 use crate::components::header::{header, HeaderProps};
 use crate::components::network_panel::{network_panel, NetworkPanelProps};
+use crate::components::params_panel::{nodes_knob, params_panel, ParamsPanelProps};
 use crate::components::spacetime::{space_time, SpaceTimeProps};
 use crate::components::{
     event_log::event_log, gallery::Gallery, help::help, invariants::invariants,
@@ -30,8 +31,23 @@ impl App {
             on_select_link: link.callback(Msg::SelectLink),
             on_partition_node: link.callback(Msg::TogglePartitionNode),
             on_lab: link.callback(Msg::Lab),
-            on_param: link.callback(|(k, v)| Msg::SetParam(k, v)),
         }
+    }
+
+    /// The parameters panel of the running protocol.
+    fn params_panel(&self, ctx: &Context<Self>) -> Html {
+        let Some(info) = self.scenario.protocol.info() else {
+            return Html::default();
+        };
+        let knobs = std::iter::once(nodes_knob(info.max_nodes))
+            .chain(info.knobs.iter().copied())
+            .collect();
+        params_panel(&ParamsPanelProps {
+            knobs,
+            values: self.params.clone(),
+            error: self.param_error.clone(),
+            on_set: ctx.link().callback(|(k, v)| Msg::SetParam(k, v)),
+        })
     }
 
     /// The cluster drawing, or the loading line while the lab loads.
@@ -208,6 +224,7 @@ impl App {
                     if ready {
                         <aside class="side">
                             { self.lab.panel(&cx) }
+                            { self.params_panel(ctx) }
                             { network_panel(&NetworkPanelProps {
                                 snapshot: snap.clone(),
                                 selected_link: self.selected_link,

@@ -14,6 +14,7 @@ pub mod invariants;
 pub mod modal;
 pub mod network_panel;
 pub mod node_actions;
+pub mod params_panel;
 pub mod scenario_dialog;
 pub mod share_dialog;
 pub mod spacetime;

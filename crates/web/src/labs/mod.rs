@@ -155,9 +155,6 @@ pub struct Cx<'a> {
     pub on_partition_node: Callback<NodeId>,
     /// Send the lab one of its own messages.
     pub on_lab: Callback<LabMsg>,
-    /// Restart the run from 0 (same seed, same commands) with one of its
-    /// `params`, a switch, set on or off: the field's name and its value.
-    pub on_param: Callback<(&'static str, bool)>,
 }
 
 impl Cx<'_> {

@@ -14,6 +14,7 @@ pub use register::{LwwRegister, MvRegister, Write};
 
 use crate::id::{NodeId, OpId};
 use crate::invariant::{Checker, Violation};
+use crate::knob::Knob;
 use crate::node::{Badge, ClientOutcome, Context, MessageInfo, Protocol, Response, TimerName};
 use crate::read::{ReadJson, Reader};
 use crate::scenario::ScenarioError;
@@ -310,6 +311,22 @@ impl Clocks {
 impl Protocol for Clocks {
     const NAME: &'static str = "clocks";
     const MAX_NODES: u32 = 8;
+    const KNOBS: &'static [Knob] = &[
+        Knob::real(
+            "/events_per_s",
+            "Events per second",
+            "How often each process does something: a local event or a send",
+            (0.5, 20.0, 0.5),
+            "",
+        ),
+        Knob::real(
+            "/send_probability",
+            "Send probability",
+            "The chance that an event sends a message rather than stays local",
+            (0.0, 1.0, 0.05),
+            "",
+        ),
+    ];
     const DYNAMIC_MEMBERSHIP: bool = false;
     type Params = ClocksParams;
     type Msg = ClockMsg;

@@ -27,6 +27,7 @@ pub use params::{GossipParams, Interest, Mode, SwimParams};
 use crate::command::{Command, Scheduled};
 use crate::id::{NodeId, OpId};
 use crate::invariant::{Checker, Violation};
+use crate::knob::Knob;
 use crate::node::{Badge, ClientOutcome, Context, Protocol, Response, TimerName};
 use crate::read::{ReadJson, Reader};
 use crate::scenario::ScenarioError;
@@ -484,6 +485,35 @@ impl Protocol for Gossip {
     const NAME: &'static str = "gossip";
     const MAX_NODES: u32 = 10_000;
     const DYNAMIC_MEMBERSHIP: bool = true;
+    const KNOBS: &'static [Knob] = &[
+        Knob::choice(
+            "/mode",
+            "Mode",
+            "Demers et al. §1.3: push sends what a node knows, pull asks for what it lacks, push-pull does both",
+            &["push", "pull", "push-pull"],
+        ),
+        Knob::count(
+            "/fanout",
+            "Fanout",
+            "Peers each node contacts per round",
+            (1, 16, 1),
+            "",
+        ),
+        Knob::count(
+            "/round_ms",
+            "Round",
+            "The period of a gossip round",
+            (10, 2000, 10),
+            "ms",
+        ),
+        Knob::count(
+            "/jitter_ms",
+            "Jitter",
+            "Each round starts up to this late (0: the synchronous rounds the formulas assume)",
+            (0, 1000, 10),
+            "ms",
+        ),
+    ];
     type Params = GossipParams;
     type Msg = GossipMsg;
     type Timer = GossipTimer;

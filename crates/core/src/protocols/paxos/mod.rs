@@ -34,6 +34,7 @@ pub use params::{Mode, PaxosParams};
 pub use view::{metrics, PaxosView, SlotView};
 
 use crate::id::{NodeId, OpId};
+use crate::knob::Knob;
 use crate::node::{Badge, ClientOutcome, Context, Protocol, Response, TimerName};
 use crate::nodemap::NodeMap;
 use crate::sortedmap::SortedMap;
@@ -306,6 +307,21 @@ impl Protocol for Paxos {
     const NAME: &'static str = "paxos";
     const MAX_NODES: u32 = 9;
     const DYNAMIC_MEMBERSHIP: bool = false;
+    const KNOBS: &'static [Knob] = &[
+        Knob::choice(
+            "/mode",
+            "Mode",
+            "basic runs both phases for every slot; multi lets a stable leader skip phase 1 (Paxos Made Simple §3)",
+            &["basic", "multi"],
+        ),
+        Knob::count(
+            "/backoff_ms",
+            "Backoff",
+            "How long a proposer waits, at random up to this, before retrying a higher ballot",
+            (0, 1000, 10),
+            "ms",
+        ),
+    ];
     type Params = PaxosParams;
     type Msg = PaxosMsg;
     type Timer = PaxosTimer;

@@ -46,6 +46,7 @@ pub use view::{
 };
 
 use crate::id::{NodeId, OpId};
+use crate::knob::Knob;
 use crate::node::{Badge, Context, Protocol, TimerName};
 use coordinator::Coordination;
 use serde::Serialize;
@@ -224,6 +225,53 @@ impl Protocol for Quorum {
     const NAME: &'static str = "quorum";
     const MAX_NODES: u32 = params::MAX_NODES;
     const DYNAMIC_MEMBERSHIP: bool = false;
+    const KNOBS: &'static [Knob] = &[
+        Knob::count("/n", "N", "Dynamo §4.5: replicas per key", (1, params::MAX_NODES, 1), ""),
+        Knob::count(
+            "/r",
+            "R",
+            "Dynamo §4.5: replies a get waits for; R + W > N makes every read see the latest write",
+            (1, params::MAX_NODES, 1),
+            "",
+        ),
+        Knob::count(
+            "/w",
+            "W",
+            "Dynamo §4.5: acknowledgements a put waits for",
+            (1, params::MAX_NODES, 1),
+            "",
+        ),
+        Knob::switch(
+            "/read_repair",
+            "Read repair",
+            "After a get, push the newest version to replicas that answered with older ones",
+        ),
+        Knob::switch(
+            "/sloppy",
+            "Sloppy quorum",
+            "Dynamo §4.6: when a replica is down, write to the next node with a hint",
+        ),
+        Knob::choice(
+            "/resolve",
+            "Conflicts",
+            "siblings keeps concurrent versions by vector clock; lww keeps the newest timestamp and loses the rest",
+            &["siblings", "lww"],
+        ),
+        Knob::real(
+            "/ops_per_s",
+            "Load",
+            "Workload operations per second over all clients (0: none)",
+            (0.0, 100.0, 1.0),
+            "ops/s",
+        ),
+        Knob::real(
+            "/read_fraction",
+            "Reads",
+            "The share of workload operations that are gets",
+            (0.0, 1.0, 0.05),
+            "",
+        ),
+    ];
     type Params = QuorumParams;
     type Msg = QuorumMsg;
     type Timer = QuorumTimer;

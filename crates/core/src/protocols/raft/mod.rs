@@ -28,6 +28,7 @@ pub use snapshot::Snapshot;
 pub use view::{EntryView, RaftView};
 
 use crate::id::{NodeId, OpId};
+use crate::knob::Knob;
 use crate::node::{Admin, Badge, Context, Protocol, TimerName};
 use crate::time::{Time, MICROS_PER_MS};
 use serde::{Deserialize, Serialize};
@@ -789,6 +790,53 @@ impl Protocol for Raft {
     const NAME: &'static str = "raft";
     const MAX_NODES: u32 = 15;
     const DYNAMIC_MEMBERSHIP: bool = true;
+    const KNOBS: &'static [Knob] = &[
+        Knob::count(
+            "/election_timeout_ms/0",
+            "Timeout min",
+            "§5.2: each follower draws its timeout from this range; a wider range splits fewer votes",
+            (20, 2000, 10),
+            "ms",
+        ),
+        Knob::count(
+            "/election_timeout_ms/1",
+            "Timeout max",
+            "§5.2: the top of the range the timeout is drawn from",
+            (20, 2000, 10),
+            "ms",
+        ),
+        Knob::count(
+            "/heartbeat_ms",
+            "Heartbeat",
+            "§5.2: how often the leader sends empty AppendEntries; must stay below the timeout",
+            (5, 1000, 5),
+            "ms",
+        ),
+        Knob::switch(
+            "/pre_vote",
+            "PreVote",
+            "Dissertation §9.6: ask whether a majority would vote before raising the term",
+        ),
+        Knob::switch(
+            "/check_quorum",
+            "CheckQuorum",
+            "Dissertation §6.2: a leader that hears from no majority for an election timeout steps down",
+        ),
+        Knob::count(
+            "/snapshot_every",
+            "Snapshot every",
+            "Dissertation ch. 5: compact the log every this many applied entries (0: never)",
+            (0, 200, 1),
+            "entries",
+        ),
+        Knob::count(
+            "/fsync_ms",
+            "Disk write",
+            "Figure 2: a server answers only once term, vote and log are on disk (0: instant)",
+            (0, 100, 1),
+            "ms",
+        ),
+    ];
     type Params = RaftParams;
     type Msg = RaftMsg;
     type Timer = RaftTimer;

@@ -73,6 +73,7 @@ pub use status::{
 pub use view::{RingView, Sending};
 
 use crate::id::{NodeId, OpId};
+use crate::knob::Knob;
 use crate::node::{Badge, ClientOutcome, Context, Protocol, Response, TimerName};
 use crate::read::{ReadJson, Reader};
 use crate::scenario::ScenarioError;
@@ -557,6 +558,29 @@ impl Protocol for Ring {
     const NAME: &'static str = "ring";
     const MAX_NODES: u32 = 256;
     const DYNAMIC_MEMBERSHIP: bool = true;
+    const KNOBS: &'static [Knob] = &[
+        Knob::choice(
+            "/strategy",
+            "Strategy",
+            "How keys map to nodes: mod N, a consistent-hash ring, jump hash, rendezvous, or a ring with bounded loads",
+            &["mod", "ring", "jump", "rendezvous", "bounded"],
+        ),
+        Knob::count(
+            "/vnodes",
+            "Virtual nodes",
+            "Points per node on the ring (ring and bounded): more points, a more even load",
+            (1, crate::placement::layout::MAX_VNODES, 1),
+            "",
+        ),
+        Knob::count(
+            "/replicas",
+            "Replicas",
+            "The length of each key's preference list",
+            (1, MAX_REPLICAS, 1),
+            "",
+        ),
+        Knob::count("/keys", "Keys", "How many keys are placed", (1, MAX_KEYS, 1), ""),
+    ];
     type Params = RingParams;
     type Msg = RingMsg;
     type Timer = RingTimer;

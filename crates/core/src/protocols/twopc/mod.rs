@@ -29,6 +29,7 @@ pub use request::TxRequest;
 pub use view::{metrics, PendingView, TwoPcView, TxState, TxView, VoteView};
 
 use crate::id::{NodeId, OpId};
+use crate::knob::Knob;
 use crate::node::{Badge, ClientOutcome, Context, MessageInfo, Protocol, Response, TimerName};
 use crate::nodemap::{NodeMap, NodeSet};
 use crate::sortedmap::{SortedMap, SortedSet};
@@ -580,6 +581,22 @@ impl Protocol for TwoPc {
     const NAME: &'static str = "2pc";
     const MAX_NODES: u32 = 9;
     const DYNAMIC_MEMBERSHIP: bool = false;
+    const KNOBS: &'static [Knob] = &[
+        Knob::count(
+            "/work_ms",
+            "Work",
+            "How long a participant works on a transaction before it can vote",
+            (10, 2000, 10),
+            "ms",
+        ),
+        Knob::count(
+            "/vote_timeout_ms",
+            "Vote timeout",
+            "How long the coordinator waits for votes before it aborts",
+            (10, 5000, 10),
+            "ms",
+        ),
+    ];
     type Params = TwoPcParams;
     type Msg = TwoPcMsg;
     type Timer = TwoPcTimer;

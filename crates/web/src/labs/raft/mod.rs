@@ -59,8 +59,6 @@ pub struct RaftLab {
     requests: u32,
     /// The leaders at the last snapshot (node, term).
     leaders: Vec<(NodeId, u64)>,
-    /// The run's `pre_vote` and `check_quorum`.
-    options: (bool, bool),
 }
 
 impl Lab for RaftLab {
@@ -69,7 +67,6 @@ impl Lab for RaftLab {
             return Snapshot::bare(sim);
         };
         let view = s.view();
-        self.options = (s.params().pre_vote, s.params().check_quorum);
         let ring_full = s.params().election_timeout_ms[1] * 1000;
         let spec = FrameSpec {
             ring: Some((RaftTimer::Election.name(), ring_full)),
@@ -121,7 +118,6 @@ impl Lab for RaftLab {
                     on_command={cx.on_command.clone()}
                     on_select={cx.on_select.clone()}
                 />
-                { options(self.options, &cx.on_param) }
             </>
         }
     }
@@ -227,26 +223,3 @@ fn timeout_now(node: NodeId) -> Command {
     }
 }
 
-/// The dissertation's options as toggles; changing one restarts the run.
-fn options(
-    (pre_vote, check_quorum): (bool, bool),
-    on_param: &Callback<(&'static str, bool)>,
-) -> Html {
-    let toggle = |key: &'static str, on: bool| {
-        on_param.reform(move |_: Event| (key, !on))
-    };
-    html! {
-        <section class="panel options" aria-label="Options">
-            <h3>{ "Options" }</h3>
-            <label class="check" title="Dissertation §9.6: ask whether a majority would vote before raising the term">
-                <input type="checkbox" checked={pre_vote} onchange={toggle("pre_vote", pre_vote)} />
-                { " PreVote" }
-            </label>
-            <label class="check" title="Dissertation §6.2: a leader that hears from no majority for an election timeout steps down">
-                <input type="checkbox" checked={check_quorum} onchange={toggle("check_quorum", check_quorum)} />
-                { " CheckQuorum" }
-            </label>
-            <p class="dim small">{ "Changing an option restarts this run from 0 with the same seed and commands." }</p>
-        </section>
-    }
-}
