@@ -20,7 +20,7 @@ const MAX_CHAIN: usize = 64;
 const NONE: u32 = u32::MAX;
 
 /// Length codes 257.. : (base length, extra bits) (§3.2.5).
-const LENGTHS: [(u16, u8); 29] = [
+pub(super) const LENGTHS: [(u16, u8); 29] = [
     (3, 0),
     (4, 0),
     (5, 0),
@@ -124,7 +124,7 @@ fn distance_symbol(dist: u16) -> (usize, u32, u32) {
 }
 
 /// The order code-length code lengths are sent in (§3.2.7).
-const CL_ORDER: [usize; 19] = [
+pub(super) const CL_ORDER: [usize; 19] = [
     16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
 ];
 

@@ -15,6 +15,7 @@
 
 mod base64url;
 mod deflate;
+mod inflate;
 mod options;
 
 pub use options::{Controls, Theme, View};
@@ -343,17 +344,16 @@ fn decode_scenario(payload: &str) -> Result<Scenario, LinkError> {
     let err = |m: String| LinkError::at("s", m);
     let packed =
         base64url::decode(payload).map_err(|e| err(format!("the scenario is damaged: {e}")))?;
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_SCENARIO_BYTES)
-        .map_err(|e| {
-            err(match e.status {
-                miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
-                    format!("the scenario inflates past {MAX_SCENARIO_BYTES} bytes, the limit")
-                }
-                _ => {
-                    "the scenario is damaged (it does not inflate; was the link cut short?)".into()
-                }
-            })
-        })?;
+    let json = inflate::inflate(&packed, MAX_SCENARIO_BYTES).map_err(|e| {
+        err(match e {
+            inflate::InflateError::TooLong => {
+                format!("the scenario inflates past {MAX_SCENARIO_BYTES} bytes, the limit")
+            }
+            inflate::InflateError::Damaged => {
+                "the scenario is damaged (it does not inflate; was the link cut short?)".into()
+            }
+        })
+    })?;
     let text = String::from_utf8(json).map_err(|_| err("the scenario is not UTF-8 text".into()))?;
     Scenario::from_json(&text).map_err(|e: ScenarioError| err(format!("the scenario: {e}")))
 }
