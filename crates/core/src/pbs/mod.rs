@@ -33,4 +33,4 @@ pub mod wars;
 
 pub use dist::Dist;
 pub use profile::{Profile, ProfileName};
-pub use wars::{consistency_curve, p_stale_closed_form, StalenessWindows, WarsConfig};
+pub use wars::{consistency_curve, p_stale_closed_form, Sampler, StalenessWindows, WarsConfig};

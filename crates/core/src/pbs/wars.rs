@@ -87,6 +87,71 @@ fn check_quorums(n: u32, r: u32, w: u32) -> Result<(), String> {
     Ok(())
 }
 
+/// [`StalenessWindows::sample`] a batch of trials at a time, so a page can
+/// spread a long Monte Carlo over frames. Run to the end, it gives exactly
+/// the windows `sample` gives: the trials draw from one generator in the
+/// same order.
+#[derive(Clone, Debug)]
+pub struct Sampler {
+    cfg: WarsConfig,
+    profile: Profile,
+    rng: Rng,
+    trial: Trial,
+    trials: u32,
+    windows: Vec<f64>,
+}
+
+impl Sampler {
+    /// A Monte Carlo of `trials` WARS trials (`1..=MAX_TRIALS`) of `cfg`
+    /// under `profile`, seeded by `seed`, none run yet.
+    pub fn new(
+        cfg: WarsConfig,
+        profile: Profile,
+        trials: u32,
+        seed: u64,
+    ) -> Result<Sampler, String> {
+        cfg.validate()?;
+        if !(1..=MAX_TRIALS).contains(&trials) {
+            return Err(format!("trials must be in 1..={MAX_TRIALS}, got {trials}"));
+        }
+        Ok(Sampler {
+            trial: Trial::new(cfg.n),
+            cfg,
+            profile,
+            rng: Rng::new(seed),
+            trials,
+            windows: Vec::with_capacity(trials as usize),
+        })
+    }
+
+    /// Runs up to `batch` more trials; true once all have run.
+    pub fn run(&mut self, batch: u32) -> bool {
+        let left = self.trials as usize - self.windows.len();
+        for _ in 0..left.min(batch as usize) {
+            self.trial.draw(&self.profile, &mut self.rng);
+            self.windows.push(self.trial.window(self.cfg));
+        }
+        self.is_done()
+    }
+
+    /// Whether every trial has run.
+    pub fn is_done(&self) -> bool {
+        self.windows.len() == self.trials as usize
+    }
+
+    /// The trials run so far, and how many there are.
+    pub fn progress(&self) -> (u32, u32) {
+        (self.windows.len() as u32, self.trials)
+    }
+
+    /// The windows of the trials run so far, sorted.
+    pub fn finish(self) -> StalenessWindows {
+        let mut sorted = self.windows;
+        crate::sorting::sort_by(&mut sorted, f64::total_cmp);
+        StalenessWindows { sorted }
+    }
+}
+
 /// The sorted staleness windows `t*` of a batch of WARS trials (see the
 /// [module documentation](self)): a read `t` ms after commit is consistent in
 /// a trial iff `t ≥ t*`.
@@ -106,20 +171,9 @@ impl StalenessWindows {
         trials: u32,
         seed: u64,
     ) -> Result<StalenessWindows, String> {
-        cfg.validate()?;
-        if !(1..=MAX_TRIALS).contains(&trials) {
-            return Err(format!("trials must be in 1..={MAX_TRIALS}, got {trials}"));
-        }
-        let mut rng = Rng::new(seed);
-        let mut trial = Trial::new(cfg.n);
-        let mut sorted: Vec<f64> = (0..trials)
-            .map(|_| {
-                trial.draw(profile, &mut rng);
-                trial.window(cfg)
-            })
-            .collect();
-        crate::sorting::sort_by(&mut sorted, f64::total_cmp);
-        Ok(StalenessWindows { sorted })
+        let mut sampler = Sampler::new(cfg, profile.clone(), trials, seed)?;
+        sampler.run(trials);
+        Ok(sampler.finish())
     }
 
     /// The windows in ascending order, in milliseconds relative to the commit.
@@ -216,6 +270,7 @@ struct Delays {
 }
 
 /// The delays of one trial, and scratch space, reused across trials.
+#[derive(Clone, Debug)]
 struct Trial {
     /// Per replica.
     replicas: Vec<Delays>,
@@ -627,6 +682,21 @@ mod tests {
         let c = StalenessWindows::sample(cfg(5, 2, 1), &profile, 1_000, 10).unwrap();
         assert_eq!(a, b);
         assert_ne!(a, c);
+    }
+
+    #[test]
+    fn a_sampler_run_in_batches_gives_the_same_windows() {
+        let profile = LnkdDisk.profile();
+        let whole = StalenessWindows::sample(cfg(7, 1, 2), &profile, 1_000, 3).unwrap();
+        let mut sampler = Sampler::new(cfg(7, 1, 2), profile, 1_000, 3).unwrap();
+        let mut batches = 0;
+        while !sampler.run(77) {
+            batches += 1;
+            assert_eq!(sampler.progress(), (77 * batches, 1_000));
+        }
+        assert_eq!(sampler.progress(), (1_000, 1_000));
+        assert!(sampler.run(77), "a finished sampler stays finished");
+        assert_eq!(sampler.finish(), whole);
     }
 
     #[test]

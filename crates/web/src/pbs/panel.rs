@@ -10,9 +10,11 @@ use super::Settings;
 use crate::components::chart::FONT;
 use faultline_core::pbs::wars::MAX_N;
 use faultline_core::pbs::{
-    p_stale_closed_form, Profile, ProfileName, StalenessWindows, WarsConfig,
+    p_stale_closed_form, Profile, ProfileName, Sampler, StalenessWindows, WarsConfig,
 };
+use gloo::timers::callback::Timeout;
 use plotters::prelude::*;
+use std::cell::Cell;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -97,12 +99,15 @@ struct Curve {
 
 /// What one Monte Carlo gave.
 struct Outcome {
+    /// The N, R and W it ran.
+    cfg: WarsConfig,
     windows: StalenessWindows,
     /// The 99.9 % t-visibility, ms.
     t999: f64,
     /// The closed form's probability of a consistent read.
     closed: f64,
-    /// Wall time the Monte Carlo took, ms.
+    /// Time the Monte Carlo's slices took, ms (the gaps between them left
+    /// out).
     took_ms: f64,
 }
 
@@ -164,31 +169,116 @@ fn config(texts: &[String; 3]) -> Result<WarsConfig, String> {
     Ok(cfg)
 }
 
-/// Runs the Monte Carlo and measures it (a `faultline-pbs` measure).
-fn run(cfg: WarsConfig, source: Source, latency_us: (u64, u64)) -> Result<Outcome, String> {
-    let start = crate::perf::wall_ms();
-    let windows = crate::perf::measure("faultline-pbs", || compute(cfg, source, latency_us))?;
-    Ok(Outcome {
-        t999: windows.t_visibility(0.999)?,
-        closed: 1.0 - p_stale_closed_form(cfg.n, cfg.r, cfg.w)?,
-        windows,
-        took_ms: crate::perf::wall_ms() - start,
-    })
+/// Trials run in one slice of a frame at most: the Monte Carlo runs in
+/// slices of about this many milliseconds, one per turn of the event loop,
+/// so typing N = 1000 never holds a frame (issue 17).
+const SLICE_MS: f64 = 8.0;
+
+/// A Monte Carlo under way.
+struct Job {
+    cfg: WarsConfig,
+    sampler: Sampler,
+    busy_ms: f64,
 }
 
-/// The WARS staleness windows of `cfg` under `source`.
-fn compute(
-    cfg: WarsConfig,
-    source: Source,
-    latency_us: (u64, u64),
-) -> Result<StalenessWindows, String> {
+/// The panel's Monte Carlo: the last outcome, and how far the running one
+/// has got.
+#[derive(Clone, Default)]
+struct Mc {
+    /// The latest finished outcome (or why there is none).
+    done: Option<Result<Rc<Outcome>, String>>,
+    /// While one runs: the percentage of its trials done.
+    running: Option<u32>,
+}
+
+/// A Monte Carlo of `cfg` under `source`, none of it run yet.
+fn start(cfg: WarsConfig, source: Source, latency_us: (u64, u64)) -> Result<Job, String> {
     let profile = match source {
         Source::Links => {
             Profile::uniform(latency_us.0 as f64 / 1000.0, latency_us.1 as f64 / 1000.0)?
         }
         Source::Fit(p) => p.profile(),
     };
-    StalenessWindows::sample(cfg, &profile, TRIALS, SEED)
+    Ok(Job {
+        cfg,
+        sampler: Sampler::new(cfg, profile, TRIALS, SEED)?,
+        busy_ms: 0.0,
+    })
+}
+
+/// Runs one slice of `job` (a `faultline-pbs` measure), then hands the
+/// outcome to `mc`, or the progress and the next slice to the event loop.
+fn slice(mut job: Job, mc: UseStateHandle<Mc>, cancel: Rc<Cell<bool>>) {
+    if cancel.get() {
+        return;
+    }
+    let begin = crate::perf::wall_ms();
+    // A batch is about a millisecond of trials whatever N is.
+    let batch = (20_000 / job.cfg.n).max(1);
+    let done = crate::perf::measure("faultline-pbs", || loop {
+        if job.sampler.run(batch) {
+            break true;
+        }
+        if crate::perf::wall_ms() - begin > SLICE_MS {
+            break false;
+        }
+    });
+    job.busy_ms += crate::perf::wall_ms() - begin;
+    if done {
+        let (cfg, took_ms) = (job.cfg, job.busy_ms);
+        let outcome = outcome(cfg, job.sampler.finish(), took_ms).map(Rc::new);
+        mc.set(Mc {
+            done: Some(outcome),
+            running: None,
+        });
+        return;
+    }
+    let (run, of) = job.sampler.progress();
+    mc.set(Mc {
+        done: mc.done.clone(),
+        running: Some((u64::from(run) * 100 / u64::from(of)) as u32),
+    });
+    Timeout::new(0, move || slice(job, mc, cancel)).forget();
+}
+
+/// The outcome of a finished Monte Carlo.
+fn outcome(cfg: WarsConfig, windows: StalenessWindows, took_ms: f64) -> Result<Outcome, String> {
+    Ok(Outcome {
+        cfg,
+        t999: windows.t_visibility(0.999)?,
+        closed: 1.0 - p_stale_closed_form(cfg.n, cfg.r, cfg.w)?,
+        windows,
+        took_ms,
+    })
+}
+
+/// The Monte Carlo of the panel's inputs, run in slices; a change of input
+/// drops the one under way and starts another.
+#[hook]
+fn use_monte_carlo(
+    source: Source,
+    cfg: Option<WarsConfig>,
+    latency: Result<(u64, u64), String>,
+) -> UseStateHandle<Mc> {
+    let mc = use_state(Mc::default);
+    {
+        let mc = mc.clone();
+        use_effect_with((source, cfg, latency), move |(source, cfg, latency)| {
+            let cancel = Rc::new(Cell::new(false));
+            match (cfg, latency) {
+                (Some(cfg), Ok(latency)) => match start(*cfg, *source, *latency) {
+                    Ok(job) => slice(job, mc, cancel.clone()),
+                    Err(e) => mc.set(Mc {
+                        done: Some(Err(e)),
+                        running: None,
+                    }),
+                },
+                _ => mc.set(Mc::default()),
+            }
+            move || cancel.set(true)
+        });
+    }
+    mc
 }
 
 type Drawn = Result<(), Box<dyn std::error::Error>>;
@@ -352,17 +442,12 @@ fn closed_form(cfg: WarsConfig) -> Html {
 pub fn pbs_panel(p: &PbsPanelProps) -> Html {
     let settings = &p.settings;
     let cfg = config(&settings.texts);
-    let outcome = use_memo(
-        (
-            settings.source,
-            cfg.clone().ok(),
-            settings.latency_us.clone(),
-        ),
-        |(source, cfg, latency)| match (cfg, latency) {
-            (Some(cfg), Ok(latency)) => Some(run(*cfg, *source, *latency).map(Rc::new)),
-            _ => None,
-        },
+    let mc = use_monte_carlo(
+        settings.source,
+        cfg.clone().ok(),
+        settings.latency_us.clone(),
     );
+    let outcome = &mc.done;
     let change = |f: fn(&mut Settings, &Event)| {
         let settings = settings.clone();
         p.on_change.reform(move |e: Event| {
@@ -417,9 +502,19 @@ pub fn pbs_panel(p: &PbsPanelProps) -> Html {
         (_, _, Some(Err(e))) => Some(e.clone()),
         _ => None,
     };
-    let body = match (error, &cfg, outcome.as_ref()) {
-        (Some(e), _, _) => html! { <p class="form-error" role="alert">{ e }</p> },
-        (None, Ok(cfg), Some(Ok(o))) => {
+    // Always one paragraph, so a progress line coming and going never makes
+    // Yew rebuild (and blur) the inputs above it.
+    let progress = mc.running.map(|pct| {
+        html! {
+            <span class="pbs-progress" data-progress={pct.to_string()}>
+                { format!("Sampling 100,000 trials… {pct} %") }
+            </span>
+        }
+    });
+    let body = match (error, outcome.as_ref()) {
+        (Some(e), _) => html! { <p class="form-error" role="alert">{ e }</p> },
+        (None, Some(Ok(o))) => {
+            let cfg = &o.cfg;
             let curve = o.curve(settings.log);
             html! {
             <div class="pbs-body">
@@ -475,6 +570,7 @@ pub fn pbs_panel(p: &PbsPanelProps) -> Html {
                 </label>
             </div>
             <p class="dim small">{ links_note }</p>
+            <p class="dim small" role="status">{ for progress }</p>
             { body }
         </section>
     }
@@ -510,13 +606,9 @@ mod tests {
     fn the_uniform_links_give_a_rising_curve_below_one_for_partial_quorums() {
         let cfg = WarsConfig { n: 3, r: 1, w: 1 };
         let outcome = |cfg: WarsConfig, source| {
-            let windows = compute(cfg, source, (5_000, 20_000)).unwrap();
-            Outcome {
-                t999: windows.t_visibility(0.999).unwrap(),
-                closed: 1.0 - p_stale_closed_form(cfg.n, cfg.r, cfg.w).unwrap(),
-                windows,
-                took_ms: 0.0,
-            }
+            let mut job = start(cfg, source, (5_000, 20_000)).unwrap();
+            assert!(job.sampler.run(TRIALS));
+            outcome(cfg, job.sampler.finish(), 0.0).unwrap()
         };
         let o = outcome(cfg, Source::Links);
         let (curve, at_commit) = (o.curve(false), o.at_commit());
