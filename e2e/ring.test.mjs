@@ -77,3 +77,23 @@ test('rebalancing 100,000 keys after a join: the frame cost is reported', async 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('at 256 nodes the ring groups its legend by color and a click still picks one node', async () => {
+  const { page, errors } = await openRing();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const nodes = page.locator('[data-knob="nodes"] input');
+  await nodes.fill('256');
+  await nodes.press('Enter');
+  await page.waitForSelector('.ring-canvas[data-members="256"]');
+  assert.equal(await page.locator('.ring-legend .legend li').count(), 12, 'one line per color');
+  assert.match(await page.textContent('.ring-legend p'), /256 nodes · keys per node: fewest \d+ \(n\d+\), median \d+, most \d+ \(n\d+\)/);
+  assert.equal(await page.locator('.ring-canvas .legend li').count(), 12, 'no 256-entry legend');
+  // n0 sits at the top of the inner circle (radius 140 of 600).
+  const box = await page.locator('.ring-canvas canvas').boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height * (160 / 600));
+  await page.waitForSelector('.panel.node');
+  assert.match(await page.textContent('.panel.node h3'), /n0\b/);
+  await page.screenshot({ path: new URL('./artifacts/ring-256.png', import.meta.url).pathname });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -38,6 +38,16 @@ fn at(angle: f64, r: f64) -> (f64, f64) {
     )
 }
 
+/// Above this many nodes the legend groups them by color and the nodes
+/// inside the ring are dots without labels (but the selected one's).
+const LISTED: usize = 24;
+
+/// A node's radius inside the ring when `n` live nodes are drawn: as big
+/// as the circle leaves room for.
+fn node_radius(n: usize) -> f64 {
+    (PI * INNER / n.max(1) as f64 * 0.84).clamp(1.6, 17.0)
+}
+
 /// Where each live node sits inside the ring.
 fn anchors(members: &[u32]) -> SortedMap<u32, (f64, f64)> {
     let n = members.len().max(1) as f64;
@@ -93,30 +103,45 @@ fn draw(
     ctx.set_line_width(16.0);
     ctx.stroke();
     // Arcs: each point owns the stretch before it (keys go clockwise to the
-    // next point), drawn in its node's color.
+    // next point), drawn in its node's color; one path per color, so 4,096
+    // points cost twelve strokes.
     let n = a.points.len();
+    let mut arcs: SortedMap<&'static str, Vec<(f64, f64)>> = SortedMap::new();
     for (i, &(end, node)) in a.points.iter().enumerate() {
         let start = if i == 0 {
             a.points[n - 1].0 - TAU
         } else {
             a.points[i - 1].0
         };
+        arcs.entry(node_color(node)).or_default().push((start, end));
+    }
+    ctx.set_line_width(14.0);
+    for (color, spans) in &arcs {
         ctx.begin_path();
-        ctx.arc(C, C, RING, start - PI / 2.0, end - PI / 2.0).ok();
-        ctx.set_stroke_style_str(node_color(node));
-        ctx.set_line_width(14.0);
+        for &(start, end) in spans {
+            let (x, y) = at(start, RING);
+            ctx.move_to(x, y);
+            ctx.arc(C, C, RING, start - PI / 2.0, end - PI / 2.0).ok();
+        }
+        ctx.set_stroke_style_str(color);
         ctx.stroke();
     }
     // Virtual-node ticks.
     if n <= 4_096 {
+        let mut ticks: SortedMap<&'static str, Vec<f64>> = SortedMap::new();
         for &(angle, node) in &a.points {
-            let (x1, y1) = at(angle, RING + 9.0);
-            let (x2, y2) = at(angle, RING + 17.0);
+            ticks.entry(node_color(node)).or_default().push(angle);
+        }
+        ctx.set_line_width(1.5);
+        for (color, angles) in &ticks {
             ctx.begin_path();
-            ctx.move_to(x1, y1);
-            ctx.line_to(x2, y2);
-            ctx.set_stroke_style_str(node_color(node));
-            ctx.set_line_width(1.5);
+            for &angle in angles {
+                let (x1, y1) = at(angle, RING + 9.0);
+                let (x2, y2) = at(angle, RING + 17.0);
+                ctx.move_to(x1, y1);
+                ctx.line_to(x2, y2);
+            }
+            ctx.set_stroke_style_str(color);
             ctx.stroke();
         }
     }
@@ -160,6 +185,8 @@ fn draw(
         .map(|n| n.id.0)
         .collect();
     let pos = anchors(&live);
+    let r = node_radius(live.len());
+    let labelled = live.len() <= LISTED;
     // Transfers in flight, along the chord from sender to receiver.
     let now = snap.now.as_ms();
     for m in &snap.messages {
@@ -204,7 +231,7 @@ fn draw(
             continue;
         };
         ctx.begin_path();
-        ctx.arc(x, y, 17.0, 0.0, TAU).ok();
+        ctx.arc(x, y, r, 0.0, TAU).ok();
         let color = node_color(node.id.0);
         match node.status {
             NodeStatus::Up => {
@@ -219,31 +246,87 @@ fn draw(
                 } else {
                     color
                 });
-                ctx.set_line_width(3.0);
+                ctx.set_line_width(if labelled { 3.0 } else { 1.5 });
                 ctx.stroke();
             }
         }
-        if selected == Some(node.id) {
+        let chosen = selected == Some(node.id);
+        if chosen {
             ctx.begin_path();
-            ctx.arc(x, y, 22.0, 0.0, TAU).ok();
+            ctx.arc(x, y, r + 5.0, 0.0, TAU).ok();
             ctx.set_stroke_style_str("#0f172a");
             ctx.set_line_width(2.5);
             ctx.stroke();
         }
-        ctx.set_fill_style_str(if node.status == NodeStatus::Up {
-            "#ffffff"
-        } else {
-            "#0f172a"
-        });
-        ctx.set_font("600 13px system-ui, sans-serif");
-        ctx.set_text_align("center");
-        ctx.set_text_baseline("middle");
         let label = match node.status {
             NodeStatus::Crashed => format!("✕{}", node.id.0),
             NodeStatus::Paused => format!("❚❚{}", node.id.0),
             _ => node.id.0.to_string(),
         };
-        ctx.fill_text(&label, x, y).ok();
+        ctx.set_text_align("center");
+        ctx.set_text_baseline("middle");
+        if labelled {
+            ctx.set_fill_style_str(if node.status == NodeStatus::Up {
+                "#ffffff"
+            } else {
+                "#0f172a"
+            });
+            ctx.set_font("600 13px system-ui, sans-serif");
+            ctx.fill_text(&label, x, y).ok();
+        } else if chosen {
+            // Toward the centre, clear of the dots: the one label a dense
+            // ring shows.
+            let (lx, ly) = (x + (C - x) * 0.2, y + (C - y) * 0.2);
+            let name = format!("n{}", node.id.0);
+            ctx.set_font("700 15px system-ui, sans-serif");
+            ctx.set_line_width(4.0);
+            ctx.set_stroke_style_str("#ffffff");
+            ctx.stroke_text(&name, lx, ly).ok();
+            ctx.set_fill_style_str("#0f172a");
+            ctx.fill_text(&name, lx, ly).ok();
+        }
+    }
+}
+
+/// The legend: every node and its keys, or above [`LISTED`] nodes one line
+/// per color (which nodes share it) and the spread of keys per node.
+fn legend(loads: &[(u32, u64)]) -> Html {
+    if loads.len() <= LISTED {
+        return html! {
+            <ul class="legend" aria-label="Nodes">
+                { for loads.iter().map(|(node, load)| html! {
+                    <li><span class="dot" style={format!("background: {}", node_color(*node))} />
+                        { format!("n{node}: {load} keys") }</li>
+                }) }
+            </ul>
+        };
+    }
+    let mut by_color: SortedMap<&'static str, Vec<u32>> = SortedMap::new();
+    for &(node, _) in loads {
+        by_color.entry(node_color(node)).or_default().push(node);
+    }
+    let mut groups: Vec<(&'static str, Vec<u32>)> = by_color.into_iter().collect();
+    groups.sort_by_key(|(_, nodes)| nodes[0]);
+    let mut counts: Vec<(u64, u32)> = loads.iter().map(|&(n, l)| (l, n)).collect();
+    counts.sort_unstable();
+    let (least, most) = (counts[0], counts[counts.len() - 1]);
+    let median = counts[counts.len() / 2].0;
+    html! {
+        <div class="ring-legend">
+            <p class="small" data-spread={format!("{}-{}", least.0, most.0)}>
+                { format!("{} nodes · keys per node: fewest {} (n{}), median {}, most {} (n{}) · click a dot for its node",
+                    loads.len(), least.0, least.1, median, most.0, most.1) }
+            </p>
+            <ul class="legend grouped" aria-label="Node colors">
+                { for groups.iter().map(|(color, nodes)| {
+                    let shown: Vec<String> = nodes.iter().take(3).map(|n| format!("n{n}")).collect();
+                    html! {
+                        <li><span class="dot" style={format!("background: {color}")} />
+                            { format!("{}{} ({})", shown.join(", "), if nodes.len() > 3 { " …" } else { "" }, nodes.len()) }</li>
+                    }
+                }) }
+            </ul>
+        </div>
     }
 }
 
@@ -282,10 +365,14 @@ pub fn ring_canvas(p: &RingCanvasProps) -> Html {
             let Some((x, y)) = canvas_point(&e, SIZE) else {
                 return;
             };
+            // The nearest node within reach (a dense ring's dots are small).
+            let reach = (node_radius(live.len()) + 5.0).max(8.0);
             let hit = anchors(&live)
                 .into_iter()
-                .find(|(_, (px, py))| (px - x).powi(2) + (py - y).powi(2) <= 22.0 * 22.0)
-                .map(|(id, _)| NodeId(id));
+                .map(|(id, (px, py))| (((px - x).powi(2) + (py - y).powi(2)).sqrt(), id))
+                .filter(|(d, _)| *d <= reach)
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, id)| NodeId(id));
             on_select.emit(hit);
         })
     };
@@ -294,12 +381,7 @@ pub fn ring_canvas(p: &RingCanvasProps) -> Html {
         <div class="topology ring-canvas" data-members={a.members.len().to_string()}>
             <canvas ref={canvas} {onclick} role="img"
                 aria-label={format!("Hash ring with {} nodes; {} keys sampled as dots", a.members.len(), a.sample.len())} />
-            <ul class="legend" aria-label="Nodes">
-                { for a.loads.iter().map(|(node, load)| html! {
-                    <li><span class="dot" style={format!("background: {}", node_color(*node))} />
-                        { format!("n{node}: {load} keys") }</li>
-                }) }
-            </ul>
+            { legend(&a.loads) }
         </div>
     }
 }

@@ -1,6 +1,6 @@
 //! The ring lab's side panel: the run's strategy, the last change compared
 //! under every strategy against the ideal, and the cluster's actions (add,
-//! remove, crash, pause, split, heal).
+//! remove, crash, pause; the Network panel splits and heals).
 
 use crate::components::node_actions::{node_actions, NodeActionsProps};
 use super::analysis::RingAnalysis;
@@ -120,11 +120,6 @@ pub fn ring_panel(p: &RingPanelProps) -> Html {
         let on = p.on_command.clone();
         Callback::from(move |_: MouseEvent| on.emit(c.clone()))
     };
-    let members: Vec<NodeId> = p.status.members.clone();
-    let half = members.len() / 2;
-    let split = Command::Partition {
-        groups: vec![members[..half].to_vec(), members[half..].to_vec()],
-    };
     let node = p
         .selected
         .and_then(|id| p.snapshot.nodes.iter().find(|n| n.id == id));
@@ -139,8 +134,6 @@ pub fn ring_panel(p: &RingPanelProps) -> Html {
                 { summary(lab, &p.status) }
                 <div class="row wrap">
                     <button class="primary" onclick={emit(Command::AddNode)}>{ "Add a node" }</button>
-                    <button onclick={emit(split)} disabled={members.len() < 2}
-                        title="Partition the cluster into two halves by id">{ "Split in two" }</button>
                 </div>
                 <h4>{ "The last change, under every strategy" }</h4>
                 { p.analysis.as_deref().map(comparison).unwrap_or_default() }
