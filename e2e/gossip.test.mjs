@@ -107,3 +107,22 @@ test('a thousand nodes animate, and the frame cost is reported', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('splitting 1,000 nodes in two from the network panel summarises each side by its size, and the page barely grows', async () => {
+  const { page, errors } = await openGossip();
+  await page.goto(server.url + '#/gossip?preset=gossip-thousand');
+  await page.waitForFunction(() => document.querySelector('.gossip-canvas canvas') && document.querySelectorAll('.split button').length === 3);
+  const height = () => page.evaluate(() => document.documentElement.scrollHeight);
+  const before = await height();
+  await page.click('.split button:has-text("2")');
+  const side = page.locator('.faults .partition');
+  await side.waitFor();
+  assert.equal(await side.textContent(), 'partition: 500 nodes | 500 nodes');
+  assert.equal(await side.locator('.group-size').first().getAttribute('title'), 'n0–n499');
+  const after = await height();
+  assert.ok(after <= before * 1.2, `the page grew from ${before} to ${after} px`);
+  await page.click('button:has-text("Heal")');
+  await page.waitForFunction(() => !document.querySelector('.faults .partition'));
+  assert.deepEqual(errors, []);
+  await page.close();
+});

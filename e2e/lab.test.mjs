@@ -169,6 +169,80 @@ test('a scenario of another lab opens on that lab\'s page, and its errors are na
   await page.close();
 });
 
+/** The run's scenario as the Scenario dialog shows it (the dialog is closed again). */
+async function scenarioOf(page) {
+  await page.getByRole('button', { name: 'Scenario' }).click();
+  const json = JSON.parse(await page.inputValue('textarea[aria-label="Scenario JSON"]'));
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  return json;
+}
+
+/** Pauses the lab at an instant with a message in flight. */
+async function pauseWithMessage(page) {
+  await page.keyboard.press(' ');
+  await page.waitForSelector('button.play[aria-label="Play"]');
+  await stepToMessage(page);
+}
+
+/** Steps the paused lab until a message is in flight. */
+async function stepToMessage(page) {
+  for (let i = 0; i < 200 && (await page.locator('svg .messages .msg').count()) === 0; i++) {
+    await page.keyboard.press('s');
+  }
+  assert.ok(await page.locator('svg .messages .msg').count() > 0, 'a message in flight');
+}
+
+test('from the Network panel a click delays or duplicates a message, a link gets its own latency, and each is a recorded command', async () => {
+  const { page, errors } = await openLab(browser, server.url);
+  await until(page, leader, { what: 'a leader' });
+  await pauseWithMessage(page);
+  const net = page.locator('.panel.network');
+  await net.getByRole('button', { name: 'delay', exact: true }).click();
+  assert.equal(await net.getByRole('button', { name: 'delay', exact: true }).getAttribute('aria-pressed'), 'true');
+  await net.locator('input[aria-label="delay by"]').evaluate((el) => {
+    el.value = '500';
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  const msg = page.locator('svg .messages .msg').first();
+  assert.match(await msg.getAttribute('aria-label'), /click to delay by 500 ms$/);
+  await msg.click();
+  await net.getByRole('button', { name: 'duplicate', exact: true }).click();
+  await stepToMessage(page);
+  await page.locator('svg .messages .msg').first().click();
+  // A link's own latency: select n0 ↔ n1, slow n0 → n1 down.
+  await page.click('svg .link[data-link="0-1"] .hit', { force: true });
+  const slider = net.locator('input[aria-label="n0 → n1"]');
+  await slider.evaluate((el) => {
+    el.value = '120';
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  await page.waitForFunction(() => /120–1\d\d ms/.test(document.querySelector('.network .link-actions')?.textContent));
+  const ops = (await scenarioOf(page)).schedule.map((c) => c.op);
+  assert.ok(ops.includes('delay_message'), ops.join());
+  assert.ok(ops.includes('duplicate_message'), ops.join());
+  const sched = (await scenarioOf(page)).schedule;
+  assert.ok(sched.some((c) => c.op === 'delay_message' && c.by_ms === 500), JSON.stringify(sched));
+  assert.ok(sched.some((c) => c.op === 'link' && c.from === 0 && c.to === 1 && c.latency_ms[0] === 120), JSON.stringify(sched));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('importing a binary or oversized file is refused before it is read, with its real size', async () => {
+  const { page, errors } = await openLab(browser, server.url);
+  await page.getByRole('button', { name: 'Scenario' }).click();
+  const before = await page.inputValue('textarea[aria-label="Scenario JSON"]');
+  const file = page.locator('.dialog input[type="file"]');
+  await file.setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10, 0, 0, 0, 13]) });
+  await page.waitForSelector('.dialog .error');
+  assert.match(await page.textContent('.dialog .error'), /photo\.png is not a text file \(a zero byte at offset 8\)/);
+  await file.setInputFiles({ name: 'huge.json', mimeType: 'application/json', buffer: Buffer.alloc(3_000_000, 0x20) });
+  await page.waitForFunction(() => /huge\.json is 3\.0 MB/.test(document.querySelector('.dialog .error')?.textContent));
+  assert.equal(await page.inputValue('textarea[aria-label="Scenario JSON"]'), before, 'the text is left as it was');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('keyboard: help overlay, play/pause and stepping one event', async () => {
   const { page, errors } = await openLab(browser, server.url);
   await page.keyboard.press('?');

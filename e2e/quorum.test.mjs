@@ -213,3 +213,29 @@ test('the parameters panel sets R, N and the cluster size, restarting the run, a
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('at 32 nodes the cluster drawing is legible: no two nodes overlap, captions show on hover', async () => {
+  const { page, errors } = await openQuorum();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.locator('[data-knob="nodes"] input').fill('32');
+  await page.waitForFunction(() => document.querySelectorAll('svg .node').length === 32);
+  assert.equal(await page.locator('.topology.dense').count(), 1);
+  const boxes = await page.$$eval('svg .node .body', (cs) => cs.map((c) => {
+    const b = c.getBoundingClientRect();
+    return { x: b.x + b.width / 2, y: b.y + b.height / 2, r: b.width / 2 };
+  }));
+  assert.ok(boxes[0].r >= 8, `nodes ${boxes[0].r.toFixed(1)} px across`);
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const d = Math.hypot(boxes[i].x - boxes[j].x, boxes[i].y - boxes[j].y);
+      assert.ok(d > boxes[i].r + boxes[j].r, `n${i} and n${j} overlap`);
+    }
+  }
+  const shown = (sel) => page.$eval(sel, (e) => getComputedStyle(e).display !== 'none');
+  assert.equal(await shown('svg .node[data-node="5"] .caption'), false, 'captions wait for a hover');
+  await page.hover('svg .node[data-node="5"]');
+  assert.equal(await shown('svg .node[data-node="5"] .caption'), true);
+  await page.screenshot({ path: new URL('./artifacts/quorum-32.png', import.meta.url).pathname });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -95,6 +95,12 @@ impl Network {
             .unwrap_or(self.default)
     }
 
+    /// The directions `(from, to)` set apart from the default, with their
+    /// parameters.
+    pub fn overrides(&self) -> impl Iterator<Item = ((NodeId, NodeId), LinkParams)> + '_ {
+        self.overrides.iter().map(|(k, v)| (*k, *v))
+    }
+
     /// The default link parameters.
     pub fn default_link(&self) -> LinkParams {
         self.default

@@ -25,6 +25,10 @@ pub enum KeyAction {
     Escape,
     /// Select node 0 to 8.
     Select(u32),
+    /// Select the next node (any id; after the last, the first).
+    NextNode,
+    /// Select the previous node.
+    PrevNode,
     /// Crash or restart the selected node.
     CrashRestart,
     /// Pause or resume the selected node.
@@ -55,6 +59,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ),
     ("R", "reset with a new seed"),
     ("1 – 9", "select node n0 – n8"),
+    (
+        "N / Shift+N",
+        "select the next / previous node (every node, n9 and up too)",
+    ),
     ("C", "crash / restart the selected node"),
     ("P", "pause / resume the selected node"),
     ("T", "selected node times out now (Raft)"),
@@ -87,11 +95,30 @@ pub fn action(key: &str) -> Option<KeyAction> {
         "t" | "T" => KeyAction::TimeoutNow,
         "q" | "Q" => KeyAction::ClientRequest,
         "h" | "H" => KeyAction::Heal,
+        "n" => KeyAction::NextNode,
+        "N" => KeyAction::PrevNode,
         k if k.len() == 1 && ('1'..='9').contains(&k.chars().next()?) => {
             KeyAction::Select(k.parse::<u32>().ok()? - 1)
         }
         _ => return None,
     })
+}
+
+/// The node after (or before) `selected` among `ids`, wrapping round; the
+/// first (or last) when none is selected.
+pub fn cycle<T: Copy + PartialEq>(ids: &[T], selected: Option<T>, forward: bool) -> Option<T> {
+    let n = ids.len();
+    if n == 0 {
+        return None;
+    }
+    let at = selected.and_then(|s| ids.iter().position(|&i| i == s));
+    let i = match (at, forward) {
+        (Some(i), true) => (i + 1) % n,
+        (Some(i), false) => (i + n - 1) % n,
+        (None, true) => 0,
+        (None, false) => n - 1,
+    };
+    Some(ids[i])
 }
 
 #[cfg(test)]
@@ -107,5 +134,18 @@ mod tests {
         assert_eq!(action(" "), Some(KeyAction::PlayPause));
         assert_eq!(action("PageDown"), Some(KeyAction::NextPage));
         assert_eq!(action("PageUp"), Some(KeyAction::PrevPage));
+        assert_eq!(action("n"), Some(KeyAction::NextNode));
+        assert_eq!(action("N"), Some(KeyAction::PrevNode));
+    }
+
+    #[test]
+    fn next_and_previous_wrap_round_every_node() {
+        let ids: Vec<u32> = (0..15).collect();
+        assert_eq!(cycle(&ids, Some(8), true), Some(9));
+        assert_eq!(cycle(&ids, Some(14), true), Some(0));
+        assert_eq!(cycle(&ids, Some(0), false), Some(14));
+        assert_eq!(cycle(&ids, None, true), Some(0));
+        assert_eq!(cycle(&ids, None, false), Some(14));
+        assert_eq!(cycle::<u32>(&[], None, true), None);
     }
 }

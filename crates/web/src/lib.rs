@@ -27,6 +27,7 @@ mod running;
 mod share;
 mod snapshot;
 mod stepping;
+mod text_file;
 mod tour;
 
 /// Starts the lab page: the app, with whichever labs this build carries.

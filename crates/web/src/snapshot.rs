@@ -170,6 +170,7 @@ impl Snapshot {
             clients: Vec::new(),
             network: NetworkView {
                 link: NetPreset::Region.params(),
+                links: Vec::new(),
                 groups: Vec::new(),
                 cuts: Vec::new(),
                 blocked: Vec::new(),

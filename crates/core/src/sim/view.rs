@@ -93,6 +93,9 @@ pub struct ClientView {
 pub struct NetworkView {
     /// Default link behaviour.
     pub link: LinkParams,
+    /// The directions `(from, to)` that behave otherwise, and how.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<((NodeId, NodeId), LinkParams)>,
     /// The partition's sides (empty when there is none).
     pub groups: Vec<Vec<NodeId>>,
     /// One-way cuts `(from, to)`.
@@ -220,6 +223,7 @@ impl Kernel {
         };
         NetworkView {
             link: net.default_link(),
+            links: net.overrides().collect(),
             groups,
             cuts: net.cuts().iter().copied().collect(),
             blocked,

@@ -51,6 +51,17 @@ impl App {
                     link.send_message(Msg::Select(Some(id)));
                 }
             }
+            KeyAction::NextNode | KeyAction::PrevNode => {
+                let ids: Vec<NodeId> = self
+                    .snapshot
+                    .nodes
+                    .iter()
+                    .filter(|n| n.status != NodeStatus::Removed)
+                    .map(|n| n.id)
+                    .collect();
+                let next = keys::cycle(&ids, self.selected, action == KeyAction::NextNode);
+                link.send_message(Msg::Select(next));
+            }
             KeyAction::Heal => link.send_message(Msg::Command(Command::Heal)),
             KeyAction::NextPage | KeyAction::PrevPage => {
                 self.page(action == KeyAction::NextPage);

@@ -7,6 +7,7 @@ mod open;
 mod view;
 
 use crate::announce::Announcer;
+use crate::components::network_panel::MessageFault;
 use crate::components::params_panel;
 use crate::components::spacetime::DotKey;
 use crate::keys::KeyAction;
@@ -80,6 +81,8 @@ pub enum Msg {
     TogglePartitionNode(NodeId),
     /// Apply the drawn partition.
     ApplyPartition,
+    /// Choose what a click on a message in flight does.
+    MessageFault(MessageFault),
     /// A key was pressed.
     Key(KeyAction),
     /// Hide the error toast.
@@ -153,6 +156,8 @@ pub struct App {
     selected: Option<NodeId>,
     selected_link: Option<(NodeId, NodeId)>,
     partition: Option<SortedSet<NodeId>>,
+    /// What a click on a message in flight does.
+    message_fault: MessageFault,
     overlay: Option<Overlay>,
     error: Option<String>,
     /// The run's `params` with `nodes`, as the parameters panel shows them.
@@ -355,6 +360,7 @@ impl Component for App {
             selected: None,
             selected_link: None,
             partition: None,
+            message_fault: MessageFault::Drop,
             overlay: None,
             error: None,
             params,
@@ -453,6 +459,7 @@ impl Component for App {
             Msg::OpenScenario => {
                 self.overlay = Some(Overlay::Scenario(Rc::new(self.sim.to_scenario().to_json())));
             }
+            Msg::MessageFault(f) => self.message_fault = f,
             Msg::PartitionMode(on) => {
                 self.partition = on.then(SortedSet::new);
             }

@@ -27,6 +27,7 @@ impl App {
             selected_link: self.selected_link,
             partition: &self.partition,
             on_command: link.callback(Msg::Command),
+            message_fault: self.message_fault,
             on_select: link.callback(Msg::Select),
             on_select_link: link.callback(Msg::SelectLink),
             on_partition_node: link.callback(Msg::TogglePartitionNode),
@@ -233,6 +234,8 @@ impl App {
                                 on_partition_mode: link.callback(Msg::PartitionMode),
                                 on_apply_partition: link.callback(|_| Msg::ApplyPartition),
                                 clickable_links: self.lab.clickable_links(),
+                                message_fault: self.message_fault,
+                                on_message_fault: link.callback(Msg::MessageFault),
                             }) }
                             { invariants(&snap) }
                             { event_log(&snap) }

@@ -15,7 +15,7 @@ pub fn help(on_close: &Callback<()>) -> Html {
                         <tr><td><kbd>{ *k }</kbd></td><td>{ *what }</td></tr>
                     }) }
                 </table>
-                <p class="hint">{ "Click a node to select it, a link to cut one direction, a message to drop it." }</p>
+                <p class="hint">{ "Click a node to select it, a link to cut one direction, a message to drop, delay or duplicate it (the Network panel chooses which)." }</p>
                 <div class="row end"><button class="primary" onclick={close}>{ "Close" }</button></div>
         </Modal>
     }

@@ -6,6 +6,7 @@
 pub mod canvas_point;
 pub mod chart;
 pub mod controls;
+pub mod draft_input;
 pub mod event_log;
 pub mod gallery;
 pub mod header;

@@ -4,6 +4,7 @@
 //! commands; a value the scenario refuses is shown under its control, and
 //! the run goes on unchanged.
 
+use super::draft_input::DraftInput;
 use faultline_core::knob::{show, Knob, KnobKind};
 use serde_json::Value;
 use std::rc::Rc;
@@ -112,13 +113,7 @@ fn control(k: &Knob, value: &Value, on_set: &Callback<(&'static str, String)>) -
             unit,
         } => {
             let shown = value.as_f64().map(show).unwrap_or_default();
-            let onchange = on_set.reform(move |e: Event| {
-                let v = e
-                    .target_dyn_into::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .unwrap_or_default();
-                (key, v)
-            });
+            let on_commit = on_set.reform(move |v: String| (key, v));
             let slider = (max - min) / step <= MAX_SLIDER_STEPS;
             let kind = if slider { "range" } else { "number" };
             // A slider shows its value as it moves, before it is let go.
@@ -126,8 +121,8 @@ fn control(k: &Knob, value: &Value, on_set: &Callback<(&'static str, String)>) -
             html! {
                 <label class={classes!("number", slider.then_some("slider"))}>
                     <span>{ label }</span>
-                    <input type={kind} min={show(min)} max={show(max)} step={show(step)}
-                        value={shown.clone()} {onchange} {oninput} aria-label={label} />
+                    <DraftInput {kind} min={show(min)} max={show(max)} step={show(step)}
+                        value={shown.clone()} {label} {on_commit} on_input={oninput} />
                     if slider {
                         <output class="mono">{ with_unit(&shown, unit) }</output>
                     } else if !unit.is_empty() {

@@ -94,13 +94,12 @@ pub fn scenario_dialog(p: &ScenarioDialogProps) -> Html {
             };
             let (text, error) = (text.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let read = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-                match read.ok().and_then(|v| v.as_string()) {
-                    Some(content) => {
+                match crate::text_file::read(&file).await {
+                    Ok(content) => {
                         error.set(check(&content).err());
                         text.set(content);
                     }
-                    None => error.set(Some(format!("{}: cannot be read as text", file.name()))),
+                    Err(e) => error.set(Some(e)),
                 }
             });
         })

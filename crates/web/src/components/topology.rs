@@ -15,6 +15,8 @@ use yew::prelude::*;
 const SIZE: f64 = 600.0;
 const CENTER: f64 = SIZE / 2.0;
 const ORBIT: f64 = 215.0;
+/// The orbit of a dense drawing: room for the nodes, none for captions.
+const ORBIT_DENSE: f64 = 262.0;
 
 /// Topology properties.
 pub struct TopologyProps {
@@ -35,7 +37,9 @@ pub struct TopologyProps {
     /// Toggle a node in partition mode.
     pub on_partition_node: Callback<NodeId>,
     /// Drop a message.
-    pub on_drop: Callback<MsgId>,
+    pub on_message: Callback<MsgId>,
+    /// What a click on a message does ("drop", "delay by 100 ms").
+    pub message_verb: String,
     /// A lab's drawing under the nodes (in the SVG's coordinates, see
     /// [`layout`]).
     pub under: Html,
@@ -45,10 +49,25 @@ pub struct TopologyProps {
     pub caption: Html,
 }
 
+/// Above this many nodes the drawing is dense: the nodes sit on a wider
+/// circle, smaller, with only their ids; a node's role and caption show on
+/// hover, focus or selection.
+pub const DENSE: usize = 16;
+
+/// The circle's radius the nodes sit on when `n` are drawn.
+fn orbit(n: usize) -> f64 {
+    if n > DENSE {
+        ORBIT_DENSE
+    } else {
+        ORBIT
+    }
+}
+
 /// Position of node `i` of `n`.
 fn place(i: usize, n: usize) -> (f64, f64) {
     let a = -PI / 2.0 + 2.0 * PI * i as f64 / n.max(1) as f64;
-    (CENTER + ORBIT * math::cos(a), CENTER + ORBIT * math::sin(a))
+    let o = orbit(n);
+    (CENTER + o * math::cos(a), CENTER + o * math::sin(a))
 }
 
 /// Where each node that has not left is drawn, and the nodes' radius.
@@ -73,7 +92,12 @@ pub const MIDDLE: (f64, f64) = (CENTER, CENTER);
 
 /// A node's radius when `n` are drawn.
 pub fn node_radius(n: usize) -> f64 {
-    (ORBIT * math::sin(PI / n.max(2) as f64) * 0.55).clamp(20.0, 44.0)
+    let fit = orbit(n) * math::sin(PI / n.max(2) as f64) * 0.55;
+    if n > DENSE {
+        fit.clamp(12.0, 20.0)
+    } else {
+        fit.clamp(20.0, 44.0)
+    }
 }
 
 /// How a lab's messages look: each kind's CSS class (colors live in the
@@ -103,7 +127,8 @@ fn message(
     pos: &NodeMap<(f64, f64)>,
     r: f64,
     now: f64,
-    on_drop: &Callback<MsgId>,
+    on_message: &Callback<MsgId>,
+    verb: &str,
 ) -> Html {
     let (Some(&(x1, y1)), Some(&(x2, y2))) = (pos.get(m.from), pos.get(m.to)) else {
         return Html::default();
@@ -120,17 +145,17 @@ fn message(
     let y = y1 + uy * (r + travel * f) + oy;
     let reply = m.kind.ends_with("Reply") || m.kind.ends_with("Ack");
     let id = m.id;
-    let on_drop = on_drop.clone();
+    let on_message = on_message.clone();
     let onclick = Callback::from(move |e: MouseEvent| {
         e.stop_propagation();
-        on_drop.emit(id);
+        on_message.emit(id);
     });
     let class = classes!("msg", look.class(m.kind), m.lost.then_some("lost"));
     html! {
         <g key={m.id.0} class={class} transform={format!("translate({x:.1},{y:.1})")} {onclick}
-            data-kind={m.kind} role="button" aria-label={format!("{} from {} to {}: click to drop", m.kind, m.from, m.to)}>
+            data-kind={m.kind} role="button" aria-label={format!("{} from {} to {}: click to {verb}", m.kind, m.from, m.to)}>
             <circle r={if reply { "8" } else { "11" }} />
-            <title>{ format!("#{} {} → {}: {}{}\nclick to drop", m.id.0, m.from, m.to, m.label,
+            <title>{ format!("#{} {} → {}: {}{}\nclick to {verb}", m.id.0, m.from, m.to, m.label,
                 if m.lost { " (will be lost)" } else { "" }) }</title>
         </g>
     }
@@ -145,15 +170,22 @@ fn ring(fraction: f64, r: f64) -> Html {
     }
 }
 
-fn node(
-    n: &TopoNode,
-    at: (f64, f64),
-    r: f64,
+/// How one node is marked: chosen, drafted into a partition side, on a
+/// side, and whether the drawing is dense.
+struct Marks {
     selected: bool,
     drafted: bool,
     side: Option<usize>,
-    activate: Callback<()>,
-) -> Html {
+    dense: bool,
+}
+
+fn node(n: &TopoNode, at: (f64, f64), r: f64, marks: Marks, activate: Callback<()>) -> Html {
+    let Marks {
+        selected,
+        drafted,
+        side,
+        dense,
+    } = marks;
     let onclick = activate.reform(|_: MouseEvent| ());
     let onkeydown = Callback::from(move |e: KeyboardEvent| {
         if e.key() == "Enter" {
@@ -189,9 +221,14 @@ fn node(
                 if let Some(f) = n.ring { { ring(f, r) } }
             }
             <circle class="body" r={px(r)} />
-            <text class="id" y={px(-r * 0.1)} font-size={px((r * 0.5).min(22.0))}>{ n.id.to_string() }</text>
-            <text class="role" y={px(r * 0.36)} font-size={px((r * 0.26).min(12.5))}>{ format!("{symbol}{role}") }</text>
-            <text class="caption" y={px(r + 20.0)}>{ caption }</text>
+            if dense {
+                <text class="id" y={px(r * 0.3)} font-size={px(r * 0.8)}>{ n.id.to_string() }</text>
+                <text class="role on-demand" y={px(-r - 8.0)}>{ format!("{symbol}{role}") }</text>
+            } else {
+                <text class="id" y={px(-r * 0.1)} font-size={px((r * 0.5).min(22.0))}>{ n.id.to_string() }</text>
+                <text class="role" y={px(r * 0.36)} font-size={px((r * 0.26).min(12.5))}>{ format!("{symbol}{role}") }</text>
+            }
+            <text class={classes!("caption", dense.then_some("on-demand"))} y={px(r + 20.0)}>{ caption }</text>
         </g>
     }
 }
@@ -215,6 +252,7 @@ pub fn topology(p: &TopologyProps) -> Html {
         .filter(|n| n.status != NodeStatus::Removed)
         .collect();
     let (pos, r) = layout(s);
+    let dense = live.len() > DENSE;
     let side: NodeMap<usize> = s
         .network
         .groups
@@ -269,7 +307,7 @@ pub fn topology(p: &TopologyProps) -> Html {
     let messages: Html = s
         .messages
         .iter()
-        .map(|m| message(m, p.look, &pos, r, now, &p.on_drop))
+        .map(|m| message(m, p.look, &pos, r, now, &p.on_message, &p.message_verb))
         .collect();
     let nodes: Html = live
         .iter()
@@ -285,16 +323,19 @@ pub fn topology(p: &TopologyProps) -> Html {
                 t,
                 pos.get(id).copied().unwrap_or(MIDDLE),
                 r,
-                p.selected == Some(id),
-                drafted,
-                side.get(id).copied(),
+                Marks {
+                    selected: p.selected == Some(id),
+                    drafted,
+                    side: side.get(id).copied(),
+                    dense,
+                },
                 activate,
             )
         })
         .collect();
     let mode = p.partition.is_some();
     html! {
-        <div class={classes!("topology", mode.then_some("drawing"))}>
+        <div class={classes!("topology", mode.then_some("drawing"), dense.then_some("dense"))}>
             <svg viewBox={format!("0 0 {SIZE} {SIZE}")} role="group" aria-label="Cluster topology">
                 <g class="links">{ links }</g>
                 <g class="under">{ p.under.clone() }</g>

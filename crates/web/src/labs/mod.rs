@@ -3,6 +3,7 @@
 //! registry below is the only place in the web crate that lists protocols;
 //! each lab is compiled in by the cargo feature of the same name.
 
+use crate::components::network_panel::MessageFault;
 use crate::components::topology::{topology, MessageLook, TopologyProps};
 use crate::snapshot::Snapshot;
 use faultline_core::node::Protocol;
@@ -147,6 +148,8 @@ pub struct Cx<'a> {
     pub partition: &'a Option<SortedSet<NodeId>>,
     /// Apply a command.
     pub on_command: Callback<Command>,
+    /// What a click on a message in flight does.
+    pub message_fault: MessageFault,
     /// Change the selection.
     pub on_select: Callback<Option<NodeId>>,
     /// Select a link.
@@ -167,7 +170,8 @@ impl Cx<'_> {
         over: Html,
         caption: Html,
     ) -> Html {
-        let on_drop = self.on_command.reform(|id| Command::DropMessage { id });
+        let fault = self.message_fault;
+        let on_message = self.on_command.reform(move |id| fault.command(id));
         topology(&TopologyProps {
             snapshot: self.snapshot.clone(),
             look,
@@ -177,7 +181,8 @@ impl Cx<'_> {
             on_select: self.on_select.clone(),
             on_select_link: self.on_select_link.clone(),
             on_partition_node: self.on_partition_node.clone(),
-            on_drop,
+            on_message,
+            message_verb: fault.verb(),
             under,
             over,
             caption,

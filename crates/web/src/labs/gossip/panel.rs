@@ -1,6 +1,6 @@
 //! The gossip lab's side panel: how the rumor in focus is spreading against
 //! the theory, the selected node's state, and the lab's own actions (start
-//! a rumor, add or remove nodes, split the cluster).
+//! a rumor, add or remove nodes; the Network panel splits the cluster).
 
 use crate::components::node_actions::{node_actions, NodeActionsProps};
 use super::part::GossipPart;
@@ -55,7 +55,7 @@ fn spread_line(lab: &GossipPart, live: usize) -> Html {
             theory::push_rounds(n)
         ),
         (Mode::PushPull, 1, None) => format!(
-            "Theory: about log₃N = {:.1} rounds, plus O(log log N) (Karp et al. 2000).",
+            "Theory: about log₃N = {:.1} rounds, plus O(log log N) (Karp et al. 2000), for rounds in lockstep. Here a pull reply carries what the peer knows when it answers, so a rumor can go two hops in one round: the run is often a little faster than the curve, and both are right.",
             theory::push_pull_rounds(n)
         ),
         _ => "Theory: the blue curve is the mean-field expectation.".into(),
@@ -127,21 +127,9 @@ pub fn gossip_panel(p: &GossipPanelProps) -> Html {
         .iter()
         .filter(|d| d.status == NodeStatus::Up)
         .count();
-    let members: Vec<NodeId> = lab
-        .dots
-        .iter()
-        .filter(|d| d.status != NodeStatus::Removed)
-        .map(|d| d.id)
-        .collect();
     let emit = |c: Command| {
         let on = p.on_command.clone();
         Callback::from(move |_: MouseEvent| on.emit(c.clone()))
-    };
-    let split = {
-        let half = members.len() / 2;
-        Command::Partition {
-            groups: vec![members[..half].to_vec(), members[half..].to_vec()],
-        }
     };
     let node = p
         .selected
@@ -154,8 +142,6 @@ pub fn gossip_panel(p: &GossipPanelProps) -> Html {
                 { spread_line(lab, live) }
                 <div class="row wrap">
                     <button onclick={emit(Command::AddNode)}>{ "Add a node" }</button>
-                    <button onclick={emit(split)} disabled={members.len() < 2}
-                        title="Partition the cluster into two halves by id">{ "Split in two" }</button>
                 </div>
             </section>
             <section class="panel node" aria-label="Node">

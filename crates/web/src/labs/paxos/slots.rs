@@ -73,7 +73,7 @@ pub fn slot_table(p: &SlotTableProps) -> Html {
         <section class="panel slot-table" aria-label="Slots" data-rows={shown.len().to_string()}>
             <h3>{ "Slots" }<span class="dim small">{ mode }</span></h3>
             if shown.is_empty() {
-                <p class="dim">{ "No value proposed yet: press Q, or propose one from the panel." }</p>
+                <p class="dim">{ "No value proposed yet: press Q" }<span class="needs-panel">{ ", or propose one from the panel" }</span>{ "." }</p>
             } else {
                 <table class="txs slots">
                     <thead><tr>

@@ -90,7 +90,7 @@ pub fn overlay(
             over: Html::default(),
             caption: html! {
                 <div class="quorum-focus">
-                    <p class="dim small">{ "No operation yet. Issue a get or a put from the panel, or let the workload run." }</p>
+                    <p class="dim small">{ "No operation yet." }<span class="needs-panel">{ " Issue a get or a put from the panel, or let the workload run." }</span></p>
                 </div>
             },
         };
@@ -108,6 +108,9 @@ pub fn overlay(
     let stale = op.stale.is_some();
     let replicas = lab.replicas(&op.key);
     let labelled = pos.len() <= MAX_LABELLED;
+    // The rings' spacing shrinks with the nodes, so a dense drawing's rings
+    // stay clear of the neighbours'.
+    let gap = (r / 30.0).clamp(0.5, 1.0);
     let mut under = Vec::new();
     let mut over = Vec::new();
     for (id, &(x, y)) in pos.iter() {
@@ -116,14 +119,14 @@ pub fn overlay(
         let write = sets.in_write(id);
         let mut rings = Vec::new();
         if replicas.contains(&id) {
-            rings.push(html! { <circle class="q-replica" r={px(r + 4.0)} /> });
+            rings.push(html! { <circle class="q-replica" r={px(r + 4.0 * gap)} /> });
         }
         if read {
             let class = if stale { "q-read stale" } else { "q-read" };
-            rings.push(html! { <circle class={class} r={px(r + 9.0)} /> });
+            rings.push(html! { <circle class={class} r={px(r + 9.0 * gap)} /> });
         }
         if write {
-            rings.push(html! { <circle class="q-write" r={px(r + 16.0)} /> });
+            rings.push(html! { <circle class="q-write" r={px(r + 16.0 * gap)} /> });
         }
         if !rings.is_empty() {
             under.push(html! {

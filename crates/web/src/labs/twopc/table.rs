@@ -140,7 +140,7 @@ pub fn tx_table(p: &TxTableProps) -> Html {
         <section class="panel tx-table" aria-label="Transactions" data-rows={rows.len().to_string()}>
             <h3>{ "Transactions" }<span class="dim small">{ "newest last · ✓ ✗ votes the coordinator holds" }</span></h3>
             if rows.is_empty() {
-                <p class="dim">{ "No transaction yet: press Q, or begin one from the panel." }</p>
+                <p class="dim">{ "No transaction yet: press Q" }<span class="needs-panel">{ ", or begin one from the panel" }</span>{ "." }</p>
             } else {
                 <table class="txs">
                     <thead><tr>
