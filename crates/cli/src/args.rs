@@ -3,6 +3,8 @@
 /// The usage text.
 pub const USAGE: &str = "\
 usage: faultline run SCENARIO.json|LINK [--seed N] [--runs K] [--trace FILE.jsonl]
+       faultline explore SCENARIO.json|LINK [--budget RUNS] [--seed S] [--threads T]
+       faultline explore --list-bugs
        faultline check-linearizable HISTORY
 
 run: runs a scenario headless and prints one JSON report per run, one per line.
@@ -11,6 +13,16 @@ run: runs a scenario headless and prints one JSON report per run, one per line.
   --seed N          override the scenario's seed
   --runs K          run K times; run i uses seed + i (default 1)
   --trace FILE      write every trace event as one JSON object per line
+
+explore: runs the scenario up to RUNS times (default 1000), each with its own
+seed and random faults added (crash/restart, pause/resume, partitions,
+one-way cuts, clock skew), checking every named invariant after every event.
+The first failure is shrunk to a small schedule that still fails. Prints one
+JSON line with found, property, runs, scenario and violation; exits 1
+when it found one, 0 when not. The same seed and budget give the same answer
+on any number of threads (T, default: every core).
+  --list-bugs       print each protocol's invariants and the textbook bugs
+                    `params.bugs` can switch on, with what each breaks
 
 check-linearizable: checks a history for linearizability and ends with
 `true` or `false`. HISTORY is a faultline history (JSON: an array, an object
@@ -27,6 +39,23 @@ pub enum Args {
     Run(RunArgs),
     /// Check the history in a file for linearizability.
     CheckLinearizable(String),
+    /// Search for a fault schedule that breaks an invariant.
+    Explore(ExploreArgs),
+    /// List every protocol's bugs.
+    ListBugs,
+}
+
+/// Arguments of `faultline explore`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ExploreArgs {
+    /// Path of the scenario file, or a link.
+    pub scenario: String,
+    /// How many runs at most.
+    pub budget: u64,
+    /// The search's seed.
+    pub seed: u64,
+    /// Threads to spread runs over (`None`: every core).
+    pub threads: Option<usize>,
 }
 
 /// Arguments of `faultline run`.
@@ -50,6 +79,7 @@ impl Args {
             None | Some("-h" | "--help" | "help") => return Ok(Args::Help),
             Some("run") => {}
             Some("check-linearizable") => return Self::parse_check(it),
+            Some("explore") => return Self::parse_explore(it),
             Some(other) => return Err(format!("unknown command `{other}`")),
         }
         let mut run = RunArgs {
@@ -87,6 +117,39 @@ impl Args {
         Ok(Args::Run(run))
     }
 
+    /// The arguments of `explore`.
+    fn parse_explore(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
+        let mut a = ExploreArgs {
+            scenario: String::new(),
+            budget: 1000,
+            seed: 1,
+            threads: None,
+        };
+        let number = |flag: &str, v: Option<String>, least: u64| -> Result<u64, String> {
+            let v = v.ok_or_else(|| format!("{flag} needs a value"))?;
+            v.parse()
+                .ok()
+                .filter(|&k| k >= least)
+                .ok_or_else(|| format!("{flag}: `{v}` is not a whole number of at least {least}"))
+        };
+        while let Some(arg) = it.next() {
+            match arg.as_str() {
+                "--list-bugs" => return Ok(Args::ListBugs),
+                "--budget" => a.budget = number("--budget", it.next(), 1)?,
+                "--seed" => a.seed = number("--seed", it.next(), 0)?,
+                "--threads" => a.threads = Some(number("--threads", it.next(), 1)? as usize),
+                "-h" | "--help" => return Ok(Args::Help),
+                flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`")),
+                path if a.scenario.is_empty() => a.scenario = path.to_string(),
+                extra => return Err(format!("unexpected argument `{extra}`")),
+            }
+        }
+        if a.scenario.is_empty() {
+            return Err("explore needs a scenario file (or --list-bugs)".into());
+        }
+        Ok(Args::Explore(a))
+    }
+
     /// The arguments of `check-linearizable`: one file.
     fn parse_check(args: impl Iterator<Item = String>) -> Result<Args, String> {
         let mut file = None;
@@ -109,6 +172,25 @@ mod tests {
 
     fn parse(s: &str) -> Result<Args, String> {
         Args::parse(s.split_whitespace().map(String::from))
+    }
+
+    #[test]
+    fn parses_explore_and_refuses_bad_numbers() {
+        assert_eq!(
+            parse("explore s.json --budget 50 --seed 3 --threads 2"),
+            Ok(Args::Explore(ExploreArgs {
+                scenario: "s.json".into(),
+                budget: 50,
+                seed: 3,
+                threads: Some(2),
+            }))
+        );
+        assert_eq!(parse("explore --list-bugs"), Ok(Args::ListBugs));
+        assert_eq!(
+            parse("explore s.json --budget 0"),
+            Err("--budget: `0` is not a whole number of at least 1".into())
+        );
+        assert!(parse("explore").unwrap_err().contains("needs a scenario"));
     }
 
     #[test]

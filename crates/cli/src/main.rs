@@ -3,10 +3,13 @@
 //!
 //! ```text
 //! faultline run SCENARIO.json [--seed N] [--runs K] [--trace FILE.jsonl]
+//! faultline explore SCENARIO.json [--budget RUNS] [--seed S] [--threads T]
+//! faultline explore --list-bugs
 //! faultline check-linearizable HISTORY
 //! ```
 
 mod args;
+mod explore;
 
 use args::{Args, RunArgs};
 use faultline_core::link::Link;
@@ -23,6 +26,15 @@ fn main() -> ExitCode {
         }
         Ok(Args::Run(run_args)) => done(run(&run_args)),
         Ok(Args::CheckLinearizable(file)) => done(check_linearizable(&file)),
+        Ok(Args::ListBugs) => done(explore::list_bugs()),
+        Ok(Args::Explore(a)) => match explore::explore(&a) {
+            Ok(true) => ExitCode::from(1),
+            Ok(false) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("faultline: {e}");
+                ExitCode::from(2)
+            }
+        },
         Err(e) => {
             eprintln!("faultline: {e}\n\n{}", args::USAGE);
             ExitCode::from(2)
@@ -91,7 +103,7 @@ fn write_trace(
 
 /// The scenario of a file, or of a lab link (`…#/raft?v=1&s=…`) with the
 /// time it was shared at.
-fn load(source: &str) -> Result<(Scenario, Option<faultline_core::Time>), String> {
+pub(crate) fn load(source: &str) -> Result<(Scenario, Option<faultline_core::Time>), String> {
     if source.contains('#') && !std::path::Path::new(source).exists() {
         let link = Link::parse(source).map_err(|e| e.to_string())?;
         return match link.scenario {

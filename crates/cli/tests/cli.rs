@@ -299,3 +299,83 @@ fn a_shared_link_runs_to_the_time_it_was_shared_at() {
     let out = faultline(&["run", "#/raft?preset=raft-split-vote"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("www/presets/raft-split-vote.json"));
 }
+
+/// A preset with `bugs` switched on, written to a temporary file.
+fn with_bugs(preset: &str, bugs: &[&str], file: &str) -> String {
+    let path = format!(
+        "{}/../../www/presets/{preset}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    s["params"]["bugs"] = serde_json::json!(bugs);
+    let out = std::env::temp_dir().join(file);
+    std::fs::write(&out, s.to_string()).unwrap();
+    out.display().to_string()
+}
+
+#[test]
+fn explore_finds_a_shrunk_counterexample_that_replays_and_exits_1() {
+    let file = with_bugs(
+        "2pc-default",
+        &["abort_after_yes"],
+        "faultline-explore-2pc.json",
+    );
+    let line = |threads: &str| {
+        let out = faultline(&["explore", &file, "--budget", "300", "--threads", threads]);
+        assert_eq!(out.status.code(), Some(1), "found: exit 1");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let one = line("1");
+    assert_eq!(one, line("3"), "the same answer on any number of threads");
+    let v: serde_json::Value = serde_json::from_str(one.trim()).unwrap();
+    assert_eq!(v["found"], true);
+    assert_eq!(v["property"], "Atomicity");
+    assert!(v["runs"].as_u64().unwrap() <= 300);
+    assert!(v["scenario"]["schedule"].as_array().unwrap().len() <= 15);
+    // The minimal scenario replays the violation through `faultline run`.
+    let replay = std::env::temp_dir().join("faultline-explore-replay.json");
+    std::fs::write(&replay, v["scenario"].to_string()).unwrap();
+    let run = faultline(&["run", replay.to_str().unwrap()]);
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).expect("one report line");
+    assert_eq!(report["violations"][0], v["violation"]);
+}
+
+#[test]
+fn explore_without_bugs_finds_nothing_and_exits_0() {
+    let path = format!(
+        "{}/../../www/presets/raft-default.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = faultline(&["explore", &path, "--budget", "200"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["found"], false);
+    assert_eq!(v["runs"], 200);
+}
+
+#[test]
+fn list_bugs_names_each_protocols_invariants_and_what_each_bug_breaks() {
+    let out = faultline(&["explore", "--list-bugs"]);
+    assert!(out.status.success());
+    let all: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let raft = all.iter().find(|p| p["protocol"] == "raft").expect("raft");
+    assert!(raft["invariants"]
+        .as_array()
+        .unwrap()
+        .contains(&"Election Safety".into()));
+    let bugs = raft["bugs"].as_array().unwrap();
+    let forget = bugs
+        .iter()
+        .find(|b| b["bug"] == "forget_vote")
+        .expect("forget_vote");
+    assert_eq!(forget["breaks"], serde_json::json!(["Election Safety"]));
+    // Every bug breaks only invariants its protocol names.
+    for p in &all {
+        for b in p["bugs"].as_array().unwrap() {
+            for inv in b["breaks"].as_array().unwrap() {
+                assert!(p["invariants"].as_array().unwrap().contains(inv), "{b}");
+            }
+        }
+    }
+}

@@ -36,9 +36,11 @@
 //! ```
 
 pub mod any;
+pub mod bug;
 pub mod causality;
 pub mod command;
 pub mod decimal;
+pub mod explore;
 pub mod id;
 pub mod invariant;
 pub mod knob;

@@ -95,6 +95,8 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     /// The main `params` fields as controls, for the lab's parameters
     /// panel (none by default).
     const KNOBS: &'static [crate::knob::Knob] = &[];
+    /// The textbook bugs `params.bugs` can switch on (none by default).
+    const BUGS: &'static [crate::bug::Bug] = &[];
     /// Messages between nodes.
     type Msg: Clone + Debug + Hash + Serialize + MessageInfo;
     /// Named timers.

@@ -47,6 +47,8 @@ pub struct Info {
     pub dynamic_membership: bool,
     /// Its main parameters as controls.
     pub knobs: &'static [crate::knob::Knob],
+    /// The textbook bugs its `params.bugs` can switch on.
+    pub bugs: &'static [crate::bug::Bug],
     /// What a benchmark workload's size counts.
     pub workload_unit: &'static str,
     /// The benchmark workload sizes, smallest first.
@@ -64,6 +66,7 @@ impl Info {
             max_nodes: P::MAX_NODES,
             dynamic_membership: P::DYNAMIC_MEMBERSHIP,
             knobs: P::KNOBS,
+            bugs: P::BUGS,
             workload_unit: P::WORKLOAD_UNIT,
             workload_sizes: P::WORKLOAD_SIZES,
             workload: P::workload,

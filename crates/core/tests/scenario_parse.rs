@@ -294,7 +294,7 @@ fn the_hand_reader_names_every_path() {
         (
             r#"{"protocol":"raft","params":{"max_bach":3}}"#,
             "params.max_bach",
-            "unknown field `max_bach`, expected one of `election_timeout_ms`, `heartbeat_ms`, `max_batch`, `pre_vote`, `check_quorum`, `snapshot_every`, `fsync_ms`",
+            "unknown field `max_bach`, expected one of `election_timeout_ms`, `heartbeat_ms`, `max_batch`, `pre_vote`, `check_quorum`, `snapshot_every`, `fsync_ms`, `bugs`",
         ),
         (
             r#"{"protocol":"raft","schedule":[{"at_ms":1,"op":"link","form":1}]}"#,

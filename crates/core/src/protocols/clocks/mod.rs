@@ -29,11 +29,38 @@ pub struct ClocksParams {
     pub events_per_s: f64,
     /// Probability that a workload event is a send (otherwise local).
     pub send_probability: f64,
+    /// Textbook bugs switched on ([`BUGS`]); none by default.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bugs: Vec<String>,
 }
+
+/// A receive sets the Lamport clock to the larger of its own and the
+/// message's, without adding one: Lamport 1978's IR2 asks for a value
+/// greater than both, so the receive is not ordered after the send.
+pub const LAMPORT_NO_INCREMENT: &str = "lamport_no_increment";
+/// A receive adopts the message's HLC instead of the largest of the
+/// three (Kulkarni et al. 2014, Figure 5): a message from a node whose
+/// clock is behind moves the receiver's HLC back.
+pub const HLC_ADOPTS_MESSAGE: &str = "hlc_adopts_message";
+
+/// The clocks' textbook bugs.
+pub const BUGS: &[crate::bug::Bug] = &[
+    crate::bug::Bug {
+        name: LAMPORT_NO_INCREMENT,
+        breaks: &[CLOCK_CONDITION],
+        about: "A receive takes max(own, message) as its Lamport time, without the +1 (Lamport 1978, IR2)",
+    },
+    crate::bug::Bug {
+        name: HLC_ADOPTS_MESSAGE,
+        breaks: &[HLC_MONOTONIC],
+        about: "A receive adopts the message's hybrid timestamp instead of the largest one seen (Kulkarni et al. 2014)",
+    },
+];
 
 crate::read::read_struct!(ClocksParams {
     events_per_s,
-    send_probability
+    send_probability,
+    bugs
 });
 
 impl Default for ClocksParams {
@@ -41,6 +68,7 @@ impl Default for ClocksParams {
         ClocksParams {
             events_per_s: 4.0,
             send_probability: 0.5,
+            bugs: Vec::new(),
         }
     }
 }
@@ -328,6 +356,7 @@ impl Protocol for Clocks {
         ),
     ];
     const DYNAMIC_MEMBERSHIP: bool = false;
+    const BUGS: &'static [crate::bug::Bug] = BUGS;
     type Params = ClocksParams;
     type Msg = ClockMsg;
     type Timer = ClockTimer;
@@ -351,7 +380,7 @@ impl Protocol for Clocks {
                 p.send_probability
             ));
         }
-        Ok(())
+        crate::bug::check(BUGS, &p.bugs)
     }
 
     fn new(
@@ -387,11 +416,18 @@ impl Protocol for Clocks {
 
     fn on_message(&mut self, cx: &mut Context<'_, Self>, _from: NodeId, msg: ClockMsg) {
         self.d.seq += 1;
-        self.d.lamport = self.d.lamport.max(msg.lamport) + 1;
+        let bug = |name| crate::bug::on(&self.params.bugs, name);
+        let step = u64::from(!bug(LAMPORT_NO_INCREMENT));
+        let adopt = bug(HLC_ADOPTS_MESSAGE);
+        self.d.lamport = self.d.lamport.max(msg.lamport) + step;
         self.d.vector.merge(&msg.vector);
         let i = self.index();
         self.d.vector.increment(i);
-        self.d.hlc.receive(msg.hlc, cx.now().0);
+        if adopt {
+            self.d.hlc = msg.hlc;
+        } else {
+            self.d.hlc.receive(msg.hlc, cx.now().0);
+        }
         let e = EventRef {
             node: self.id,
             seq: self.d.seq,

@@ -67,7 +67,36 @@ pub struct RaftParams {
     /// that; 0 writes at once.
     #[serde(skip_serializing_if = "is_zero")]
     pub fsync_ms: u32,
+    /// Textbook bugs switched on ([`BUGS`]); none by default.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bugs: Vec<String>,
 }
+
+/// A leader counts replicas to commit an entry of an earlier term: the
+/// mistake §5.4.2 and Figure 8 warn against (dissertation Figure 3.7). An
+/// entry so "committed" can still be overwritten by a later leader.
+pub const COMMIT_PREVIOUS_TERM: &str = "commit_previous_term";
+/// `votedFor` is not persisted: a server that crashes and restarts in the
+/// same term can vote a second time (Figure 2 lists it as persistent
+/// state), so two candidates can win one term.
+pub const FORGET_VOTE: &str = "forget_vote";
+
+/// Raft's textbook bugs.
+pub const BUGS: &[crate::bug::Bug] = &[
+    crate::bug::Bug {
+        name: COMMIT_PREVIOUS_TERM,
+        breaks: &[
+            invariants::LEADER_COMPLETENESS,
+            invariants::STATE_MACHINE_SAFETY,
+        ],
+        about: "A leader commits an entry of an earlier term by counting replicas (§5.4.2, Figure 8)",
+    },
+    crate::bug::Bug {
+        name: FORGET_VOTE,
+        breaks: &[invariants::ELECTION_SAFETY],
+        about: "votedFor is not kept across a crash, so a restarted server votes twice in one term (Figure 2)",
+    },
+];
 
 /// For serde: options that are off stay out of a scenario, so a link
 /// written before they existed reads back the same.
@@ -87,7 +116,8 @@ crate::read::read_struct!(RaftParams {
     pre_vote,
     check_quorum,
     snapshot_every,
-    fsync_ms
+    fsync_ms,
+    bugs
 });
 
 impl Default for RaftParams {
@@ -100,6 +130,7 @@ impl Default for RaftParams {
             check_quorum: false,
             snapshot_every: 0,
             fsync_ms: 0,
+            bugs: Vec::new(),
         }
     }
 }
@@ -541,8 +572,9 @@ impl Raft {
     fn advance_commit(&mut self, cx: &mut Context<'_, Self>) {
         let mut n = self.log.last_index();
         let own = self.persisted_upto();
+        let any_term = crate::bug::on(&self.params.bugs, COMMIT_PREVIOUS_TERM);
         while n > self.commit {
-            if self.log.term_at(n) == Some(self.term) {
+            if any_term || self.log.term_at(n) == Some(self.term) {
                 let replicas = self
                     .voters
                     .iter()
@@ -837,6 +869,7 @@ impl Protocol for Raft {
             "ms",
         ),
     ];
+    const BUGS: &'static [crate::bug::Bug] = BUGS;
     type Params = RaftParams;
     type Msg = RaftMsg;
     type Timer = RaftTimer;
@@ -878,7 +911,7 @@ impl Protocol for Raft {
                 p.fsync_ms
             ));
         }
-        Ok(())
+        crate::bug::check(BUGS, &p.bugs)
     }
 
     fn new(
@@ -898,7 +931,7 @@ impl Protocol for Raft {
             id,
             params: params.clone(),
             term: d.term,
-            voted_for: d.voted_for,
+            voted_for: d.voted_for.filter(|_| !crate::bug::on(&params.bugs, FORGET_VOTE)),
             log: d.log,
             kv: snapshot.state(),
             commit: snapshot.index,

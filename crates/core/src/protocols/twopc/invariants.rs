@@ -9,6 +9,11 @@
 //!   coordinator or at any participant).
 
 use super::{Record, TwoPc, COORDINATOR};
+
+/// Atomicity: every participant and the coordinator end on one outcome.
+pub const ATOMICITY: &str = "Atomicity";
+/// Veto: a transaction voted no on never commits.
+pub const VETO: &str = "Veto";
 use crate::id::NodeId;
 use crate::invariant::{Checker, Violation};
 use crate::nodemap::NodeMap;
@@ -39,7 +44,7 @@ pub struct TwoPcChecker {
 }
 
 impl Checker<TwoPc> for TwoPcChecker {
-    const NAMES: &'static [&'static str] = &["Atomicity", "Veto"];
+    const NAMES: &'static [&'static str] = &[ATOMICITY, VETO];
 
     fn after_event(&mut self, now: Time, node: NodeId, state: &TwoPc, out: &mut Vec<Violation>) {
         let from = self.read.get(node).copied().unwrap_or(0);
@@ -88,7 +93,7 @@ impl Checker<TwoPc> for TwoPcChecker {
             if let (Some(detail), false) = (conflict, seen.atomicity_reported) {
                 seen.atomicity_reported = true;
                 out.push(Violation {
-                    invariant: "Atomicity",
+                    invariant: ATOMICITY,
                     at: now,
                     detail,
                 });
@@ -97,7 +102,7 @@ impl Checker<TwoPc> for TwoPcChecker {
             if let (Some(v), true, false) = (seen.vetoed, committed, seen.veto_reported) {
                 seen.veto_reported = true;
                 out.push(Violation {
-                    invariant: "Veto",
+                    invariant: VETO,
                     at: now,
                     detail: format!("{} committed though {v} voted no", e.tx),
                 });

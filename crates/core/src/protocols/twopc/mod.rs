@@ -54,13 +54,40 @@ pub struct TwoPcParams {
     /// Every unanswered `Prepare`, decision or inquiry is sent again after
     /// this long (ms).
     pub retry_ms: u64,
+    /// Textbook bugs switched on ([`BUGS`]); none by default.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bugs: Vec<String>,
 }
+
+/// A participant that voted yes and hears no decision within `retry_ms`
+/// aborts on its own: after a yes vote only the coordinator may decide
+/// (Gray & Lamport 2006, §2: the participant is blocked, not free).
+pub const ABORT_AFTER_YES: &str = "abort_after_yes";
+/// A coordinator whose votes are not all in by the vote timeout commits
+/// instead of aborting: a missing vote is not a yes (Gray & Lamport 2006,
+/// §2: commit needs every participant's yes).
+pub const COMMIT_ON_TIMEOUT: &str = "commit_on_timeout";
+
+/// Two-phase commit's textbook bugs.
+pub const BUGS: &[crate::bug::Bug] = &[
+    crate::bug::Bug {
+        name: ABORT_AFTER_YES,
+        breaks: &[invariants::ATOMICITY],
+        about: "A participant aborts on its own after voting yes, when the decision is slow to come",
+    },
+    crate::bug::Bug {
+        name: COMMIT_ON_TIMEOUT,
+        breaks: &[invariants::VETO, invariants::ATOMICITY],
+        about: "The coordinator commits when votes time out, as if a missing vote were a yes",
+    },
+];
 
 crate::read::read_struct!(TwoPcParams {
     work_ms,
     vote_timeout_ms,
     work_timeout_ms,
-    retry_ms
+    retry_ms,
+    bugs
 });
 
 impl Default for TwoPcParams {
@@ -70,6 +97,7 @@ impl Default for TwoPcParams {
             vote_timeout_ms: 300,
             work_timeout_ms: 400,
             retry_ms: 150,
+            bugs: Vec::new(),
         }
     }
 }
@@ -480,8 +508,9 @@ impl TwoPc {
                 _ => {}
             }
         }
+        let commit = crate::bug::on(&self.params.bugs, COMMIT_ON_TIMEOUT);
         for tx in timed_out {
-            self.decide(cx, &tx, false);
+            self.decide(cx, &tx, commit);
         }
     }
 
@@ -543,6 +572,12 @@ impl TwoPc {
             self.work.remove(&tx);
             self.write(cx, &tx, Record::Aborted);
         }
+        if now >= self.inquire_at && crate::bug::on(&self.params.bugs, ABORT_AFTER_YES) {
+            let doubt: Vec<String> = self.doubt.iter().cloned().collect();
+            for tx in doubt {
+                self.write(cx, &tx, Record::Aborted);
+            }
+        }
         if now >= self.inquire_at && !self.doubt.is_empty() {
             self.inquire_at = now + self.retry();
             for tx in self.doubt.iter() {
@@ -597,6 +632,7 @@ impl Protocol for TwoPc {
             "ms",
         ),
     ];
+    const BUGS: &'static [crate::bug::Bug] = BUGS;
     type Params = TwoPcParams;
     type Msg = TwoPcMsg;
     type Timer = TwoPcTimer;
@@ -618,7 +654,7 @@ impl Protocol for TwoPc {
                 return Err(format!("{name}: must be between 1 and 600000 ms, not {v}"));
             }
         }
-        Ok(())
+        crate::bug::check(BUGS, &p.bugs)
     }
 
     fn validate_nodes(_params: &TwoPcParams, nodes: u32) -> Result<(), String> {

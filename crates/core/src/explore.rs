@@ -1,0 +1,266 @@
+//! The counterexample search behind `faultline explore`: run a scenario
+//! many times, each with its own seed and a random schedule of faults
+//! added (crash and restart, pause and resume, partitions, one-way cuts,
+//! clock skew), check every named invariant after every event, and on the
+//! first failure shrink the schedule (delta debugging: drop commands, end
+//! the run at the violation, start fewer nodes) to a small one that still
+//! breaks the same property.
+//!
+//! Run `i` depends only on the scenario, the search seed and `i`, so runs
+//! can be spread over any number of threads and the first counterexample
+//! (the lowest failing `i`) is the same however many ran it.
+
+use crate::command::{Command, Scheduled};
+use crate::id::NodeId;
+use crate::invariant::Violation;
+use crate::rng::Rng;
+use crate::scenario::{Scenario, ScenarioError};
+use crate::sim::SimConfig;
+use crate::time::Time;
+use crate::AnySim;
+
+/// At most this many faults are added to one run.
+pub const MAX_FAULTS: u64 = 8;
+
+/// A failing run, shrunk.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Counterexample {
+    /// The scenario that breaks the property: the run's seed and faults,
+    /// shrunk.
+    pub scenario: Scenario,
+    /// The first violation it shows.
+    pub violation: Violation,
+}
+
+/// The scenario of run `run` of a search seeded `seed`: `base` with its
+/// own simulator seed and up to [`MAX_FAULTS`] faults added to its
+/// schedule, at whole milliseconds before `until_ms`.
+pub fn candidate(base: &Scenario, seed: u64, run: u64) -> Scenario {
+    let mut rng = Rng::stream(seed, run);
+    let mut s = base.clone();
+    s.seed = rng.next_u64() >> 11;
+    let until = base.until_ms.max(2);
+    // The window each node is already down or frozen in, so a crash never
+    // overlaps another crash or a pause of the same node.
+    let mut busy: Vec<Vec<(u64, u64)>> = vec![Vec::new(); base.nodes as usize];
+    let mut added = Vec::new();
+    let mut last = 0;
+    for _ in 0..rng.between(1, MAX_FAULTS) {
+        // Half the faults anywhere in the run, as often in its first
+        // milliseconds (where clusters elect and first requests land) as in
+        // any later span of the same ratio; half in a burst just after the
+        // one before (most bugs need two faults close together). Each lasts
+        // from a millisecond to a third of the run, log-uniformly.
+        let at = if rng.chance(0.5) {
+            log_uniform(&mut rng, until - 1) - 1
+        } else {
+            (last + log_uniform(&mut rng, 500)).min(until - 2)
+        };
+        last = at;
+        let end = (at + log_uniform(&mut rng, until / 3)).min(until - 1);
+        let node = NodeId(rng.below(u64::from(base.nodes)) as u32);
+        let pair = match rng.below(5) {
+            0 | 1 => {
+                let windows = &mut busy[node.0 as usize];
+                if windows.iter().any(|&(a, b)| at <= b && a <= end) {
+                    continue;
+                }
+                windows.push((at, end));
+                if rng.chance(0.5) {
+                    (Command::Crash { node }, Command::Restart { node })
+                } else {
+                    (Command::Pause { node }, Command::Resume { node })
+                }
+            }
+            2 => {
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                for n in 0..base.nodes {
+                    if rng.chance(0.5) { &mut a } else { &mut b }.push(NodeId(n));
+                }
+                if a.is_empty() || b.is_empty() {
+                    continue;
+                }
+                (Command::Partition { groups: vec![a, b] }, Command::Heal)
+            }
+            3 => {
+                let to = NodeId(rng.below(u64::from(base.nodes)) as u32);
+                if to == node {
+                    continue;
+                }
+                (Command::Cut { from: node, to }, Command::Heal)
+            }
+            _ => {
+                let rate = [0.25, 0.5, 2.0, 4.0][rng.below(4) as usize];
+                (
+                    Command::Skew { node, rate },
+                    Command::Skew { node, rate: 1.0 },
+                )
+            }
+        };
+        added.push(Scheduled {
+            at: Time::from_ms(at),
+            command: pair.0,
+        });
+        added.push(Scheduled {
+            at: Time::from_ms(end),
+            command: pair.1,
+        });
+    }
+    s.schedule.extend(added);
+    // Stable: the scenario's own commands keep their order at equal times.
+    crate::sorting::sort_by(&mut s.schedule, |a, b| a.at.cmp(&b.at));
+    s
+}
+
+/// A whole number from 1 to `most`, its power of two drawn uniformly
+/// (integers only, so native and wasm runs draw alike).
+fn log_uniform(rng: &mut Rng, most: u64) -> u64 {
+    let most = most.max(1);
+    let k = rng.below(u64::from(64 - most.leading_zeros()));
+    rng.between(1 << k, ((2 << k) - 1).min(most))
+}
+
+/// The first violation `s` shows, if any (the run stops there).
+pub fn first_violation(s: &Scenario) -> Result<Option<Violation>, ScenarioError> {
+    let mut sim = AnySim::new(s, SimConfig::headless())?;
+    let end = Time::from_ms(s.until_ms);
+    while !sim.run_until_bounded(end, 4096) {
+        if !sim.violations().is_empty() {
+            break;
+        }
+    }
+    Ok(sim.violations().first().cloned())
+}
+
+/// The lowest run in `runs` whose scenario breaks an invariant, with that
+/// scenario and its first violation (not yet shrunk).
+pub fn search(
+    base: &Scenario,
+    seed: u64,
+    runs: std::ops::Range<u64>,
+) -> Result<Option<(u64, Scenario, Violation)>, ScenarioError> {
+    AnySim::new(base, SimConfig::headless())?;
+    for run in runs {
+        let s = candidate(base, seed, run);
+        if let Some(v) = first_violation(&s)? {
+            return Ok(Some((run, s, v)));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether `s` still breaks `property` (a scenario shrinking made invalid
+/// does not).
+fn breaks(s: &Scenario, property: &str) -> Option<Violation> {
+    first_violation(s)
+        .ok()
+        .flatten()
+        .filter(|v| v.invariant == property)
+}
+
+/// At most this many runs are spent shrinking one counterexample.
+const SHRINK_RUNS: usize = 3_000;
+
+/// Shrinks failing scenario `s` (whose first violation is `v`) to a
+/// smaller one that breaks the same invariant: the run ends at the
+/// violation, commands are dropped in halves, quarters, … down to one at a
+/// time (ddmin), and fewer nodes are tried.
+pub fn shrink(mut s: Scenario, mut v: Violation) -> Counterexample {
+    let property = v.invariant;
+    let mut tries = 0;
+    let attempt = |c: &Scenario, tries: &mut usize| -> Option<Violation> {
+        *tries += 1;
+        (*tries <= SHRINK_RUNS)
+            .then(|| breaks(c, property))
+            .flatten()
+    };
+    // End at the violation.
+    let cut = |s: &Scenario, v: &Violation| {
+        let mut c = s.clone();
+        c.until_ms = (v.at.as_ms().floor() as u64 + 1).min(s.until_ms);
+        c.schedule.retain(|e| e.at <= v.at);
+        c
+    };
+    let c = cut(&s, &v);
+    if let Some(w) = attempt(&c, &mut tries) {
+        (s, v) = (c, w);
+    }
+    // Fewer nodes, while it still fails.
+    while s.nodes > 1 {
+        let mut c = s.clone();
+        c.nodes -= 1;
+        let gone = NodeId(c.nodes);
+        c.schedule.retain(|e| !names(&e.command, gone));
+        for e in &mut c.schedule {
+            if let Command::Partition { groups } = &mut e.command {
+                for g in groups.iter_mut() {
+                    g.retain(|&n| n != gone);
+                }
+                groups.retain(|g| !g.is_empty());
+            }
+        }
+        match attempt(&c, &mut tries) {
+            Some(w) => (s, v) = (c, w),
+            None => break,
+        }
+    }
+    // ddmin over the schedule.
+    let mut chunks = 2;
+    while !s.schedule.is_empty() && tries < SHRINK_RUNS {
+        let len = s.schedule.len();
+        let size = len.div_ceil(chunks);
+        let mut removed = false;
+        let mut start = 0;
+        while start < s.schedule.len() {
+            let mut c = s.clone();
+            let stop = (start + size).min(c.schedule.len());
+            c.schedule.drain(start..stop);
+            if let Some(w) = attempt(&c, &mut tries) {
+                (s, v) = (cut(&c, &w), w);
+                removed = true;
+            } else {
+                start += size;
+            }
+        }
+        if removed {
+            chunks = chunks.saturating_sub(1).max(2);
+        } else if size == 1 {
+            break;
+        } else {
+            chunks = (chunks * 2).min(len);
+        }
+    }
+    s.description = Some(format!(
+        "Found by faultline explore{}: {} at {} ms ({}).",
+        s.name
+            .as_ref()
+            .map(|n| format!(" from \"{n}\""))
+            .unwrap_or_default(),
+        property,
+        v.at.as_ms(),
+        v.detail
+    ));
+    s.name = Some(format!("Counterexample: {property}"));
+    Counterexample {
+        scenario: s,
+        violation: v,
+    }
+}
+
+/// Whether `cmd` names node `n` (other than in a partition's groups).
+fn names(cmd: &Command, n: NodeId) -> bool {
+    match cmd {
+        Command::Crash { node }
+        | Command::Restart { node }
+        | Command::Pause { node }
+        | Command::Resume { node }
+        | Command::RemoveNode { node }
+        | Command::Skew { node, .. }
+        | Command::Client { node, .. }
+        | Command::Rumor { node }
+        | Command::Transfer { node } => *node == n,
+        Command::Cut { from, to } => *from == n || *to == n,
+        Command::Link { from, to, .. } => *from == Some(n) || *to == Some(n),
+        _ => false,
+    }
+}
