@@ -30,8 +30,10 @@ fn bugs_of(protocol: ProtocolName) -> &'static [Bug] {
 
 /// Each bug of two-phase commit (Gray & Lamport 2006, §2: a participant
 /// that voted yes must wait for the decision; only a unanimous yes
-/// commits) and of the clocks (Lamport 1978, IR2; Kulkarni et al. 2014,
-/// Figure 5) breaks what it lists, is found within 300 runs from the
+/// commits), of the clocks (Lamport 1978, IR2; Kulkarni et al. 2014,
+/// Figure 5), of Paxos ("Paxos Made Simple", §2.2: an acceptor remembers
+/// its promises through a restart) and of the ring (Dynamo, §4.9: hand off,
+/// then delete once acknowledged) breaks what it lists, is found within 300 runs from the
 /// protocol's default preset, shrinks to at most 15 commands, and the
 /// shrunk scenario replays it.
 #[test]
@@ -39,6 +41,8 @@ fn every_bug_the_search_finds_is_shrunk_and_replayed() {
     for (protocol, name) in [
         (ProtocolName::TwoPc, "2pc"),
         (ProtocolName::Clocks, "clocks"),
+        (ProtocolName::Paxos, "paxos"),
+        (ProtocolName::Ring, "ring"),
     ] {
         found_shrunk_and_replayed(protocol, name);
     }

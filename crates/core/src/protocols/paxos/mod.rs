@@ -166,6 +166,19 @@ pub struct PaxosDurable {
     journal: Vec<Change>,
 }
 
+/// An acceptor keeps its promises only in memory: restarted, it has
+/// promised nothing and accepts a ballot below one it promised before the
+/// crash (Lamport, "Paxos Made Simple", §2.2: an acceptor must remember
+/// what it promised even if it fails and restarts).
+pub const FORGET_PROMISE: &str = "forget_promise";
+
+/// Paxos's textbook bugs.
+pub const BUGS: &[crate::bug::Bug] = &[crate::bug::Bug {
+    name: FORGET_PROMISE,
+    breaks: &["Promise Kept", "Agreement"],
+    about: "An acceptor forgets its promises across a crash (Paxos Made Simple, §2.2)",
+}];
+
 /// A Paxos node: proposer, acceptor and learner.
 #[derive(Clone, Debug)]
 pub struct Paxos {
@@ -322,6 +335,7 @@ impl Protocol for Paxos {
             "ms",
         ),
     ];
+    const BUGS: &'static [crate::bug::Bug] = BUGS;
     type Params = PaxosParams;
     type Msg = PaxosMsg;
     type Timer = PaxosTimer;
@@ -333,7 +347,8 @@ impl Protocol for Paxos {
     type Observation = ();
 
     fn validate(p: &PaxosParams) -> Result<(), String> {
-        p.validate()
+        p.validate()?;
+        crate::bug::check(BUGS, &p.bugs)
     }
 
     fn validate_nodes(_params: &PaxosParams, nodes: u32) -> Result<(), String> {
@@ -349,11 +364,18 @@ impl Protocol for Paxos {
         params: &PaxosParams,
         durable: Option<PaxosDurable>,
     ) -> Self {
-        let d = durable.unwrap_or(PaxosDurable {
+        let restarted = durable.is_some();
+        let mut d = durable.unwrap_or(PaxosDurable {
             promised: Ballot::ZERO,
             slots: SortedMap::new(),
             journal: Vec::new(),
         });
+        if restarted && crate::bug::on(&params.bugs, FORGET_PROMISE) {
+            d.promised = Ballot::ZERO;
+            for (_, s) in d.slots.iter_mut() {
+                s.promised = s.accepted.as_ref().map_or(Ballot::ZERO, |a| a.0);
+            }
+        }
         let mut first_gap = 0;
         while d.slots.get(&first_gap).is_some_and(|s| s.chosen.is_some()) {
             first_gap += 1;

@@ -48,6 +48,9 @@ pub struct PaxosParams {
     pub election_timeout_ms: [u64; 2],
     /// Multi: the leader's heartbeat period (ms).
     pub heartbeat_ms: u64,
+    /// Textbook bugs switched on ([`super::BUGS`]); none by default.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bugs: Vec<String>,
 }
 
 crate::read::read_struct!(PaxosParams {
@@ -55,7 +58,8 @@ crate::read::read_struct!(PaxosParams {
     backoff_ms,
     retry_ms,
     election_timeout_ms,
-    heartbeat_ms
+    heartbeat_ms,
+    bugs
 });
 
 impl Default for PaxosParams {
@@ -66,6 +70,7 @@ impl Default for PaxosParams {
             retry_ms: 200,
             election_timeout_ms: [150, 300],
             heartbeat_ms: 50,
+            bugs: Vec::new(),
         }
     }
 }

@@ -205,6 +205,18 @@ struct Touched {
     dropped: Vec<u32>,
 }
 
+/// A node drops a key it hands off as soon as it sends it, not once the
+/// new owner acknowledged it (Dynamo, §4.9: a node hands off and deletes
+/// only after the receiver confirms): a lost transfer loses the key.
+pub const DROP_ON_SEND: &str = "drop_on_send";
+
+/// The ring's textbook bugs.
+pub const BUGS: &[crate::bug::Bug] = &[crate::bug::Bug {
+    name: DROP_ON_SEND,
+    breaks: &[invariants::DROPPED_AFTER_ACK, invariants::HANDOFF_KEEPS_A_COPY],
+    about: "A node deletes a handed-off key when it sends it, before the ack (Dynamo, §4.9)",
+}];
+
 /// One ring node.
 #[derive(Clone, Debug)]
 pub struct Ring {
@@ -380,6 +392,15 @@ impl Ring {
 
     /// Sends `keys` of plan `plan` to `to` in transfers of at most [`MAX_BATCH`].
     fn send_keys(&mut self, cx: &mut Context<'_, Self>, to: NodeId, plan: u32, keys: &[u32]) {
+        if crate::bug::on(&self.params.bugs, DROP_ON_SEND) {
+            for &k in keys {
+                if self.d.surplus.contains(k) {
+                    Arc::make_mut(&mut self.d.held).remove(k);
+                    Arc::make_mut(&mut self.d.surplus).remove(k);
+                    self.touched.dropped.push(k);
+                }
+            }
+        }
         for batch in keys.chunks(MAX_BATCH) {
             self.d.keys_sent += batch.len() as u64;
             cx.send(
@@ -581,6 +602,7 @@ impl Protocol for Ring {
         ),
         Knob::count("/keys", "Keys", "How many keys are placed", (1, MAX_KEYS, 1), ""),
     ];
+    const BUGS: &'static [crate::bug::Bug] = BUGS;
     type Params = RingParams;
     type Msg = RingMsg;
     type Timer = RingTimer;
@@ -592,7 +614,8 @@ impl Protocol for Ring {
     type Observation = RingEvent;
 
     fn validate(p: &RingParams) -> Result<(), String> {
-        p.validate()
+        p.validate()?;
+        crate::bug::check(BUGS, &p.bugs)
     }
 
     fn new(

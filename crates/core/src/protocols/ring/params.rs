@@ -34,6 +34,9 @@ pub struct RingParams {
     /// Relative capacities by node id (1 for a node not named).
     #[serde(skip_serializing_if = "SortedMap::is_empty")]
     pub weights: SortedMap<u32, f64>,
+    /// Textbook bugs switched on ([`super::BUGS`]); none by default.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bugs: Vec<String>,
 }
 
 read_struct!(RingParams {
@@ -42,7 +45,8 @@ read_struct!(RingParams {
     keys,
     replicas,
     epsilon,
-    weights
+    weights,
+    bugs
 });
 
 impl Default for RingParams {
@@ -54,6 +58,7 @@ impl Default for RingParams {
             replicas: 1,
             epsilon: 0.25,
             weights: SortedMap::new(),
+            bugs: Vec::new(),
         }
     }
 }
