@@ -520,12 +520,14 @@ impl Protocol for Gossip {
     type Request = GossipRequest;
     type Response = GossipResponse;
     type Durable = GossipDurable;
+    const BUGS: &'static [crate::bug::Bug] = BUGS;
     type View = GossipView;
     type Checker = GossipChecker;
     type Observation = GossipEvent;
 
     fn validate(p: &GossipParams) -> Result<(), String> {
-        p.check()
+        p.check()?;
+        crate::bug::check(BUGS, &p.bugs)
     }
 
     fn new(
@@ -543,12 +545,22 @@ impl Protocol for Gossip {
         });
         // A member back from a crash announces a new incarnation, so any
         // death declared in the meantime is overridden (SWIM §4.2).
-        let incarnation = d.incarnation + u64::from(restarted);
+        let bug = |name| crate::bug::on(&params.bugs, name);
+        let incarnation = if bug(FORGET_INCARNATION) {
+            0
+        } else {
+            d.incarnation + u64::from(restarted)
+        };
+        let rumors = if bug(FORGET_RUMORS) {
+            SortedMap::new()
+        } else {
+            d.rumors
+        };
         Gossip {
             id,
             params: params.clone(),
             round: 0,
-            rumors: d.rumors,
+            rumors,
             started: d.started,
             sent: d.sent,
             swim: params.swim.map(|_| Swim {
@@ -741,6 +753,29 @@ impl Gossip {
 /// A node never forgets a rumor it learned (the rumors are its data, kept
 /// through crashes).
 pub const RUMORS_KEPT: &str = "Rumors Kept";
+
+/// A node keeps the rumors it knows only in memory: back from a crash it
+/// knows none, and must hear them again (an epidemic's "removed" nodes
+/// stay removed only if they remember, Demers et al. 1987).
+pub const FORGET_RUMORS: &str = "forget_rumors";
+/// A SWIM member back from a crash starts again at incarnation 0, so it
+/// cannot refute a suspicion raised at a higher one (SWIM §4.2: a member
+/// refutes with a higher incarnation, which must survive).
+pub const FORGET_INCARNATION: &str = "forget_incarnation";
+
+/// Gossip's textbook bugs.
+pub const BUGS: &[crate::bug::Bug] = &[
+    crate::bug::Bug {
+        name: FORGET_RUMORS,
+        breaks: &[RUMORS_KEPT],
+        about: "A node forgets the rumors it knew when it crashes (Demers et al. 1987)",
+    },
+    crate::bug::Bug {
+        name: FORGET_INCARNATION,
+        breaks: &[INCARNATIONS_GROW],
+        about: "A SWIM member restarts at incarnation 0 and cannot refute a suspicion (SWIM §4.2)",
+    },
+];
 /// Every rumor a node knows was started by its origin.
 pub const RUMORS_HAVE_ORIGINS: &str = "Rumors Have Origins";
 /// A node's own SWIM incarnation never goes back.

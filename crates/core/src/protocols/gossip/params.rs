@@ -108,6 +108,9 @@ pub struct GossipParams {
     /// SWIM failure detection, if present.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub swim: Option<SwimParams>,
+    /// Textbook bugs switched on ([`super::BUGS`]); none by default.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bugs: Vec<String>,
 }
 
 fn is_counter(i: &Interest) -> bool {
@@ -121,7 +124,8 @@ read_struct!(GossipParams {
     jitter_ms,
     stop_after,
     interest,
-    swim
+    swim,
+    bugs
 });
 
 impl Default for GossipParams {
@@ -134,6 +138,7 @@ impl Default for GossipParams {
             stop_after: None,
             interest: Interest::Counter,
             swim: None,
+            bugs: Vec::new(),
         }
     }
 }
