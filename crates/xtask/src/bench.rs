@@ -130,6 +130,22 @@ fn native(criterion: &Path) -> Result<Value, String> {
     Ok(Value::Array(out))
 }
 
+/// The search's runs per second, one thread, by protocol.
+fn explore(criterion: &Path) -> Result<Value, String> {
+    let mut out = Vec::new();
+    for p in faultline_core::workloads::protocols() {
+        let dir = criterion.join("explore").join(p.as_str()).join("new");
+        let ns = read_json(&dir.join("estimates.json"))?["median"]["point_estimate"]
+            .as_f64()
+            .ok_or("estimates.json has no median")?;
+        let runs = read_json(&dir.join("benchmark.json"))?["throughput"]["Elements"]
+            .as_f64()
+            .ok_or("benchmark.json has no element throughput")?;
+        out.push(json!({ "protocol": p.as_str(), "runs_per_s": runs / (ns / 1e9) }));
+    }
+    Ok(Value::Array(out))
+}
+
 /// The workload ids, as the bench and the wasm build name them.
 fn faultline_workloads() -> Vec<String> {
     faultline_core::workloads::all()
@@ -168,6 +184,11 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         &["bench", "-p", "faultline-core", "--bench", "workloads"],
     )?;
     let native = native(&criterion)?;
+    run(
+        "cargo",
+        &["bench", "-p", "faultline-core", "--bench", "explore"],
+    )?;
+    let explore = explore(&criterion)?;
 
     // Core, in the browser: the same workloads built as the lab is built.
     run("cargo", BUILD_WASM)?;
@@ -203,6 +224,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     let report = json!({
         "machine": machine,
         "core_native": native,
+        "explore": explore,
         "core_wasm": core_wasm["workloads"],
         "page": page,
         "load": load,

@@ -269,6 +269,24 @@ pub fn markdown(r: &Value) -> String {
         );
     }
 
+    if !arr(&r["explore"]).is_empty() {
+        let _ = writeln!(s, "\n## Counterexample search\n");
+        let _ = writeln!(
+            s,
+            "`faultline explore` on each default preset, one thread, no bug on (so every run \
+             goes to the end); the CLI spreads runs over every core.\n"
+        );
+        let _ = writeln!(s, "| protocol | runs/s |\n|---|---:|");
+        for e in arr(&r["explore"]) {
+            let _ = writeln!(
+                s,
+                "| {} | {:.0} |",
+                e["protocol"].as_str().unwrap_or("?"),
+                f(&e["runs_per_s"])
+            );
+        }
+    }
+
     let _ = writeln!(s, "\n## Page: work per animation frame\n");
     let _ = writeln!(
         s,
