@@ -266,13 +266,32 @@ test('keyboard: help overlay, play/pause and stepping one event', async () => {
   await page.close();
 });
 
-test('the lab fits a 375 px phone and a 1920 px slide without horizontal scrolling', async () => {
-  for (const [width, height] of [[375, 812], [1920, 1080]]) {
-    const { page, errors } = await openLab(browser, server.url, { width, height });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, `${width}px: ${overflow}px of horizontal overflow`);
-    assert.deepEqual(errors, []);
-    await page.close();
+test('every lab fits a 400×300 embed, a 390 px phone, 1280×800 (also presenting) and a 1920×1080 slide: no horizontal scrolling, no clipped control', async () => {
+  const sizes = [[400, 300, '?embed'], [390, 844, ''], [1280, 800, ''], [1280, 800, '?presenter'], [1920, 1080, '?presenter']];
+  for (const lab of ['raft', 'clocks', 'gossip', 'quorum', 'ring', 'paxos', '2pc']) {
+    for (const [width, height, mode] of sizes) {
+      const page = await browser.newPage({ viewport: { width, height } });
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(`${server.url}#/${lab}${mode}`);
+      await page.waitForSelector('.stage svg, .stage canvas');
+      await page.waitForTimeout(300);
+      const where = `${lab} at ${width}×${height}${mode}`;
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${where}: ${overflow}px of horizontal overflow`);
+      // A control whose text does not fit, or that sticks out of the page.
+      const clipped = await page.$$eval('button, .controls input', (els) => els
+        .filter((b) => b.offsetParent !== null)
+        .filter((b) => {
+          const r = b.getBoundingClientRect();
+          return b.scrollWidth > b.clientWidth + 1 || r.left < -1 || r.right > window.innerWidth + 1;
+        })
+        .map((b) => b.textContent.trim() || b.getAttribute('aria-label')));
+      assert.deepEqual(clipped, [], `${where}: clipped controls`);
+      await page.screenshot({ path: new URL(`./artifacts/sizes/${lab}-${width}x${height}${mode ? '-' + mode.slice(1) : ''}.png`, import.meta.url).pathname });
+      assert.deepEqual(errors, [], where);
+      await page.close();
+    }
   }
 });
 

@@ -133,6 +133,15 @@ pub struct FrameSpec<'a> {
 const DIAGRAM_TRACE: usize = 4_000;
 
 impl Snapshot {
+    /// The nodes that have not left, in id order.
+    pub fn present_ids(&self) -> Vec<NodeId> {
+        self.nodes
+            .iter()
+            .filter(|n| n.status != faultline_core::sim::NodeStatus::Removed)
+            .map(|n| n.id)
+            .collect()
+    }
+
     /// Adds the space-time diagram of the newest trace events (sends,
     /// deliveries, drops, timers), for a lab whose protocol reports no
     /// events of its own.

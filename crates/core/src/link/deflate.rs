@@ -123,6 +123,19 @@ fn distance_symbol(dist: u16) -> (usize, u32, u32) {
     )
 }
 
+/// The fixed literal/length code's lengths (§3.2.6); every fixed
+/// distance code is 5 bits.
+pub(super) fn fixed_lengths() -> Vec<u8> {
+    (0..288)
+        .map(|s| match s {
+            0..=143 => 8,
+            144..=255 => 9,
+            256..=279 => 7,
+            _ => 8,
+        })
+        .collect()
+}
+
 /// The order code-length code lengths are sent in (§3.2.7).
 pub(super) const CL_ORDER: [usize; 19] = [
     16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
@@ -142,16 +155,8 @@ type Sent = (Vec<u8>, Vec<u8>);
 impl Codes {
     /// The fixed codes (§3.2.6).
     fn fixed() -> Codes {
-        let lit: Vec<u8> = (0..288)
-            .map(|s| match s {
-                0..=143 => 8,
-                144..=255 => 9,
-                256..=279 => 7,
-                _ => 8,
-            })
-            .collect();
         Codes {
-            lit: canonical(&lit),
+            lit: canonical(&fixed_lengths()),
             dist: canonical(&[5; 30]),
         }
     }

@@ -186,15 +186,10 @@ fn data_at<'a>(input: &mut Input<'a>, len: usize) -> Result<&'a [u8], InflateErr
 
 /// The fixed codes (§3.2.6).
 fn fixed() -> Result<(Huffman, Huffman), InflateError> {
-    let lit: Vec<u8> = (0..288)
-        .map(|s| match s {
-            0..=143 => 8,
-            144..=255 => 9,
-            256..=279 => 7,
-            _ => 8,
-        })
-        .collect();
-    Ok((Huffman::new(&lit)?, Huffman::new(&[5; 30])?))
+    Ok((
+        Huffman::new(&super::deflate::fixed_lengths())?,
+        Huffman::new(&[5; 30])?,
+    ))
 }
 
 /// A dynamic block's codes, read from its header (§3.2.7).

@@ -52,13 +52,7 @@ impl App {
                 }
             }
             KeyAction::NextNode | KeyAction::PrevNode => {
-                let ids: Vec<NodeId> = self
-                    .snapshot
-                    .nodes
-                    .iter()
-                    .filter(|n| n.status != NodeStatus::Removed)
-                    .map(|n| n.id)
-                    .collect();
+                let ids = self.snapshot.present_ids();
                 let next = keys::cycle(&ids, self.selected, action == KeyAction::NextNode);
                 link.send_message(Msg::Select(next));
             }

@@ -5,7 +5,6 @@
 use super::draft_input::DraftInput;
 use crate::snapshot::Snapshot;
 use faultline_core::net::{LinkParams, NetPreset};
-use faultline_core::sim::NodeStatus;
 use faultline_core::sortedmap::SortedSet;
 use faultline_core::{Command, MsgId, NodeId};
 use std::rc::Rc;
@@ -159,13 +158,7 @@ pub fn network_panel(p: &NetworkPanelProps) -> Html {
     let draw = p.on_partition_mode.reform(|_: MouseEvent| true);
     let cancel = p.on_partition_mode.reform(|_: MouseEvent| false);
     let apply = p.on_apply_partition.reform(|_: MouseEvent| ());
-    let ids: Vec<NodeId> = p
-        .snapshot
-        .nodes
-        .iter()
-        .filter(|n| n.status != NodeStatus::Removed)
-        .map(|n| n.id)
-        .collect();
+    let ids = p.snapshot.present_ids();
     let split = |k: usize| {
         let on = on.clone();
         let groups = split_into(&ids, k);

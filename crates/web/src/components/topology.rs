@@ -90,6 +90,14 @@ pub fn layout(s: &Snapshot) -> (NodeMap<(f64, f64)>, f64) {
 /// The drawing's centre (nodes sit on a circle round it).
 pub const MIDDLE: (f64, f64) = (CENTER, CENTER);
 
+/// The role label's font size inside a node of radius `r`: a long word
+/// ("COORDINATOR") gets smaller type, so it stays inside the circle in
+/// bold presenter type too.
+fn role_size(r: f64, label: &str) -> f64 {
+    let chars = label.chars().count().max(1) as f64;
+    (r * 0.26).min(12.5).min(2.6 * r / chars)
+}
+
 /// A node's radius when `n` are drawn.
 pub fn node_radius(n: usize) -> f64 {
     let fit = orbit(n) * math::sin(PI / n.max(2) as f64) * 0.55;
@@ -213,6 +221,7 @@ fn node(n: &TopoNode, at: (f64, f64), r: f64, marks: Marks, activate: Callback<(
         _ if n.badge.role == "leader" => "★ ",
         _ => "",
     };
+    let label = format!("{symbol}{role}");
     html! {
         <g key={n.id.0} class={class} transform={format!("translate({:.1},{:.1})", at.0, at.1)}
             data-node={n.id.0.to_string()} data-role={n.badge.role} data-status={status_name(n.status)}
@@ -223,10 +232,10 @@ fn node(n: &TopoNode, at: (f64, f64), r: f64, marks: Marks, activate: Callback<(
             <circle class="body" r={px(r)} />
             if dense {
                 <text class="id" y={px(r * 0.3)} font-size={px(r * 0.8)}>{ n.id.to_string() }</text>
-                <text class="role on-demand" y={px(-r - 8.0)}>{ format!("{symbol}{role}") }</text>
+                <text class="role on-demand" y={px(-r - 8.0)}>{ label }</text>
             } else {
                 <text class="id" y={px(-r * 0.1)} font-size={px((r * 0.5).min(22.0))}>{ n.id.to_string() }</text>
-                <text class="role" y={px(r * 0.36)} font-size={px((r * 0.26).min(12.5))}>{ format!("{symbol}{role}") }</text>
+                <text class="role" y={px(r * 0.36)} font-size={px(role_size(r, &label))}>{ label }</text>
             }
             <text class={classes!("caption", dense.then_some("on-demand"))} y={px(r + 20.0)}>{ caption }</text>
         </g>
