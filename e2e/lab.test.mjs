@@ -449,3 +449,18 @@ test('each lab is its own page: it carries only its own lab, and its tabs reach 
   assert.match(wasm[0], /\/quorum\/faultline-web_bg\.wasm$/);
   await page.close();
 });
+
+test('the Figure 8 preset switches a textbook bug on, and the invariant panel shows what it breaks', async () => {
+  // Raft §5.4.2, Figure 8: with commit_previous_term, a committed entry is
+  // overwritten by a later leader.
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(server.url + '#/raft?preset=raft-figure-8&t=1900');
+  await page.waitForSelector('svg .node');
+  await page.waitForFunction(() => +document.querySelector('.clock')?.dataset.nowMs >= 1900);
+  await page.waitForSelector('.panel.invariants.broken');
+  assert.equal(await page.getAttribute('[data-invariant="Leader Completeness"]', 'class'), 'fails');
+  assert.equal(await page.getAttribute('[data-invariant="Election Safety"]', 'class'), 'holds');
+  assert.match(await page.textContent('.panel.invariants .violations'), /leader n4 of term \d+ lacks entry 3/);
+  await page.screenshot({ path: new URL('./artifacts/raft-figure-8.png', import.meta.url).pathname });
+  await page.close();
+});

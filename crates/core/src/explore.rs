@@ -32,10 +32,15 @@ pub struct Counterexample {
     pub violation: Violation,
 }
 
-/// The scenario of run `run` of a search seeded `seed`: `base` with its
-/// own simulator seed and up to [`MAX_FAULTS`] faults added to its
-/// schedule, at whole milliseconds before `until_ms`.
+/// The scenario of run `run` of a search seeded `seed`. Run 0 is `base`
+/// as written (a scenario that already fails is reported, and shrunk, at
+/// once); every later run is `base` with its own simulator seed and up to
+/// [`MAX_FAULTS`] faults added to its schedule, at whole milliseconds
+/// before `until_ms`.
 pub fn candidate(base: &Scenario, seed: u64, run: u64) -> Scenario {
+    if run == 0 {
+        return base.clone();
+    }
     let mut rng = Rng::stream(seed, run);
     let mut s = base.clone();
     s.seed = rng.next_u64() >> 11;

@@ -168,3 +168,31 @@ fn an_unknown_bug_is_refused_with_the_known_ones() {
         "{e}"
     );
 }
+
+/// Raft §5.4.2 and Figure 8: a leader must not count replicas to commit an
+/// entry of an earlier term. The `raft-figure-8` preset plays the figure
+/// with `commit_previous_term` on: x=1, written by n0 in term 2 and held
+/// by n1, is counted onto a majority by n1 as leader of term 9 and
+/// committed; n4, whose log holds a term-3 entry at that index, is then
+/// elected by n2 and n3 and replaces it. Leader Completeness breaks, then State Machine Safety; with the bug
+/// off the same schedule breaks nothing. The search reports the preset at
+/// its first run and cannot shrink it.
+#[test]
+fn raft_commit_previous_term_breaks_leader_completeness_in_figure_8() {
+    let s = named("raft-figure-8", &["commit_previous_term"]);
+    let v = first_violation(&s).unwrap().expect("Figure 8");
+    assert_eq!(v.invariant, "Leader Completeness");
+    let mut sim = AnySim::new(&s, SimConfig::headless()).unwrap();
+    sim.run_until(Time::from_ms(s.until_ms));
+    assert!(sim
+        .violations()
+        .iter()
+        .any(|v| v.invariant == "State Machine Safety"));
+    let (run, failing, v) = search(&s, 1, 0..1).unwrap().expect("found at once");
+    assert_eq!((run, v.invariant), (0, "Leader Completeness"));
+    let c = shrink(failing, v);
+    assert!(c.scenario.schedule.len() <= 15);
+    let mut fixed = s.clone();
+    fixed.params["bugs"] = serde_json::json!([]);
+    assert_eq!(first_violation(&fixed).unwrap(), None);
+}

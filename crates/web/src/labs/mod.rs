@@ -27,7 +27,7 @@ macro_rules! registry {
 }
 
 registry! {
-    "raft" => raft: "Raft" ["raft-default", "raft-minority-partition", "raft-split-vote", "raft-zombie-leader", "raft-rejoin-disrupts", "raft-rejoin-prevote", "raft-stale-leader", "raft-check-quorum", "raft-membership", "raft-snapshot", "raft-stress"],
+    "raft" => raft: "Raft" ["raft-default", "raft-minority-partition", "raft-split-vote", "raft-zombie-leader", "raft-rejoin-disrupts", "raft-rejoin-prevote", "raft-stale-leader", "raft-check-quorum", "raft-membership", "raft-snapshot", "raft-figure-8", "raft-stress"],
     "clocks" => clocks: "Clocks" ["clocks-default", "clocks-lww-vs-vector", "clocks-stress"],
     "gossip" => gossip: "Gossip" ["gossip-default", "gossip-thousand", "gossip-partition", "gossip-mongering", "gossip-swim"],
     "quorum" => quorum: "Quorum" ["quorum-default", "quorum-stale-read", "quorum-sloppy-handoff", "quorum-stress"],

@@ -1,4 +1,5 @@
-//! Every preset parses, builds, runs clean and shows what its title claims.
+//! Every preset parses, builds, runs clean (or, with a bug on, breaks an
+//! invariant) and shows what its title claims.
 
 use super::*;
 use crate::snapshot::Snapshot;
@@ -26,7 +27,18 @@ fn every_preset_parses_builds_and_runs_clean() {
         );
         let mut sim = AnySim::new(&s, SimConfig::default()).unwrap_or_else(|e| panic!("{id}: {e}"));
         sim.run_until(Time::from_ms(s.until_ms.min(5_000)));
-        assert!(sim.violations().is_empty(), "{id}: {:?}", sim.violations());
+        // A preset that switches a textbook bug on exists to show it break
+        // something; every other preset runs clean.
+        let buggy = s
+            .params
+            .get("bugs")
+            .is_some_and(|b| b != &serde_json::json!([]));
+        assert_eq!(
+            sim.violations().is_empty(),
+            !buggy,
+            "{id}: {:?}",
+            sim.violations().first()
+        );
         assert!(sim.stats().delivered > 0, "{id}: nothing happened");
     }
     for lab in labs::LABS {
