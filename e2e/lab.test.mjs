@@ -461,6 +461,17 @@ test('the Figure 8 preset switches a textbook bug on, and the invariant panel sh
   assert.equal(await page.getAttribute('[data-invariant="Leader Completeness"]', 'class'), 'fails');
   assert.equal(await page.getAttribute('[data-invariant="Election Safety"]', 'class'), 'holds');
   assert.match(await page.textContent('.panel.invariants .violations'), /leader n4 of term \d+ lacks entry 3/);
+  // Its bug is a switch in the parameters panel; off, the run restarts
+  // without it and the scenario no longer names it.
+  const sw = page.locator('[data-bug="commit_previous_term"] input');
+  assert.equal(await sw.isChecked(), true);
+  assert.match(await page.getAttribute('[data-bug="commit_previous_term"]', 'title'), /Figure 8/);
   await page.screenshot({ path: new URL('./artifacts/raft-figure-8.png', import.meta.url).pathname });
+  await sw.click();
+  await page.waitForFunction(() => !document.querySelector('[data-bug="commit_previous_term"] input').checked);
+  assert.equal((await scenarioOf(page)).params.bugs, undefined);
+  await page.locator('[data-bug="forget_vote"] input').click();
+  await page.waitForFunction(() => document.querySelector('[data-bug="forget_vote"] input').checked);
+  assert.deepEqual((await scenarioOf(page)).params.bugs, ['forget_vote']);
   await page.close();
 });

@@ -104,6 +104,8 @@ pub enum Msg {
     /// Restart the run from 0 (same seed, same commands) with one of its
     /// parameters (a knob's key, or `nodes`) set to a control's value.
     SetParam(&'static str, String),
+    /// Switch a textbook bug on or off (a restart with `params.bugs` so).
+    SetBug(&'static str, bool),
     /// Pause and open the share dialog.
     OpenShare,
     /// Put the run's link in the address bar.
@@ -275,6 +277,41 @@ impl App {
                 self.playing = playing;
             }
             Err(e) => self.param_error = Some((key, e)),
+        }
+    }
+
+    /// Restarts the run with bug `name` switched on or off; a scenario
+    /// with none left writes no `bugs`, as before bugs existed.
+    fn set_bug(&mut self, name: &'static str, on: bool) {
+        let mut scenario = self.sim.to_scenario();
+        let mut bugs: Vec<String> = scenario
+            .params
+            .get("bugs")
+            .and_then(|b| b.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        bugs.retain(|b| b != name);
+        if on {
+            bugs.push(name.to_string());
+        }
+        if let serde_json::Value::Object(map) = &mut scenario.params {
+            if bugs.is_empty() {
+                map.remove("bugs");
+            } else {
+                map.insert("bugs".into(), bugs.into());
+            }
+        }
+        match running::build(&scenario) {
+            Ok(sim) => {
+                let playing = self.playing;
+                self.install(scenario, sim, Source::Shared);
+                self.playing = playing;
+            }
+            Err(e) => self.param_error = Some((params_panel::BUGS, e)),
         }
     }
 
@@ -455,6 +492,8 @@ impl Component for App {
                 }
             }
             Msg::SetParam(key, text) => self.set_param(key, &text),
+            Msg::SetBug(name, on) if labs::HAS_BUGS => self.set_bug(name, on),
+            Msg::SetBug(..) => {}
             Msg::Overlay(o) => self.overlay = o,
             Msg::OpenScenario => {
                 self.overlay = Some(Overlay::Scenario(Rc::new(self.sim.to_scenario().to_json())));

@@ -48,6 +48,12 @@ impl App {
             values: self.params.clone(),
             error: self.param_error.clone(),
             on_set: ctx.link().callback(|(k, v)| Msg::SetParam(k, v)),
+            bugs: if labs::HAS_BUGS { info.bugs } else { &[] },
+            on_bug: if labs::HAS_BUGS {
+                ctx.link().callback(|(b, on)| Msg::SetBug(b, on))
+            } else {
+                Callback::noop()
+            },
         })
     }
 

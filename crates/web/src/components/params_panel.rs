@@ -15,6 +15,9 @@ use yew::prelude::*;
 /// field of `params`.
 pub const NODES: &str = "nodes";
 
+/// The key under which a refused bug switch is explained.
+pub const BUGS: &str = "bugs";
+
 /// A range with at most this many steps is a slider; a longer one is a
 /// number field.
 const MAX_SLIDER_STEPS: f64 = 200.0;
@@ -40,6 +43,10 @@ pub struct ParamsPanelProps {
     pub error: Option<(&'static str, String)>,
     /// A control's new value, as its text (`"12"`, `"true"`, `"lww"`).
     pub on_set: Callback<(&'static str, String)>,
+    /// The textbook bugs the protocol can run with.
+    pub bugs: &'static [faultline_core::bug::Bug],
+    /// Switch a bug on or off.
+    pub on_bug: Callback<(&'static str, bool)>,
 }
 
 /// The panel.
@@ -66,8 +73,49 @@ pub fn params_panel(props: &ParamsPanelProps) -> Html {
         <details class="panel params" open=true aria-label="Parameters">
             <summary><h3>{ "Parameters" }</h3></summary>
             { for rows }
+            { bug_switches(props) }
             <p class="dim small">{ "Changing one restarts this run from 0 with the same seed and commands." }</p>
         </details>
+    }
+}
+
+/// The textbook bugs as switches, each with what it breaks (none for a
+/// protocol without bugs).
+fn bug_switches(props: &ParamsPanelProps) -> Html {
+    if !crate::labs::HAS_BUGS || props.bugs.is_empty() {
+        return Html::default();
+    }
+    let on: Vec<&str> = props
+        .values
+        .get(BUGS)
+        .and_then(|b| b.as_array())
+        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    let rows = props.bugs.iter().map(|bug| {
+        let checked = on.contains(&bug.name);
+        let name = bug.name;
+        let onchange = props.on_bug.reform(move |_: Event| (name, !checked));
+        html! {
+            <li data-bug={name} title={bug.about}>
+                <label class="check">
+                    <input type="checkbox" {checked} {onchange} />
+                    { " " }<span class="mono">{ name }</span>
+                </label>
+                <span class="dim small">{ format!(" breaks {}", bug.breaks.join(", ")) }</span>
+            </li>
+        }
+    });
+    let error = props
+        .error
+        .as_ref()
+        .filter(|(key, _)| *key == BUGS)
+        .map(|(_, e)| html! { <p class="field-error" role="alert">{ e.clone() }</p> });
+    html! {
+        <div class="bugs">
+            <h4>{ "Textbook bugs" }</h4>
+            <ul>{ for rows }</ul>
+            { for error }
+        </div>
     }
 }
 

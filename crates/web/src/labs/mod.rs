@@ -36,6 +36,18 @@ registry! {
     "2pc" => twopc: "2PC" ["2pc-default", "2pc-one-votes-no", "2pc-coordinator-crash", "2pc-coordinator-restarts", "2pc-stress"],
 }
 
+/// Whether a lab compiled into this page has textbook bugs to switch on.
+/// Known at compile time, so a page without any carries no bug switches.
+pub const HAS_BUGS: bool = {
+    let mut i = 0;
+    let mut any = false;
+    while i < LABS.len() {
+        any |= !LABS[i].bugs.is_empty();
+        i += 1;
+    }
+    any
+};
+
 /// A lab of the site, whichever page carries it.
 pub struct Tab {
     /// Its route name (`#/ring`) and cargo feature.
@@ -74,6 +86,8 @@ impl Entry {
 pub struct Entry {
     /// The protocol it shows (its route is `#/<name>`).
     pub protocol: ProtocolName,
+    /// Its protocol's textbook bugs.
+    pub bugs: &'static [faultline_core::bug::Bug],
     /// The opening speed, log10 of the factor.
     pub default_speed: f64,
     /// Whether it offers the space-time diagram's toggle.

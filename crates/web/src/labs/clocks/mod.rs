@@ -17,6 +17,7 @@ use yew::prelude::*;
 /// The clocks lab in the registry.
 pub const ENTRY: Entry = Entry {
     protocol: ProtocolName::Clocks,
+    bugs: <faultline_core::protocols::clocks::Clocks as faultline_core::node::Protocol>::BUGS,
     default_speed: -1.4,
     diagram: true,
     start: || Box::<ClocksLab>::default(),

@@ -24,6 +24,7 @@ use yew::prelude::*;
 /// The gossip lab in the registry.
 pub const ENTRY: Entry = Entry {
     protocol: ProtocolName::Gossip,
+    bugs: <faultline_core::protocols::gossip::Gossip as faultline_core::node::Protocol>::BUGS,
     // Rounds are slower than Raft's heartbeats, and the point is the whole
     // curve, so it opens faster.
     default_speed: -0.6,

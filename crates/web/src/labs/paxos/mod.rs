@@ -18,6 +18,7 @@ use yew::prelude::*;
 /// The Paxos lab in the registry.
 pub const ENTRY: Entry = Entry {
     protocol: ProtocolName::Paxos,
+    bugs: <faultline_core::protocols::paxos::Paxos as faultline_core::node::Protocol>::BUGS,
     default_speed: -1.2,
     diagram: true,
     start: || Box::<PaxosLab>::default(),

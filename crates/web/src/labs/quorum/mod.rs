@@ -21,6 +21,7 @@ use yew::prelude::*;
 /// The quorum lab in the registry.
 pub const ENTRY: Entry = Entry {
     protocol: ProtocolName::Quorum,
+    bugs: <faultline_core::protocols::quorum::Quorum as faultline_core::node::Protocol>::BUGS,
     // Requests take a few round trips: a little faster than Raft.
     default_speed: -1.1,
     diagram: true,

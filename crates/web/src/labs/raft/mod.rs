@@ -18,6 +18,7 @@ use yew::prelude::*;
 /// The Raft lab in the registry.
 pub const ENTRY: Entry = Entry {
     protocol: ProtocolName::Raft,
+    bugs: <faultline_core::protocols::raft::Raft as faultline_core::node::Protocol>::BUGS,
     // The first election lands within a few seconds while messages are
     // still slow enough to follow.
     default_speed: -1.4,

@@ -23,6 +23,7 @@ use yew::prelude::*;
 /// The ring lab in the registry.
 pub const ENTRY: Entry = Entry {
     protocol: ProtocolName::Ring,
+    bugs: <faultline_core::protocols::ring::Ring as faultline_core::node::Protocol>::BUGS,
     default_speed: -0.6,
     diagram: true,
     start: || Box::<RingLab>::default(),

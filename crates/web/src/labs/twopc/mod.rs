@@ -19,6 +19,7 @@ use yew::prelude::*;
 /// The two-phase commit lab in the registry.
 pub const ENTRY: Entry = Entry {
     protocol: ProtocolName::TwoPc,
+    bugs: <faultline_core::protocols::twopc::TwoPc as faultline_core::node::Protocol>::BUGS,
     default_speed: -1.2,
     diagram: true,
     start: || Box::<TwoPcLab>::default(),
