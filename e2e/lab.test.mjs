@@ -268,6 +268,8 @@ test('keyboard: help overlay, play/pause and stepping one event', async () => {
 
 test('every lab fits a 400×300 embed, a 390 px phone, 1280×800 (also presenting) and a 1920×1080 slide: no horizontal scrolling, no clipped control', async () => {
   const sizes = [[400, 300, '?embed'], [390, 844, ''], [1280, 800, ''], [1280, 800, '?presenter'], [1920, 1080, '?presenter']];
+  // The header's height at 1280 px, by lab: one height whatever the name.
+  const headers = {};
   for (const lab of ['raft', 'clocks', 'gossip', 'quorum', 'ring', 'paxos', '2pc']) {
     for (const [width, height, mode] of sizes) {
       const page = await browser.newPage({ viewport: { width, height } });
@@ -288,11 +290,18 @@ test('every lab fits a 400×300 embed, a 390 px phone, 1280×800 (also presentin
         })
         .map((b) => b.textContent.trim() || b.getAttribute('aria-label')));
       assert.deepEqual(clipped, [], `${where}: clipped controls`);
+      if (mode === '?embed') {
+        assert.ok(await page.isVisible('input[aria-label="Timeline"]'), `${where}: the timeline is shown`);
+      }
+      if (width === 1280 && !mode) {
+        headers[lab] = await page.evaluate(() => document.querySelector('.top').getBoundingClientRect().height);
+      }
       await page.screenshot({ path: new URL(`./artifacts/sizes/${lab}-${width}x${height}${mode ? '-' + mode.slice(1) : ''}.png`, import.meta.url).pathname });
       assert.deepEqual(errors, [], where);
       await page.close();
     }
   }
+  assert.equal(new Set(Object.values(headers)).size, 1, `header heights at 1280 px: ${JSON.stringify(headers)}`);
 });
 
 test('the static build works from a sub-path of a plain file server', async () => {

@@ -56,7 +56,7 @@ pub fn header(p: &HeaderProps) -> Html {
                     }
                 }) }
             </nav>
-            <div class="scenario-name" title={format!("seed {}", p.seed)}>
+            <div class="scenario-name" title={format!("{} · seed {}", p.scenario, p.seed)}>
                 <span>{ p.scenario.clone() }</span>
                 <span class="seed">{ format!("seed {}", p.seed) }</span>
             </div>
