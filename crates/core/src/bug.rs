@@ -5,6 +5,7 @@
 //! the fault schedule that makes a switched-on bug break a property.
 
 use serde::Serialize;
+use serde_json::Value;
 
 /// One bug a protocol can be run with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -42,9 +43,57 @@ pub fn on(names: &[String], name: &str) -> bool {
     names.iter().any(|n| n == name)
 }
 
+/// The bugs a scenario's `params` switch on, as written.
+pub fn switched_on(params: &Value) -> Vec<&str> {
+    params
+        .get("bugs")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// Switches bug `name` on or off in a scenario's `params`; with none left
+/// on, `bugs` goes, so the scenario reads as one written before bugs
+/// existed.
+pub fn switch(params: &mut Value, name: &str, on: bool) {
+    let mut names: Vec<String> = switched_on(params)
+        .into_iter()
+        .filter(|&n| n != name)
+        .map(String::from)
+        .collect();
+    if on {
+        names.push(name.to_string());
+    }
+    if params.is_null() {
+        *params = Value::Object(serde_json::Map::new());
+    }
+    if let Value::Object(map) = params {
+        if names.is_empty() {
+            map.remove("bugs");
+        } else {
+            map.insert("bugs".into(), names.into());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn switching_a_bug_edits_params_bugs_and_drops_it_when_empty() {
+        let mut params = Value::Null;
+        switch(&mut params, "forget_vote", true);
+        switch(&mut params, "commit_previous_term", true);
+        switch(&mut params, "forget_vote", true);
+        assert_eq!(
+            switched_on(&params),
+            ["commit_previous_term", "forget_vote"]
+        );
+        switch(&mut params, "commit_previous_term", false);
+        switch(&mut params, "forget_vote", false);
+        assert_eq!(params, serde_json::json!({}));
+    }
 
     const KNOWN: &[Bug] = &[Bug {
         name: "forget_vote",

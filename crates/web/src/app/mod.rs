@@ -262,56 +262,38 @@ impl App {
             return;
         };
         let mut scenario = self.sim.to_scenario();
-        let built = knob.parse(text).and_then(|value| {
+        let set = knob.parse(text).and_then(|value| {
             if key == params_panel::NODES {
                 scenario.nodes = value.as_u64().unwrap_or(1) as u32;
+                Ok(())
             } else {
-                knob.set(&mut scenario.params, value)?;
+                knob.set(&mut scenario.params, value)
             }
-            running::build(&scenario)
         });
-        match built {
-            Ok(sim) => {
-                let playing = self.playing;
-                self.install(scenario, sim, Source::Shared);
-                self.playing = playing;
-            }
+        match set {
+            Ok(()) => self.restart_with(scenario, key),
             Err(e) => self.param_error = Some((key, e)),
         }
     }
 
-    /// Restarts the run with bug `name` switched on or off; a scenario
-    /// with none left writes no `bugs`, as before bugs existed.
+    /// Restarts the run with bug `name` switched on or off.
     fn set_bug(&mut self, name: &'static str, on: bool) {
         let mut scenario = self.sim.to_scenario();
-        let mut bugs: Vec<String> = scenario
-            .params
-            .get("bugs")
-            .and_then(|b| b.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default();
-        bugs.retain(|b| b != name);
-        if on {
-            bugs.push(name.to_string());
-        }
-        if let serde_json::Value::Object(map) = &mut scenario.params {
-            if bugs.is_empty() {
-                map.remove("bugs");
-            } else {
-                map.insert("bugs".into(), bugs.into());
-            }
-        }
+        faultline_core::bug::switch(&mut scenario.params, name, on);
+        self.restart_with(scenario, params_panel::BUGS);
+    }
+
+    /// Restarts from 0 with `scenario`, playing if the run was; a scenario
+    /// that does not build keeps the run and is explained beside control
+    /// `key`.
+    fn restart_with(&mut self, scenario: Scenario, key: &'static str) {
         match running::build(&scenario) {
             Ok(sim) => {
                 let playing = self.playing;
                 self.install(scenario, sim, Source::Shared);
                 self.playing = playing;
             }
-            Err(e) => self.param_error = Some((params_panel::BUGS, e)),
+            Err(e) => self.param_error = Some((key, e)),
         }
     }
 

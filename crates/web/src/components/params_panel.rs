@@ -85,12 +85,7 @@ fn bug_switches(props: &ParamsPanelProps) -> Html {
     if !crate::labs::HAS_BUGS || props.bugs.is_empty() {
         return Html::default();
     }
-    let on: Vec<&str> = props
-        .values
-        .get(BUGS)
-        .and_then(|b| b.as_array())
-        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
-        .unwrap_or_default();
+    let on = faultline_core::bug::switched_on(&props.values);
     let rows = props.bugs.iter().map(|bug| {
         let checked = on.contains(&bug.name);
         let name = bug.name;
