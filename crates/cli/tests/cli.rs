@@ -220,7 +220,7 @@ fn ring_params_errors_name_the_field() {
 
 fn corpus(file: &str) -> String {
     format!(
-        "{}/../../../shared/linearizability/{file}",
+        "{}/../core/tests/corpus/linearizability/{file}",
         env!("CARGO_MANIFEST_DIR")
     )
 }

@@ -1,4 +1,4 @@
-//! The published corpus in `shared/linearizability` (from Porcupine's test
+//! The published corpus in `tests/corpus/linearizability` (from Porcupine's test
 //! data): every labelled history gets its label, and every offending set
 //! reported is itself not linearizable.
 
@@ -6,10 +6,7 @@ use faultline_core::linearizability::{
     check, check_file, edn, jepsen, KvModel, Model, Operation, RegisterModel, Verdict,
 };
 
-const CORPUS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/linearizability"
-);
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/linearizability");
 
 fn read(file: &str) -> String {
     std::fs::read_to_string(format!("{CORPUS}/{file}"))
