@@ -1,7 +1,7 @@
 //! The counterexample search behind `faultline explore`: run a scenario
 //! many times, each with its own seed and a random schedule of faults
 //! added (crash and restart, pause and resume, partitions, one-way cuts,
-//! clock skew), check every named invariant after every event, and on the
+//! a link that loses, duplicates or delays messages, clock skew), check every named invariant after every event, and on the
 //! first failure shrink the schedule (delta debugging: drop commands, end
 //! the run at the violation, start fewer nodes) to a small one that still
 //! breaks the same property.
@@ -13,6 +13,7 @@
 use crate::command::{Command, Scheduled};
 use crate::id::NodeId;
 use crate::invariant::Violation;
+use crate::net::LinkParams;
 use crate::rng::Rng;
 use crate::scenario::{Scenario, ScenarioError};
 use crate::sim::SimConfig;
@@ -50,6 +51,7 @@ pub fn candidate(base: &Scenario, seed: u64, run: u64) -> Scenario {
     let mut busy: Vec<Vec<(u64, u64)>> = vec![Vec::new(); base.nodes as usize];
     let mut added = Vec::new();
     let mut last = 0;
+    let normal = base.network.link_params();
     for _ in 0..rng.between(1, MAX_FAULTS) {
         // Half the faults anywhere in the run, as often in its first
         // milliseconds (where clusters elect and first requests land) as in
@@ -64,7 +66,7 @@ pub fn candidate(base: &Scenario, seed: u64, run: u64) -> Scenario {
         last = at;
         let end = (at + log_uniform(&mut rng, until / 3)).min(until - 1);
         let node = NodeId(rng.below(u64::from(base.nodes)) as u32);
-        let pair = match rng.below(5) {
+        let pair = match rng.below(6) {
             0 | 1 => {
                 let windows = &mut busy[node.0 as usize];
                 if windows.iter().any(|&(a, b)| at <= b && a <= end) {
@@ -94,6 +96,16 @@ pub fn candidate(base: &Scenario, seed: u64, run: u64) -> Scenario {
                 }
                 (Command::Cut { from: node, to }, Command::Heal)
             }
+            4 => {
+                let to = NodeId(rng.below(u64::from(base.nodes)) as u32);
+                if to == node {
+                    continue;
+                }
+                (
+                    bad_link(&mut rng, node, to, normal),
+                    restore(node, to, normal),
+                )
+            }
             _ => {
                 let rate = [0.25, 0.5, 2.0, 4.0][rng.below(4) as usize];
                 (
@@ -115,6 +127,33 @@ pub fn candidate(base: &Scenario, seed: u64, run: u64) -> Scenario {
     // Stable: the scenario's own commands keep their order at equal times.
     crate::sorting::sort_by(&mut s.schedule, |a, b| a.at.cmp(&b.at));
     s
+}
+
+/// One link turned bad for a while: it loses or duplicates half its
+/// messages, or its latency grows tenfold (so messages overtake each
+/// other and timers fire before replies land).
+fn bad_link(rng: &mut Rng, from: NodeId, to: NodeId, normal: LinkParams) -> Command {
+    let (lo, hi) = normal.latency;
+    let kind = rng.below(3);
+    Command::Link {
+        from: Some(from),
+        to: Some(to),
+        latency_ms: (kind == 2).then_some([lo as f64 / 1000.0, hi as f64 / 100.0]),
+        drop: (kind == 0).then_some(0.5),
+        duplicate: (kind == 1).then_some(0.5),
+    }
+}
+
+/// The link back to the scenario's own settings.
+fn restore(from: NodeId, to: NodeId, normal: LinkParams) -> Command {
+    let (lo, hi) = normal.latency;
+    Command::Link {
+        from: Some(from),
+        to: Some(to),
+        latency_ms: Some([lo as f64 / 1000.0, hi as f64 / 1000.0]),
+        drop: Some(normal.drop),
+        duplicate: Some(normal.duplicate),
+    }
 }
 
 /// A whole number from 1 to `most`, its power of two drawn uniformly

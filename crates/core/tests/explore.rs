@@ -38,8 +38,8 @@ fn bugs_of(protocol: ProtocolName) -> &'static [Bug] {
 /// commits), of the clocks (Lamport 1978, IR2; Kulkarni et al. 2014,
 /// Figure 5), of gossip (Demers et al. 1987; SWIM §4.2), of Paxos ("Paxos Made Simple", §2.2: an acceptor remembers
 /// its promises through a restart) and of the ring (Dynamo, §4.9: hand off,
-/// then delete once acknowledged) breaks what it lists, is found within 300 runs from the
-/// protocol's default preset, shrinks to at most 15 commands, and the
+/// then delete once acknowledged) breaks what it lists, is found within its
+/// budget of runs from the protocol's default preset, shrinks to at most 15 commands, and the
 /// shrunk scenario replays it.
 #[test]
 fn every_bug_the_search_finds_is_shrunk_and_replayed() {
@@ -54,6 +54,16 @@ fn every_bug_the_search_finds_is_shrunk_and_replayed() {
     }
 }
 
+/// The runs a bug is given: 300, but a forgotten promise needs two
+/// proposers at once (a partition) and then the promiser's crash between
+/// the rival's Prepare and the leader's Accept, about one run in 2,500.
+fn budget(bug: &str) -> u64 {
+    match bug {
+        "forget_promise" => 6_000,
+        _ => 300,
+    }
+}
+
 fn found_shrunk_and_replayed(protocol: ProtocolName, name: &str) {
     assert!(!bugs_of(protocol).is_empty(), "{name} lists its bugs");
     for bug in bugs_of(protocol) {
@@ -62,9 +72,10 @@ fn found_shrunk_and_replayed(protocol: ProtocolName, name: &str) {
             "forget_incarnation" => named("gossip-swim", &[bug.name]),
             _ => preset(name, &[bug.name]),
         };
-        let (run, failing, v) = search(&base, 1, 0..300)
+        let budget = budget(bug.name);
+        let (run, failing, v) = search(&base, 1, 0..budget)
             .unwrap()
-            .unwrap_or_else(|| panic!("{}: nothing found in 300 runs", bug.name));
+            .unwrap_or_else(|| panic!("{}: nothing found in {budget} runs", bug.name));
         assert!(
             bug.breaks.contains(&v.invariant),
             "{} broke {}, which it does not list",
