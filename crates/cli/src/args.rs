@@ -4,6 +4,7 @@
 pub const USAGE: &str = "\
 usage: faultline run SCENARIO.json|LINK [--seed N] [--runs K] [--trace FILE.jsonl]
        faultline explore SCENARIO.json|LINK [--budget RUNS] [--seed S] [--threads T]
+                         [--property NAME]
        faultline explore --list-bugs
        faultline check-linearizable HISTORY
 
@@ -16,11 +17,14 @@ run: runs a scenario headless and prints one JSON report per run, one per line.
 
 explore: runs the scenario up to RUNS times (default 1000), each with its own
 seed and random faults added (crash/restart, pause/resume, partitions,
-one-way cuts, clock skew), checking every named invariant after every event.
-The first failure is shrunk to a small schedule that still fails. Prints one
+one-way cuts, links that lose, duplicate or delay, clock skew), checking
+every named invariant after every event and, for the quorum store, whether
+the history is linearizable when the run ends. The first failure is shrunk to a small schedule that still fails. Prints one
 JSON line with found, property, runs, scenario and violation; exits 1
 when it found one, 0 when not. The same seed and budget give the same answer
 on any number of threads (T, default: every core).
+  --property NAME   look for this property only: an invariant's name
+                    (\"Election Safety\") or `linearizable`
   --list-bugs       print each protocol's invariants and the textbook bugs
                     `params.bugs` can switch on, with what each breaks
 
@@ -56,6 +60,8 @@ pub struct ExploreArgs {
     pub seed: u64,
     /// Threads to spread runs over (`None`: every core).
     pub threads: Option<usize>,
+    /// The one property to look for (`None`: any).
+    pub property: Option<String>,
 }
 
 /// Arguments of `faultline run`.
@@ -124,6 +130,7 @@ impl Args {
             budget: 1000,
             seed: 1,
             threads: None,
+            property: None,
         };
         let number = |flag: &str, v: Option<String>, least: u64| -> Result<u64, String> {
             let v = v.ok_or_else(|| format!("{flag} needs a value"))?;
@@ -138,6 +145,9 @@ impl Args {
                 "--budget" => a.budget = number("--budget", it.next(), 1)?,
                 "--seed" => a.seed = number("--seed", it.next(), 0)?,
                 "--threads" => a.threads = Some(number("--threads", it.next(), 1)? as usize),
+                "--property" => {
+                    a.property = Some(it.next().ok_or("--property needs a value")?);
+                }
                 "-h" | "--help" => return Ok(Args::Help),
                 flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`")),
                 path if a.scenario.is_empty() => a.scenario = path.to_string(),
@@ -183,7 +193,24 @@ mod tests {
                 budget: 50,
                 seed: 3,
                 threads: Some(2),
+                property: None,
             }))
+        );
+        assert_eq!(
+            Args::parse(
+                ["explore", "s.json", "--property", "Election Safety"]
+                    .into_iter()
+                    .map(String::from)
+            )
+            .map(|a| match a {
+                Args::Explore(e) => e.property,
+                _ => None,
+            }),
+            Ok(Some("Election Safety".into()))
+        );
+        assert_eq!(
+            parse("explore s.json --property"),
+            Err("--property needs a value".into())
         );
         assert_eq!(parse("explore --list-bugs"), Ok(Args::ListBugs));
         assert_eq!(

@@ -2,7 +2,7 @@
 //! `--list-bugs`.
 
 use crate::args::ExploreArgs;
-use faultline_core::explore::{search, shrink};
+use faultline_core::explore::{search_for, shrink};
 use faultline_core::{ProtocolName, Scenario, Violation};
 use serde_json::json;
 use std::io::Write;
@@ -20,6 +20,7 @@ pub fn list_bugs() -> Result<(), String> {
             json!({
                 "protocol": info.name,
                 "invariants": info.invariants,
+                "history_properties": info.history_properties,
                 "bugs": info.bugs,
             })
         })
@@ -30,11 +31,19 @@ pub fn list_bugs() -> Result<(), String> {
 /// Searches; prints the one JSON line. True when it found a counterexample.
 pub fn explore(a: &ExploreArgs) -> Result<bool, String> {
     let (scenario, _) = crate::load(&a.scenario)?;
+    if let Some(p) = &a.property {
+        check_property(&scenario, p)?;
+    }
     let threads = a
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let found = first_failure(&scenario, a.seed, a.budget, threads)
-        .map_err(|e| format!("{}: {e}", a.scenario))?;
+    let found = first_failure(
+        &scenario,
+        a.property.as_deref(),
+        (a.seed, a.budget),
+        threads,
+    )
+    .map_err(|e| format!("{}: {e}", a.scenario))?;
     let line = match found {
         Some((run, failing, violation)) => {
             let c = shrink(failing, violation);
@@ -63,8 +72,8 @@ pub fn explore(a: &ExploreArgs) -> Result<bool, String> {
 /// round wins, so the answer does not depend on `threads`.
 fn first_failure(
     base: &Scenario,
-    seed: u64,
-    budget: u64,
+    property: Option<&str>,
+    (seed, budget): (u64, u64),
     threads: usize,
 ) -> Result<Option<(u64, Scenario, Violation)>, String> {
     let per = RUNS_PER_THREAD;
@@ -77,7 +86,7 @@ fn first_failure(
                 .step_by(per as usize)
                 .map(|from| {
                     let to = (from + per).min(end);
-                    scope.spawn(move || search(base, seed, from..to))
+                    scope.spawn(move || search_for(base, seed, from..to, property))
                 })
                 .collect();
             handles
@@ -94,6 +103,33 @@ fn first_failure(
         start = end;
     }
     Ok(None)
+}
+
+/// Refuses a property the scenario's protocol does not check, listing the
+/// ones it does.
+fn check_property(s: &Scenario, property: &str) -> Result<(), String> {
+    let info = s
+        .protocol
+        .info()
+        .ok_or_else(|| format!("{} is not in this build", s.protocol.as_str()))?;
+    let known: Vec<&str> = info
+        .invariants
+        .iter()
+        .chain(info.history_properties)
+        .copied()
+        .collect();
+    if known.contains(&property) {
+        return Ok(());
+    }
+    Err(format!(
+        "--property: {} checks no property `{property}`; expected one of {}",
+        info.name,
+        known
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
 }
 
 fn print_line(v: &serde_json::Value) -> Result<(), String> {

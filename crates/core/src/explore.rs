@@ -164,29 +164,55 @@ fn log_uniform(rng: &mut Rng, most: u64) -> u64 {
     rng.between(1 << k, ((2 << k) - 1).min(most))
 }
 
-/// The first violation `s` shows, if any (the run stops there).
+/// The first violation `s` shows, if any: of an invariant after any event
+/// (the run stops there), else of a property of the whole history when it
+/// ends ([`AnySim::history_violation`]).
 pub fn first_violation(s: &Scenario) -> Result<Option<Violation>, ScenarioError> {
-    let mut sim = AnySim::new(s, SimConfig::headless())?;
-    let end = Time::from_ms(s.until_ms);
-    while !sim.run_until_bounded(end, 4096) {
-        if !sim.violations().is_empty() {
-            break;
-        }
-    }
-    Ok(sim.violations().first().cloned())
+    first_violation_of(s, None)
 }
 
-/// The lowest run in `runs` whose scenario breaks an invariant, with that
-/// scenario and its first violation (not yet shrunk).
+/// The first violation `s` shows of `property` (any, if `None`).
+pub fn first_violation_of(
+    s: &Scenario,
+    property: Option<&str>,
+) -> Result<Option<Violation>, ScenarioError> {
+    let mut sim = AnySim::new(s, SimConfig::headless())?;
+    let end = Time::from_ms(s.until_ms);
+    let wanted = |v: &&Violation| property.is_none_or(|p| v.invariant == p);
+    loop {
+        let done = sim.run_until_bounded(end, 4096);
+        if let Some(v) = sim.violations().iter().find(wanted) {
+            return Ok(Some(v.clone()));
+        }
+        if done {
+            return Ok(sim.history_violation().filter(|v| wanted(&v)));
+        }
+    }
+}
+
+/// The lowest run in `runs` whose scenario breaks an invariant or a
+/// property of its history, with that scenario and its first violation
+/// (not yet shrunk).
 pub fn search(
     base: &Scenario,
     seed: u64,
     runs: std::ops::Range<u64>,
 ) -> Result<Option<(u64, Scenario, Violation)>, ScenarioError> {
+    search_for(base, seed, runs, None)
+}
+
+/// [`search`] for one property only (an invariant's name or a history
+/// property's, such as `linearizable`); the others are not reported.
+pub fn search_for(
+    base: &Scenario,
+    seed: u64,
+    runs: std::ops::Range<u64>,
+    property: Option<&str>,
+) -> Result<Option<(u64, Scenario, Violation)>, ScenarioError> {
     // A scenario that does not build fails at its first run's build.
     for run in runs {
         let s = candidate(base, seed, run);
-        if let Some(v) = first_violation(&s)? {
+        if let Some(v) = first_violation_of(&s, property)? {
             return Ok(Some((run, s, v)));
         }
     }
@@ -196,10 +222,7 @@ pub fn search(
 /// Whether `s` still breaks `property` (a scenario shrinking made invalid
 /// does not).
 fn breaks(s: &Scenario, property: &str) -> Option<Violation> {
-    first_violation(s)
-        .ok()
-        .flatten()
-        .filter(|v| v.invariant == property)
+    first_violation_of(s, Some(property)).ok().flatten()
 }
 
 /// At most this many runs are spent shrinking one counterexample.

@@ -22,6 +22,14 @@ pub trait Entry: Protocol {
     const WORKLOAD_SIZES: [u32; 3];
     /// The benchmark workload of `size`, as scenario JSON.
     fn workload(size: u32) -> String;
+    /// Properties of a whole run's history, checked when a run ends rather
+    /// than after every event (the quorum store's `linearizable`); none by
+    /// default.
+    const HISTORY_PROPERTIES: &'static [&'static str] = &[];
+    /// The first of [`Entry::HISTORY_PROPERTIES`] the run so far breaks.
+    fn history_violation(_sim: &Sim<Self>) -> Option<crate::invariant::Violation> {
+        None
+    }
 }
 
 /// Typed access to the simulator inside an [`AnySim`](crate::AnySim): the
@@ -41,6 +49,8 @@ pub struct Info {
     pub name: &'static str,
     /// The names of its invariants, in the order they are checked.
     pub invariants: &'static [&'static str],
+    /// Properties of a whole run's history, checked when it ends.
+    pub history_properties: &'static [&'static str],
     /// The largest cluster a scenario may start.
     pub max_nodes: u32,
     /// Whether nodes may join or leave while it runs.
@@ -63,6 +73,7 @@ impl Info {
         Info {
             name: P::NAME,
             invariants: <P::Checker as crate::invariant::Checker<P>>::NAMES,
+            history_properties: P::HISTORY_PROPERTIES,
             max_nodes: P::MAX_NODES,
             dynamic_membership: P::DYNAMIC_MEMBERSHIP,
             knobs: P::KNOBS,

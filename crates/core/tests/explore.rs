@@ -207,3 +207,35 @@ fn raft_commit_previous_term_breaks_leader_completeness_in_figure_8() {
     fixed.params["bugs"] = serde_json::json!([]);
     assert_eq!(first_violation(&fixed).unwrap(), None);
 }
+
+/// Gifford (1979): a read meets the last write only when R + W > N. With
+/// N = 3 and R = W = 1, and no fault at all, a get can ask a replica the
+/// last put has not reached yet: the search reports a history that is not
+/// linearizable (checked when a run ends), shrinks it, and the shrunk
+/// scenario replays it through the path `faultline run` takes.
+#[test]
+fn quorum_with_r_and_w_of_one_is_not_linearizable_without_faults() {
+    let mut base = preset("quorum", &[]);
+    base.params["r"] = serde_json::json!(1);
+    base.params["w"] = serde_json::json!(1);
+    assert!(base.schedule.is_empty(), "no scripted faults");
+    let (_, failing, v) = search(&base, 1, 0..100).unwrap().expect("found");
+    assert_eq!(v.invariant, "linearizable");
+    let c = shrink(failing, v);
+    assert_eq!(c.violation.invariant, "linearizable");
+    assert!(c.scenario.schedule.len() <= 15);
+    assert!(c.scenario.until_ms < base.until_ms, "ends at the violation");
+    let text = serde_json::to_string(&c.scenario).unwrap();
+    let mut sim = AnySim::from_json(&text, SimConfig::headless()).unwrap();
+    sim.run_until(Time::from_ms(c.scenario.until_ms));
+    assert!(sim.violations().is_empty(), "no invariant is broken");
+    assert_eq!(sim.history_violation(), Some(c.violation.clone()));
+    assert_eq!(sim.metrics()["linearizable"], serde_json::json!(false));
+    println!("{}: {}", c.scenario.until_ms, c.violation.detail);
+    // With R + W > N the same workload reads its writes: what the search
+    // finds is the quorum sizes, not the checker.
+    let mut strict = c.scenario.clone();
+    strict.params["r"] = serde_json::json!(2);
+    strict.params["w"] = serde_json::json!(2);
+    assert_eq!(first_violation(&strict).unwrap(), None);
+}

@@ -10,6 +10,12 @@ impl Entry for Quorum {
         super::metrics(sim)
     }
 
+    const HISTORY_PROPERTIES: &'static [&'static str] = &[super::metrics::LINEARIZABLE];
+
+    fn history_violation(sim: &Sim<Self>) -> Option<crate::invariant::Violation> {
+        super::metrics::linearizability_violation(&super::history(sim.observations()))
+    }
+
     const WORKLOAD_UNIT: &'static str = "clients";
     const WORKLOAD_SIZES: [u32; 3] = [10, 50, 100];
 

@@ -6,6 +6,7 @@ use super::version::Version;
 use super::{preference_list, Quorum};
 use crate::id::NodeId;
 use crate::linearizability::{self, KvInput, KvModel, KvOutput, Operation, Verdict};
+use crate::invariant::Violation;
 use crate::sim::Sim;
 use serde_json::{json, Value};
 use crate::sortedmap::SortedMap;
@@ -76,6 +77,44 @@ pub fn check_linearizable(history: &[HistoryEntry]) -> Verdict {
             offending: offending.into_iter().map(|i| index[i]).collect(),
         },
     }
+}
+
+/// The property a whole history is checked for when a run ends.
+pub const LINEARIZABLE: &str = "linearizable";
+
+/// The history's failure to be linearizable (see [`check_linearizable`]),
+/// dated at the last completion among the operations that cannot all be
+/// explained, which it names.
+pub fn linearizability_violation(history: &[HistoryEntry]) -> Option<Violation> {
+    let Verdict::NotLinearizable { offending } = check_linearizable(history) else {
+        return None;
+    };
+    let ops: Vec<&HistoryEntry> = offending.iter().filter_map(|&i| history.get(i)).collect();
+    let at = ops.iter().filter_map(|e| e.complete).max()?;
+    let named: Vec<String> = ops.iter().map(|e| describe(e)).collect();
+    Some(Violation {
+        invariant: LINEARIZABLE,
+        at,
+        detail: format!(
+            "no order of these operations fits one register per key: {}",
+            named.join("; ")
+        ),
+    })
+}
+
+/// One operation as the violation names it: `c1 get k3 → "v2" [12–30 ms]`.
+fn describe(e: &HistoryEntry) -> String {
+    let what = match e.kind {
+        OpKind::Put => format!("put {} = {:?}", e.key, e.value.as_deref().unwrap_or("")),
+        OpKind::Get => {
+            let values: Vec<&str> = e.result.iter().map(|v| v.value.as_str()).collect();
+            format!("get {} → {:?}", e.key, values.join(" | "))
+        }
+    };
+    let end = e
+        .complete
+        .map_or("…".to_string(), |t| format!("{}", t.as_ms()));
+    format!("{} {what} [{}–{end} ms]", e.client, e.invoke.as_ms())
 }
 
 /// Whether the history is linearizable for a register per key (see

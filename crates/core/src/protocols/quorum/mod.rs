@@ -35,7 +35,9 @@ pub use history::{
     StaleRead,
 };
 pub use invariants::{QuorumChecker, SIBLINGS_ANTICHAIN, STRICT_QUORUM_FRESH, VERSIONS_ONLY_GROW};
-pub use metrics::{check_linearizable, linearizable, metrics, operation};
+pub use metrics::{
+    check_linearizable, linearizability_violation, linearizable, metrics, operation, LINEARIZABLE,
+};
 pub use msg::{KeyDigest, KeyVersions, QuorumMsg};
 pub use params::{QuorumParams, Resolve};
 pub use request::{ClientRef, OpKind, QuorumRequest, QuorumResponse};
