@@ -86,7 +86,7 @@ fn first_failure(
                 .step_by(per as usize)
                 .map(|from| {
                     let to = (from + per).min(end);
-                    scope.spawn(move || search_for(base, seed, from..to, property))
+                    scope.spawn(move || search_for(base, seed, from..to, property.as_slice()))
                 })
                 .collect();
             handles

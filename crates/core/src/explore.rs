@@ -97,13 +97,12 @@ pub fn candidate(base: &Scenario, seed: u64, run: u64) -> Scenario {
                 (Command::Cut { from: node, to }, Command::Heal)
             }
             4 => {
+                // One direction of one link, or the whole network.
                 let to = NodeId(rng.below(u64::from(base.nodes)) as u32);
-                if to == node {
-                    continue;
-                }
+                let between = (to != node && rng.chance(0.5)).then_some((node, to));
                 (
-                    bad_link(&mut rng, node, to, normal),
-                    restore(node, to, normal),
+                    bad_link(&mut rng, between, normal),
+                    restore(between, normal),
                 )
             }
             _ => {
@@ -129,27 +128,27 @@ pub fn candidate(base: &Scenario, seed: u64, run: u64) -> Scenario {
     s
 }
 
-/// One link turned bad for a while: it loses or duplicates half its
-/// messages, or its latency grows tenfold (so messages overtake each
-/// other and timers fire before replies land).
-fn bad_link(rng: &mut Rng, from: NodeId, to: NodeId, normal: LinkParams) -> Command {
+/// A link (`between`, or every link) turned bad for a while: it loses or
+/// duplicates half its messages, or its latency grows tenfold (so messages
+/// overtake each other and timers fire before replies land).
+fn bad_link(rng: &mut Rng, between: Option<(NodeId, NodeId)>, normal: LinkParams) -> Command {
     let (lo, hi) = normal.latency;
     let kind = rng.below(3);
     Command::Link {
-        from: Some(from),
-        to: Some(to),
+        from: between.map(|b| b.0),
+        to: between.map(|b| b.1),
         latency_ms: (kind == 2).then_some([lo as f64 / 1000.0, hi as f64 / 100.0]),
         drop: (kind == 0).then_some(0.5),
         duplicate: (kind == 1).then_some(0.5),
     }
 }
 
-/// The link back to the scenario's own settings.
-fn restore(from: NodeId, to: NodeId, normal: LinkParams) -> Command {
+/// The link (or every link) back to the scenario's own settings.
+fn restore(between: Option<(NodeId, NodeId)>, normal: LinkParams) -> Command {
     let (lo, hi) = normal.latency;
     Command::Link {
-        from: Some(from),
-        to: Some(to),
+        from: between.map(|b| b.0),
+        to: between.map(|b| b.1),
         latency_ms: Some([lo as f64 / 1000.0, hi as f64 / 1000.0]),
         drop: Some(normal.drop),
         duplicate: Some(normal.duplicate),
@@ -168,17 +167,18 @@ fn log_uniform(rng: &mut Rng, most: u64) -> u64 {
 /// (the run stops there), else of a property of the whole history when it
 /// ends ([`AnySim::history_violation`]).
 pub fn first_violation(s: &Scenario) -> Result<Option<Violation>, ScenarioError> {
-    first_violation_of(s, None)
+    first_violation_of(s, &[])
 }
 
-/// The first violation `s` shows of `property` (any, if `None`).
+/// The first violation `s` shows of one of `properties` (of any, if
+/// empty).
 pub fn first_violation_of(
     s: &Scenario,
-    property: Option<&str>,
+    properties: &[&str],
 ) -> Result<Option<Violation>, ScenarioError> {
     let mut sim = AnySim::new(s, SimConfig::headless())?;
     let end = Time::from_ms(s.until_ms);
-    let wanted = |v: &&Violation| property.is_none_or(|p| v.invariant == p);
+    let wanted = |v: &&Violation| properties.is_empty() || properties.contains(&v.invariant);
     loop {
         let done = sim.run_until_bounded(end, 4096);
         if let Some(v) = sim.violations().iter().find(wanted) {
@@ -198,21 +198,22 @@ pub fn search(
     seed: u64,
     runs: std::ops::Range<u64>,
 ) -> Result<Option<(u64, Scenario, Violation)>, ScenarioError> {
-    search_for(base, seed, runs, None)
+    search_for(base, seed, runs, &[])
 }
 
-/// [`search`] for one property only (an invariant's name or a history
-/// property's, such as `linearizable`); the others are not reported.
+/// [`search`] for some properties only (invariants' names or history
+/// properties', such as `linearizable`; any, if empty); the others are not
+/// reported.
 pub fn search_for(
     base: &Scenario,
     seed: u64,
     runs: std::ops::Range<u64>,
-    property: Option<&str>,
+    properties: &[&str],
 ) -> Result<Option<(u64, Scenario, Violation)>, ScenarioError> {
     // A scenario that does not build fails at its first run's build.
     for run in runs {
         let s = candidate(base, seed, run);
-        if let Some(v) = first_violation_of(&s, property)? {
+        if let Some(v) = first_violation_of(&s, properties)? {
             return Ok(Some((run, s, v)));
         }
     }
@@ -222,7 +223,7 @@ pub fn search_for(
 /// Whether `s` still breaks `property` (a scenario shrinking made invalid
 /// does not).
 fn breaks(s: &Scenario, property: &str) -> Option<Violation> {
-    first_violation_of(s, Some(property)).ok().flatten()
+    first_violation_of(s, &[property]).ok().flatten()
 }
 
 /// At most this many runs are spent shrinking one counterexample.

@@ -65,6 +65,9 @@ pub(super) struct Coordination {
     pub next_stand_in: Option<Time>,
     /// `Some(ok)` once the client has its answer.
     pub outcome: Option<bool>,
+    /// Answers counted again from a replica that had answered (only with
+    /// the `count_duplicates` bug).
+    pub duplicates: u32,
 }
 
 impl Coordination {
@@ -266,6 +269,7 @@ impl Quorum {
                 deadline: now + self.params.request_timeout_ms * MICROS_PER_MS,
                 next_stand_in: self.params.sloppy.then_some(now + sloppy_after),
                 outcome: None,
+                duplicates: 0,
             },
         );
         if need as usize > pref.len() {
@@ -306,24 +310,30 @@ impl Quorum {
         versions: Option<Vec<Version>>,
     ) {
         let resolve = self.params.resolve;
+        let count_again = crate::bug::on(&self.params.bugs, super::COUNT_DUPLICATES);
         let Some(c) = self.coordinations.get_mut(&req) else {
             return; // late: the coordination is over
         };
         let is_get = c.kind == OpKind::Get;
-        if c.answers.contains_key(&from) || versions.is_some() != is_get {
+        let again = c.answers.contains_key(&from);
+        if versions.is_some() != is_get || (again && !count_again) {
             return;
         }
-        let Some(slot) = c.slots.iter_mut().find(|s| s.asked.contains(&from)) else {
-            return;
-        };
-        slot.answered.get_or_insert(from);
-        if let Some(vs) = &versions {
-            if merge_all(&mut c.merged, vs, resolve) {
-                c.repaired.clear();
+        if again {
+            c.duplicates += 1;
+        } else {
+            let Some(slot) = c.slots.iter_mut().find(|s| s.asked.contains(&from)) else {
+                return;
+            };
+            slot.answered.get_or_insert(from);
+            if let Some(vs) = &versions {
+                if merge_all(&mut c.merged, vs, resolve) {
+                    c.repaired.clear();
+                }
             }
+            c.answers.insert(from, versions);
         }
-        c.answers.insert(from, versions);
-        let reached = c.answered_slots() >= c.need as usize;
+        let reached = c.answered_slots() + c.duplicates as usize >= c.need as usize;
         match c.outcome {
             None if reached => self.succeed(cx, req),
             Some(true) => self.read_repair(cx, req),

@@ -223,10 +223,43 @@ impl Quorum {
     }
 }
 
+/// A replica stores a put by replacing the versions it holds, without
+/// comparing clocks: a put that did not see a concurrent one erases it
+/// (Dynamo, §4.4: versions are reconciled by their vector clocks).
+pub const BLIND_OVERWRITE: &str = "blind_overwrite";
+/// A replica keeps an incoming version beside the ones it descends, as if
+/// different clocks meant concurrent writes: obsolete ancestors pile up as
+/// siblings (Dynamo, §4.4: syntactic reconciliation drops them).
+pub const KEEP_ANCESTORS: &str = "keep_ancestors";
+/// A coordinator counts answers, not the distinct replicas that sent them:
+/// one replica's duplicated answer makes a quorum of two (Gifford 1979:
+/// a quorum is votes of distinct representatives).
+pub const COUNT_DUPLICATES: &str = "count_duplicates";
+
+/// The quorum store's textbook bugs.
+pub const BUGS: &[crate::bug::Bug] = &[
+    crate::bug::Bug {
+        name: BLIND_OVERWRITE,
+        breaks: &[invariants::VERSIONS_ONLY_GROW],
+        about: "A replica overwrites what it holds with each put, clocks unread (Dynamo, §4.4)",
+    },
+    crate::bug::Bug {
+        name: KEEP_ANCESTORS,
+        breaks: &[invariants::SIBLINGS_ANTICHAIN],
+        about: "A replica keeps versions a newer one descends as siblings (Dynamo, §4.4)",
+    },
+    crate::bug::Bug {
+        name: COUNT_DUPLICATES,
+        breaks: &[invariants::STRICT_QUORUM_FRESH],
+        about: "A coordinator counts a duplicated answer twice toward R or W (Gifford 1979)",
+    },
+];
+
 impl Protocol for Quorum {
     const NAME: &'static str = "quorum";
     const MAX_NODES: u32 = params::MAX_NODES;
     const DYNAMIC_MEMBERSHIP: bool = false;
+    const BUGS: &'static [crate::bug::Bug] = BUGS;
     const KNOBS: &'static [Knob] = &[
         Knob::count("/n", "N", "Dynamo §4.5: replicas per key", (1, params::MAX_NODES, 1), ""),
         Knob::count(
@@ -285,7 +318,8 @@ impl Protocol for Quorum {
     type Observation = QuorumEvent;
 
     fn validate(p: &QuorumParams) -> Result<(), String> {
-        p.validate()
+        p.validate()?;
+        crate::bug::check(BUGS, &p.bugs)
     }
 
     fn validate_nodes(p: &QuorumParams, nodes: u32) -> Result<(), String> {

@@ -72,6 +72,9 @@ pub struct QuorumParams {
     pub sloppy_timeout_ms: u64,
     /// How often a node holding hints tries to hand them back.
     pub handoff_ms: u64,
+    /// Textbook bugs switched on ([`super::BUGS`]); none by default.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bugs: Vec<String>,
 }
 
 read_struct!(QuorumParams {
@@ -88,7 +91,8 @@ read_struct!(QuorumParams {
     resolve,
     request_timeout_ms,
     sloppy_timeout_ms,
-    handoff_ms
+    handoff_ms,
+    bugs
 });
 
 impl Default for QuorumParams {
@@ -108,6 +112,7 @@ impl Default for QuorumParams {
             request_timeout_ms: 500,
             sloppy_timeout_ms: 100,
             handoff_ms: 500,
+            bugs: Vec::new(),
         }
     }
 }

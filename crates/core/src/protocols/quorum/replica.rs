@@ -16,8 +16,20 @@ impl Quorum {
     /// Merges versions of `key` into the store.
     pub(super) fn store_versions(&mut self, key: &str, versions: &[Version]) {
         let resolve = self.params.resolve;
+        let keep_ancestors = crate::bug::on(&self.params.bugs, super::KEEP_ANCESTORS);
         let set = self.d.store.entry(key.to_string()).or_default();
-        let changed = merge_all(set, versions, resolve);
+        let changed = if keep_ancestors {
+            // The bug: only an identical clock counts as already held.
+            let before = set.len();
+            for v in versions {
+                if !set.iter().any(|s| s.clock == v.clock) {
+                    set.push(v.clone());
+                }
+            }
+            set.len() != before
+        } else {
+            merge_all(set, versions, resolve)
+        };
         if set.is_empty() {
             self.d.store.remove(key);
         }
@@ -67,6 +79,11 @@ impl Quorum {
     ) {
         match hint.filter(|&h| h != self.id) {
             Some(intended) => self.hold_hint(cx, intended, &key, &version),
+            None if crate::bug::on(&self.params.bugs, super::BLIND_OVERWRITE) => {
+                // The bug: the put replaces whatever is held, clocks unread.
+                self.d.store.insert(key.clone(), vec![version]);
+                self.touched.insert(Touched::Store(key.clone()));
+            }
             None => self.store_versions(&key, std::slice::from_ref(&version)),
         }
         self.send_or_local(cx, from, QuorumMsg::PutAck { req, key });
