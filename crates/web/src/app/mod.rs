@@ -10,6 +10,7 @@ use crate::announce::Announcer;
 use crate::components::network_panel::MessageFault;
 use crate::components::params_panel;
 use crate::components::spacetime::DotKey;
+use crate::hunt::Hunt;
 use crate::keys::KeyAction;
 use crate::labs::{self, Entry, Lab, LabMsg};
 use crate::math;
@@ -106,6 +107,15 @@ pub enum Msg {
     SetParam(&'static str, String),
     /// Switch a textbook bug on or off (a restart with `params.bugs` so).
     SetBug(&'static str, bool),
+    /// Start (true) or stop (false) the counterexample search.
+    Hunt(bool),
+    /// A search worker answered.
+    HuntReply(crate::hunt::Reply),
+    /// Look for this property (an index into the protocol's properties;
+    /// any, if `None`).
+    HuntProperty(Option<usize>),
+    /// Give the search this many runs at most.
+    HuntBudget(u64),
     /// Pause and open the share dialog.
     OpenShare,
     /// Put the run's link in the address bar.
@@ -181,6 +191,14 @@ pub struct App {
     loading: Option<open::Loading>,
     /// Fetches started so far (the latest one's answer is the one used).
     fetches: u32,
+    /// The counterexample search, running or done.
+    hunt: Option<Hunt>,
+    /// What it looks for.
+    hunt_property: Option<&'static str>,
+    /// Its most runs.
+    hunt_budget: u64,
+    /// The violation the loaded counterexample is about to show.
+    expect: Option<(String, Time)>,
 }
 
 /// The run's `params` as its scenario writes them, with its `nodes`: what
@@ -277,6 +295,45 @@ impl App {
     }
 
     /// Restarts the run with bug `name` switched on or off.
+    /// Starts a search from the run as it stands, or stops the one running.
+    fn hunt(&mut self, ctx: &Context<Self>, start: bool) {
+        if let Some(h) = self.hunt.as_mut() {
+            h.stop();
+        }
+        if start {
+            let goal = crate::hunt::Goal {
+                scenario: self.sim.to_scenario(),
+                property: self.hunt_property,
+                budget: self.hunt_budget,
+            };
+            let lab = self.sim.protocol().as_str();
+            self.hunt = Some(Hunt::start(lab, &goal, ctx.link().callback(Msg::HuntReply)));
+        }
+    }
+
+    /// A worker's answer; a counterexample found is loaded and paused just
+    /// before its violation.
+    fn hunt_reply(&mut self, reply: crate::hunt::Reply) {
+        let Some(h) = self.hunt.as_mut() else {
+            return;
+        };
+        let was_running = h.running();
+        h.on_reply(reply);
+        let crate::hunt::Status::Found(f) = &h.status else {
+            return;
+        };
+        if !was_running {
+            return;
+        }
+        let (scenario, property, at) = (f.scenario.clone(), f.property.clone(), f.at);
+        self.load(scenario);
+        if self.error.is_none() {
+            self.playing = false;
+            self.sim.seek(Time(at.0.saturating_sub(1)));
+            self.expect = Some((property, at));
+        }
+    }
+
     fn set_bug(&mut self, name: &'static str, on: bool) {
         let mut scenario = self.sim.to_scenario();
         faultline_core::bug::switch(&mut scenario.params, name, on);
@@ -301,6 +358,11 @@ impl App {
     /// lab view and nothing selected.
     fn install(&mut self, scenario: Scenario, sim: AnySim, origin: Source) {
         self.tour = None;
+        self.expect = None;
+        if sim.protocol() != self.sim.protocol() {
+            self.hunt = None;
+            self.hunt_property = None;
+        }
         self.announcer.reset();
         self.base_commands = sim.schedule().len();
         if let Some(entry) = labs::entry(sim.protocol()) {
@@ -396,6 +458,10 @@ impl Component for App {
             announcer: Announcer::default(),
             loading: None,
             fetches: 0,
+            hunt: None,
+            hunt_property: None,
+            hunt_budget: crate::components::break_it::BUDGETS[1],
+            expect: None,
         };
         app.open(ctx, opening);
         if app.loading.is_none() {
@@ -476,6 +542,14 @@ impl Component for App {
             Msg::SetParam(key, text) => self.set_param(key, &text),
             Msg::SetBug(name, on) if labs::HAS_BUGS => self.set_bug(name, on),
             Msg::SetBug(..) => {}
+            Msg::Hunt(start) if labs::HAS_BUGS => self.hunt(ctx, start),
+            Msg::HuntReply(reply) if labs::HAS_BUGS => self.hunt_reply(reply),
+            Msg::HuntProperty(i) => {
+                self.hunt_property =
+                    i.and_then(|i| properties(self.sim.protocol()).get(i).copied());
+            }
+            Msg::HuntBudget(b) => self.hunt_budget = b,
+            Msg::Hunt(_) | Msg::HuntReply(_) => {}
             Msg::Overlay(o) => self.overlay = o,
             Msg::OpenScenario => {
                 self.overlay = Some(Overlay::Scenario(Rc::new(self.sim.to_scenario().to_json())));
@@ -639,4 +713,16 @@ extern "C" {
 /// sensible to show, so the panic hook's banner takes over.
 fn unreachable_sim<T>(e: impl std::fmt::Display) -> T {
     panic!("a bare scenario does not build: {e}")
+}
+
+/// The properties a search can look for in `protocol`: its invariants,
+/// then properties of a whole history.
+pub(crate) fn properties(protocol: faultline_core::ProtocolName) -> Vec<&'static str> {
+    protocol.info().map_or(Vec::new(), |i| {
+        i.invariants
+            .iter()
+            .chain(i.history_properties)
+            .copied()
+            .collect()
+    })
 }

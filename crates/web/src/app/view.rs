@@ -3,6 +3,7 @@
 //! event log, the overlays, and the embedded look.
 
 use super::{App, Msg, Overlay};
+use crate::components::break_it::{break_it, BreakItProps};
 use crate::components::controls::{controls, ControlsProps};
 use crate::components::header::{header, HeaderProps};
 use crate::components::network_panel::{network_panel, NetworkPanelProps};
@@ -54,6 +55,30 @@ impl App {
             } else {
                 Callback::noop()
             },
+        })
+    }
+
+    /// The Break-it panel: the counterexample search (pages of labs whose
+    /// protocols have no bugs leave it out).
+    fn break_it_panel(&self, ctx: &Context<Self>) -> Html {
+        if !labs::HAS_BUGS {
+            return Html::default();
+        }
+        let link = ctx.link();
+        break_it(&BreakItProps {
+            properties: super::properties(self.sim.protocol()),
+            property: self.hunt_property,
+            budget: self.hunt_budget,
+            seed: self.sim.seed(),
+            status: self
+                .hunt
+                .as_ref()
+                .map(|h| h.status.clone())
+                .unwrap_or_default(),
+            on_property: link.callback(Msg::HuntProperty),
+            on_budget: link.callback(Msg::HuntBudget),
+            on_run: link.callback(Msg::Hunt),
+            on_share: link.callback(|_| Msg::OpenShare),
         })
     }
 
@@ -232,6 +257,7 @@ impl App {
                         <aside class="side">
                             { self.lab.panel(&cx) }
                             { self.params_panel(ctx) }
+                            { self.break_it_panel(ctx) }
                             { network_panel(&NetworkPanelProps {
                                 snapshot: snap.clone(),
                                 selected_link: self.selected_link,
@@ -243,7 +269,7 @@ impl App {
                                 message_fault: self.message_fault,
                                 on_message_fault: link.callback(Msg::MessageFault),
                             }) }
-                            { invariants(&snap) }
+                            { invariants(&snap, self.expect.as_ref().filter(|(_, at)| self.sim.now() < *at).map(|(p, at)| (p.as_str(), *at))) }
                             { event_log(&snap) }
                         </aside>
                     }

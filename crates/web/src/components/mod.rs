@@ -3,6 +3,7 @@
 //! snapshots and reports user actions through callbacks; none touches the
 //! simulator.
 
+pub mod break_it;
 pub mod canvas_point;
 pub mod chart;
 pub mod controls;
