@@ -2,7 +2,7 @@
 //! ballots and accepts what no promise forbids. Everything it does is in
 //! its durable state before it answers.
 
-use super::{Accepted, Ballot, Change, Paxos, PaxosMsg};
+use super::{Accepted, Ballot, Change, Paxos, PaxosMsg, DEFAULT_VOTE};
 
 /// The ballot promised for `slot`: per slot in basic Paxos, for every slot
 /// in Multi-Paxos.
@@ -23,7 +23,7 @@ pub fn prepare(n: &mut Paxos, slot: u64, ballot: Ballot) -> PaxosMsg {
             promised,
         };
     }
-    let accepted: Vec<Accepted> = if n.multi() {
+    let mut accepted: Vec<Accepted> = if n.multi() {
         if ballot > n.promised {
             n.promised = ballot;
             n.journal.push(Change::Promised(None, ballot));
@@ -54,6 +54,19 @@ pub fn prepare(n: &mut Paxos, slot: u64, ballot: Ballot) -> PaxosMsg {
             })
             .collect()
     };
+    // The bug: nothing accepted in the slot asked about reads as the
+    // default vote, ballot 0 with the empty value, rather than as none.
+    if crate::bug::on(&n.params.bugs, DEFAULT_VOTE) && accepted.first().map(|a| a.slot) != Some(slot) {
+        let (ballot, value) = <(Ballot, String)>::default();
+        accepted.insert(
+            0,
+            Accepted {
+                slot,
+                ballot,
+                value,
+            },
+        );
+    }
     PaxosMsg::Promise {
         slot,
         ballot,

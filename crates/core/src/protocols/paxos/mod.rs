@@ -172,12 +172,39 @@ pub struct PaxosDurable {
 /// what it promised even if it fails and restarts).
 pub const FORGET_PROMISE: &str = "forget_promise";
 
+/// A proposer ignores the values the `Promise`s report and proposes its
+/// own: a new Multi-Paxos leader gives its clients' values the first slots
+/// it has not learned, over values an earlier leader may have had chosen
+/// there (Lamport, "Paxos Made Simple", §2.2, P2c: the proposer must take
+/// the value of the highest-numbered proposal a majority reports).
+pub const IGNORE_PROMISED_VALUES: &str = "ignore_promised_values";
+
+/// An acceptor that has accepted nothing in a slot still reports a vote
+/// there, its state's empty default (ballot 0, the empty value), and the
+/// proposer takes it as the value phase 1 found; a value no client
+/// proposed is chosen (Lamport, "Paxos Made Simple", §2.2: a proposer
+/// picks its own value only when the acceptors report no proposals; §2.1:
+/// only a proposed value may be chosen).
+pub const DEFAULT_VOTE: &str = "default_vote";
+
 /// Paxos's textbook bugs.
-pub const BUGS: &[crate::bug::Bug] = &[crate::bug::Bug {
-    name: FORGET_PROMISE,
-    breaks: &["Promise Kept", "Agreement"],
-    about: "An acceptor forgets its promises across a crash (Paxos Made Simple, §2.2)",
-}];
+pub const BUGS: &[crate::bug::Bug] = &[
+    crate::bug::Bug {
+        name: FORGET_PROMISE,
+        breaks: &["Promise Kept", "Agreement"],
+        about: "An acceptor forgets its promises across a crash (Paxos Made Simple, §2.2)",
+    },
+    crate::bug::Bug {
+        name: IGNORE_PROMISED_VALUES,
+        breaks: &["Agreement"],
+        about: "A proposer ignores the values reported in the Promises and proposes its own (Paxos Made Simple, §2.2, P2c)",
+    },
+    crate::bug::Bug {
+        name: DEFAULT_VOTE,
+        breaks: &["Validity"],
+        about: "An acceptor that accepted nothing reports an empty vote at ballot 0, which the proposer adopts (Paxos Made Simple, §2.1 and §2.2)",
+    },
+];
 
 /// A Paxos node: proposer, acceptor and learner.
 #[derive(Clone, Debug)]

@@ -196,7 +196,8 @@ pub fn on_promise(
     if !n.multi() && n.proposing != Some(slot) {
         return;
     }
-    n.promises.insert(from, accepted);
+    let ignore = crate::bug::on(&n.params.bugs, super::IGNORE_PROMISED_VALUES);
+    n.promises.insert(from, if ignore { Vec::new() } else { accepted });
     if n.promises.len() < n.majority() {
         return;
     }
