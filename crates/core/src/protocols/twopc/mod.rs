@@ -68,6 +68,12 @@ pub const ABORT_AFTER_YES: &str = "abort_after_yes";
 /// §2: commit needs every participant's yes).
 pub const COMMIT_ON_TIMEOUT: &str = "commit_on_timeout";
 
+/// The coordinator counts votes rather than yes votes: a no does not
+/// abort, and once every participant has voted it commits (Gray & Lamport
+/// 2006, §2: the coordinator commits only when every participant is
+/// prepared; one no aborts the transaction).
+pub const COUNT_NO_AS_YES: &str = "count_no_as_yes";
+
 /// Two-phase commit's textbook bugs.
 pub const BUGS: &[crate::bug::Bug] = &[
     crate::bug::Bug {
@@ -79,6 +85,11 @@ pub const BUGS: &[crate::bug::Bug] = &[
         name: COMMIT_ON_TIMEOUT,
         breaks: &[invariants::VETO, invariants::ATOMICITY],
         about: "The coordinator commits when votes time out, as if a missing vote were a yes",
+    },
+    crate::bug::Bug {
+        name: COUNT_NO_AS_YES,
+        breaks: &[invariants::VETO, invariants::ATOMICITY],
+        about: "The coordinator commits once every participant has voted, counting a no as a yes (Gray & Lamport 2006, §2)",
     },
 ];
 
@@ -446,12 +457,14 @@ impl TwoPc {
                 match t.phase {
                     Phase::Working | Phase::Voting => {
                         t.votes.insert(from, yes);
+                        // The bug: any vote counts as a yes.
+                        let any = crate::bug::on(&self.params.bugs, COUNT_NO_AS_YES);
                         let all_yes = self
                             .participants
                             .iter()
-                            .all(|&p| t.votes.get(p) == Some(&true));
-                        if !yes || all_yes {
-                            self.decide(cx, &tx, yes);
+                            .all(|&p| t.votes.get(p).is_some_and(|&y| y || any));
+                        if (!yes && !any) || all_yes {
+                            self.decide(cx, &tx, all_yes);
                         }
                     }
                     Phase::Decided(commit) => cx.send(from, TwoPcMsg::Decision { tx, commit }),
