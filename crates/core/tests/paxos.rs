@@ -142,12 +142,10 @@ fn dueling_proposers_without_back_off_livelock_and_back_off_ends_it_section_2_4(
     assert!(resolved.violations().is_empty());
 }
 
-#[test]
-fn a_new_proposer_carries_on_the_value_a_crashed_one_got_accepted_section_2_2() {
-    // n0's Accept reaches only n1 and n2 (a majority with n0 itself), then
-    // n0 crashes before anyone learns. n4 proposes its own value for the
-    // same slot: phase 1 finds "a" and n4 must propose "a" (P2c).
-    let mut sim = cluster(5, 4, r#""mode":"basic","backoff_ms":0"#, [10, 10]);
+/// n0's Accept reaches only n1 and n2 (a majority with n0 itself), then
+/// n0 crashes before anyone learns; n4 proposes "b" for the same slot.
+fn rival_after_a_crashed_proposer(params: &str) -> Sim<Paxos> {
+    let mut sim = cluster(5, 4, params, [10, 10]);
     for to in [3, 4] {
         sim.apply(Command::Cut {
             from: NodeId(0),
@@ -169,9 +167,45 @@ fn a_new_proposer_carries_on_the_value_a_crashed_one_got_accepted_section_2_2() 
     sim.apply(Command::Heal).unwrap();
     request(&mut sim, 4, "b");
     run_for(&mut sim, 2_000);
+    sim
+}
+
+#[test]
+fn a_new_proposer_carries_on_the_value_a_crashed_one_got_accepted_section_2_2() {
+    // Phase 1 finds "a" in slot 0, and n4 must propose "a" there (P2c).
+    let sim = rival_after_a_crashed_proposer(r#""mode":"basic","backoff_ms":0"#);
     let logs = chosen(&sim);
     assert_eq!(logs[4], ["a", "b"], "slot 0 keeps a; b goes to slot 1");
     assert!(sim.violations().is_empty());
+}
+
+#[test]
+fn a_proposer_that_ignores_the_promised_values_breaks_agreement_section_2_2() {
+    // With `ignore_promised_values`, n4 proposes its own "b" in slot 0,
+    // where a majority accepted "a": P2c broken, two values chosen.
+    let sim = rival_after_a_crashed_proposer(
+        r#""mode":"basic","backoff_ms":0,"bugs":["ignore_promised_values"]"#,
+    );
+    assert_eq!(chosen(&sim)[4][0], "b", "{:?}", chosen(&sim));
+    let v = sim.violations().first().expect("a violation");
+    assert_eq!(v.invariant, "Agreement", "{v:?}");
+    assert!(v.detail.contains("slot 0 chosen with a"), "{v:?}");
+}
+
+#[test]
+fn an_empty_default_vote_gets_a_value_no_client_proposed_chosen_section_2_1() {
+    // With `default_vote`, the acceptors answer the first leader's phase 1
+    // with an empty vote at ballot 0 for slot 0, and the leader proposes
+    // the empty value there, though no client proposed it.
+    let mut sim = cluster(3, 6, r#""mode":"multi","bugs":["default_vote"]"#, [10, 10]);
+    run_for(&mut sim, 600);
+    assert_eq!(chosen(&sim)[0].first().map(String::as_str), Some(""));
+    let v = sim.violations().first().expect("a violation");
+    assert_eq!(v.invariant, "Validity", "{v:?}");
+    // Without the bug, nothing is chosen until a client proposes.
+    let mut sim = cluster(3, 6, r#""mode":"multi""#, [10, 10]);
+    run_for(&mut sim, 600);
+    assert!(chosen(&sim).iter().all(Vec::is_empty), "{:?}", chosen(&sim));
 }
 
 #[test]

@@ -101,6 +101,26 @@ fn one_no_vote_aborts_the_transaction_everywhere_section_2() {
 }
 
 #[test]
+fn a_coordinator_that_counts_a_no_as_a_yes_commits_over_a_veto_section_2() {
+    // With `count_no_as_yes`, participant 2's no does not abort t1: the
+    // coordinator commits once every participant has voted.
+    let mut sim = cluster(4, 2, r#""bugs":["count_no_as_yes"]"#);
+    request(&mut sim, "t1 no=2");
+    run_for(&mut sim, 1_000);
+    assert_eq!(decision(&sim, "t1"), "commit");
+    assert_eq!(
+        states(&sim, "t1"),
+        [
+            Some(TxState::Committed),
+            Some(TxState::Aborted),
+            Some(TxState::Committed)
+        ]
+    );
+    let v = sim.violations().first().expect("a violation");
+    assert_eq!(v.invariant, "Veto", "{v:?}");
+}
+
+#[test]
 fn a_participant_that_never_hears_prepare_aborts_on_its_own_section_2() {
     // Prepare takes 10 s to come; the participants give up after 400 ms,
     // and so vote no when it does.
