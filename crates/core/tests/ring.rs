@@ -714,3 +714,61 @@ fn random_membership_and_faults_sweep() {
         failures[0]
     );
 }
+
+/// Dynamo, §4.9: when a node is added, the nodes that held its ranges
+/// transfer those keys to it. With `claim_on_join` the joiner takes its
+/// share the moment it starts, before any of it arrives: keys gained
+/// outside a transfer, at the join. Without the bug the same join is clean.
+#[test]
+fn a_joiner_that_claims_its_share_invents_keys() {
+    let schedule = json!([{"at_ms": 500, "op": "add_node"}]);
+    let mut s = sim(&ring(
+        5,
+        json!({"keys": 4_000, "bugs": ["claim_on_join"]}),
+        schedule.clone(),
+        1_500,
+    ));
+    s.run_to_end();
+    let v = &s.violations()[0];
+    assert_eq!(v.invariant, "Transfers never invent keys");
+    assert_eq!(v.at, Time::from_ms(500));
+    assert!(
+        v.detail.starts_with("n5 ") && v.detail.contains("outside a transfer"),
+        "{}",
+        v.detail
+    );
+    settled(&run(&ring(5, json!({"keys": 4_000}), schedule, 1_500))).unwrap();
+}
+
+/// Saltzer, Reed & Clark 1984, "End-to-End Arguments in System Design",
+/// §2 (careful file transfer), and Dynamo, §4.9: a sender may delete a
+/// handed-off key only once the receiver confirms it holds it. With
+/// `ack_before_write` the joiner acknowledges on arrival and writes at its
+/// next rebalance tick (700 ms); the senders delete on the ack, and the
+/// joiner's crash at 650 ms loses those keys for good. The same crash
+/// without the bug loses nothing.
+#[test]
+fn acknowledging_before_writing_loses_the_handed_off_keys() {
+    let schedule = json!([
+        {"at_ms": 550, "op": "add_node"},
+        {"at_ms": 650, "op": "crash", "node": 6},
+        {"at_ms": 1_000, "op": "restart", "node": 6},
+    ]);
+    let mut s = sim(&ring(
+        6,
+        json!({"keys": 10_000, "bugs": ["ack_before_write"]}),
+        schedule.clone(),
+        3_000,
+    ));
+    s.run_to_end();
+    let v = &s.violations()[0];
+    assert_eq!(v.invariant, "Handoff keeps a copy");
+    assert!(
+        v.at > Time::from_ms(600) && v.at < Time::from_ms(650),
+        "{v:?}"
+    );
+    assert!(metrics(&s)["lost"].as_u64().unwrap() > 0);
+    let s = run(&ring(6, json!({"keys": 10_000}), schedule, 3_000));
+    assert_eq!(metrics(&s)["lost"], 0);
+    settled(&s).unwrap();
+}

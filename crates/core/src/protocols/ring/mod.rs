@@ -210,12 +210,38 @@ struct Touched {
 /// only after the receiver confirms): a lost transfer loses the key.
 pub const DROP_ON_SEND: &str = "drop_on_send";
 
+/// A node that joins after time 0 takes its share of the keys at once, as
+/// if it held them, instead of receiving them from their old owners
+/// (Dynamo, §4.9: when a node is added, the nodes that held its ranges
+/// transfer those keys to it): it claims keys nobody gave it.
+pub const CLAIM_ON_JOIN: &str = "claim_on_join";
+
+/// A receiver acknowledges a transfer when it arrives and writes the keys
+/// only at its next rebalance tick, so the sender deletes its copy while
+/// the only other one is in memory, unwritten (Saltzer, Reed & Clark
+/// 1984, "End-to-End Arguments in System Design", §2, careful file
+/// transfer: only the receiver's check after the write proves the copy;
+/// Dynamo, §4.9: the sender deletes once the receiver confirms).
+pub const ACK_BEFORE_WRITE: &str = "ack_before_write";
+
 /// The ring's textbook bugs.
-pub const BUGS: &[crate::bug::Bug] = &[crate::bug::Bug {
-    name: DROP_ON_SEND,
-    breaks: &[invariants::DROPPED_AFTER_ACK, invariants::HANDOFF_KEEPS_A_COPY],
-    about: "A node deletes a handed-off key when it sends it, before the ack (Dynamo, §4.9)",
-}];
+pub const BUGS: &[crate::bug::Bug] = &[
+    crate::bug::Bug {
+        name: DROP_ON_SEND,
+        breaks: &[invariants::DROPPED_AFTER_ACK, invariants::HANDOFF_KEEPS_A_COPY],
+        about: "A node deletes a handed-off key when it sends it, before the ack (Dynamo, §4.9)",
+    },
+    crate::bug::Bug {
+        name: CLAIM_ON_JOIN,
+        breaks: &[invariants::KEYS_NEVER_INVENTED],
+        about: "A joining node claims its share of the keys instead of receiving them from their old owners (Dynamo, §4.9)",
+    },
+    crate::bug::Bug {
+        name: ACK_BEFORE_WRITE,
+        breaks: &[invariants::HANDOFF_KEEPS_A_COPY],
+        about: "A receiver acknowledges a transfer before it writes the keys, so the sender deletes the last written copy (Saltzer, Reed & Clark 1984, §2; Dynamo, §4.9)",
+    },
+];
 
 /// One ring node.
 #[derive(Clone, Debug)]
@@ -231,6 +257,9 @@ pub struct Ring {
     received: u32,
     /// Fetch rounds since the last progress; the wait doubles with each.
     repair_round: u32,
+    /// With [`ACK_BEFORE_WRITE`]: keys acknowledged and not yet written, by
+    /// sender (in memory only, so a crash loses them).
+    unwritten: Vec<(NodeId, Vec<u32>)>,
     touched: Touched,
 }
 
@@ -278,11 +307,12 @@ impl Ring {
     }
 
     /// A fresh node: at time 0 it takes every key whose preference list
-    /// includes it; a node that joins later expects them.
+    /// includes it; a node that joins later expects them (with
+    /// [`CLAIM_ON_JOIN`], it takes them too).
     fn load(&mut self, cx: &mut Context<'_, Self>) {
         let Some(layout) = &self.layout else { return };
         let mine = layout.holdings(self.id);
-        if cx.now() == Time::ZERO {
+        if cx.now() == Time::ZERO || crate::bug::on(&self.params.bugs, CLAIM_ON_JOIN) {
             self.d.held = mine;
             self.touched.loaded = true;
             self.touched.gained = self.d.held.iter().collect();
@@ -491,22 +521,15 @@ impl Ring {
                 .as_ref()
                 .is_some_and(|l| l.preference(k).contains(&self.id.0));
             if mine {
-                if Arc::make_mut(&mut self.d.held).insert(k) {
-                    self.touched.gained.push(k);
-                    Arc::make_mut(&mut self.d.missing).remove(k);
-                }
                 taken.push(k);
             } else {
                 refused.push(k);
             }
         }
-        if !self.touched.gained.is_empty() {
-            self.touched.gained_from = Some(from);
-            self.received += self.touched.gained.len() as u32;
-            if self.repair_round > 0 {
-                self.repair_round = 0;
-                self.arm_repair(cx);
-            }
+        if crate::bug::on(&self.params.bugs, ACK_BEFORE_WRITE) {
+            self.unwritten.push((from, taken.clone()));
+        } else {
+            self.write(cx, from, &taken);
         }
         cx.send(
             from,
@@ -516,6 +539,33 @@ impl Ring {
                 refused,
             },
         );
+    }
+
+    /// With [`ACK_BEFORE_WRITE`], writes the keys acknowledged since the
+    /// last tick.
+    fn write_unwritten(&mut self, cx: &mut Context<'_, Self>) {
+        for (from, keys) in std::mem::take(&mut self.unwritten) {
+            self.write(cx, from, &keys);
+        }
+    }
+
+    /// Stores keys received from `from`.
+    fn write(&mut self, cx: &mut Context<'_, Self>, from: NodeId, keys: &[u32]) {
+        let before = self.touched.gained.len();
+        for &k in keys {
+            if Arc::make_mut(&mut self.d.held).insert(k) {
+                self.touched.gained.push(k);
+                Arc::make_mut(&mut self.d.missing).remove(k);
+            }
+        }
+        if self.touched.gained.len() > before {
+            self.touched.gained_from = Some(from);
+            self.received += (self.touched.gained.len() - before) as u32;
+            if self.repair_round > 0 {
+                self.repair_round = 0;
+                self.arm_repair(cx);
+            }
+        }
     }
 
     /// Settles acknowledged keys; drops handed-off keys once every replica
@@ -643,6 +693,7 @@ impl Protocol for Ring {
             fresh,
             received: 0,
             repair_round: 0,
+            unwritten: Vec::new(),
             touched: Touched::default(),
         }
     }
@@ -672,7 +723,10 @@ impl Protocol for Ring {
     fn on_timer(&mut self, cx: &mut Context<'_, Self>, timer: RingTimer) {
         self.begin(cx);
         match timer {
-            RingTimer::Rebalance => self.arm_rebalance(cx),
+            RingTimer::Rebalance => {
+                self.write_unwritten(cx);
+                self.arm_rebalance(cx);
+            }
             RingTimer::Retry => self.resend(cx),
             RingTimer::Repair => self.repair(cx),
         }
