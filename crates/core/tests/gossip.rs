@@ -310,3 +310,29 @@ fn random_faults_keep_the_invariants_and_anti_entropy_converges() {
         assert!(counted <= r.messages.sent + r.messages.duplicated);
     }
 }
+
+/// Demers et al. 1987, §1.1: an update is stamped once, by `Now[]` at the
+/// site where it is made, and every copy keeps that stamp. With
+/// `restamp_rumors` a node passes the rumor it heard on under its own
+/// name, so the nodes it tells know a rumor their "origin" never started;
+/// the same run without the bug spreads n0's one rumor and nothing else.
+#[test]
+fn restamped_rumors_have_no_origin() {
+    let run = |bugs: Value| {
+        let v = gossip(16, 3, 4_000, json!({"mode": "push", "bugs": bugs}));
+        let s = Scenario::from_json(&v.to_string()).unwrap();
+        let mut sim = AnySim::new(&s, SimConfig::headless()).unwrap();
+        sim.run_to_end();
+        sim.violations().to_vec()
+    };
+    let found = run(json!(["restamp_rumors"]));
+    let v = found.first().expect("a rumor without an origin");
+    assert_eq!(v.invariant, "Rumors Have Origins");
+    assert!(
+        v.detail.contains(".1, which n") && v.detail.contains("never started"),
+        "{}",
+        v.detail
+    );
+    assert!(!v.detail.contains("rumor n0.1"), "{}", v.detail);
+    assert_eq!(run(json!([])), vec![]);
+}

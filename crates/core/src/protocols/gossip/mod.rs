@@ -238,6 +238,11 @@ impl Gossip {
     }
 
     fn send(&mut self, cx: &mut Context<'_, Self>, to: NodeId, round: u64, body: Body) {
+        let body = if crate::bug::on(&self.params.bugs, RESTAMP_RUMORS) {
+            self.restamp(body)
+        } else {
+            body
+        };
         let members = cx.peer_count() + 1;
         let updates = match &mut self.swim {
             Some(s) => s.members.piggyback(members),
@@ -252,6 +257,32 @@ impl Gossip {
                 updates,
             },
         );
+    }
+
+    /// With [`RESTAMP_RUMORS`]: the rumors `body` passes on, each under
+    /// this node's name instead of its origin's.
+    fn restamp(&self, body: Body) -> Body {
+        let me = self.id;
+        let mine = |rumors: Vec<RumorId>| {
+            rumors
+                .into_iter()
+                .map(|r| RumorId { origin: me, n: r.n })
+                .collect()
+        };
+        match body {
+            Body::Push { rumors } => Body::Push {
+                rumors: mine(rumors),
+            },
+            Body::PushPull { rumors, known } => Body::PushPull {
+                rumors: mine(rumors),
+                known,
+            },
+            Body::Reply { rumors, already } => Body::Reply {
+                rumors: mine(rumors),
+                already,
+            },
+            other => other,
+        }
     }
 
     fn believes_dead(&self, node: NodeId) -> bool {
@@ -763,6 +794,13 @@ pub const FORGET_RUMORS: &str = "forget_rumors";
 /// refutes with a higher incarnation, which must survive).
 pub const FORGET_INCARNATION: &str = "forget_incarnation";
 
+/// A node passes the rumors it heard on under its own name, as if it had
+/// started them: an update is stamped once, where it is made, and every
+/// copy keeps that stamp (Demers et al. 1987, §1.1: `Update[v]` sets
+/// `(v, Now[])` at the site where a client makes it; the epidemic copies
+/// value and timestamp alike).
+pub const RESTAMP_RUMORS: &str = "restamp_rumors";
+
 /// Gossip's textbook bugs.
 pub const BUGS: &[crate::bug::Bug] = &[
     crate::bug::Bug {
@@ -774,6 +812,11 @@ pub const BUGS: &[crate::bug::Bug] = &[
         name: FORGET_INCARNATION,
         breaks: &[INCARNATIONS_GROW],
         about: "A SWIM member restarts at incarnation 0 and cannot refute a suspicion (SWIM §4.2)",
+    },
+    crate::bug::Bug {
+        name: RESTAMP_RUMORS,
+        breaks: &[RUMORS_HAVE_ORIGINS],
+        about: "A node passes rumors on under its own name instead of their origin's stamp (Demers et al. 1987, §1.1)",
     },
 ];
 /// Every rumor a node knows was started by its origin.
