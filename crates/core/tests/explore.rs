@@ -36,12 +36,14 @@ fn bugs_of(protocol: ProtocolName) -> &'static [Bug] {
 /// Each bug of two-phase commit (Gray & Lamport 2006, §2: a participant
 /// that voted yes must wait for the decision; only a unanimous yes
 /// commits, and a no vote is no yes), of the clocks (Lamport 1978, IR2;
-/// Kulkarni et al. 2014, Figure 5), of gossip (Demers et al. 1987; SWIM
-/// §4.2), of Paxos ("Paxos Made Simple", §2.2: an acceptor remembers its
-/// promises through a restart, and a proposer proposes the value the
-/// Promises report (P2c), its own only when they report none; §2.1: only a
-/// proposed value is chosen), of the ring (Dynamo, §4.9: hand off, then
-/// delete once acknowledged) and of the quorum store (Dynamo, §4.4:
+/// Kulkarni et al. 2014, Figure 5), of gossip (Demers et al. 1987, §1.1: a
+/// rumor keeps its origin's stamp; SWIM §4.2), of Paxos ("Paxos Made
+/// Simple", §2.2: an acceptor remembers its promises through a restart,
+/// and a proposer proposes the value the Promises report (P2c), its own
+/// only when they report none; §2.1: only a proposed value is chosen), of
+/// the ring (Dynamo, §4.9: a joiner receives its keys from their old
+/// holders, who delete them once acknowledged; Saltzer, Reed & Clark 1984,
+/// §2: only after the write) and of the quorum store (Dynamo, §4.4:
 /// versions are reconciled by their clocks; Gifford 1979: a quorum counts
 /// distinct replicas) breaks what it lists, is found within its budget of
 /// runs from the protocol's default preset, shrinks to at most 15 commands,
