@@ -180,6 +180,33 @@ fn two_additions_at_once_are_carried_out_one_after_the_other() {
     }
 }
 
+/// Dissertation §4.1: a leader starts no change until the last one's entry
+/// has committed. Of five servers three are down, and two of them are
+/// removed at once: the first entry cannot commit, so the second request
+/// waits. With `change_before_commit` the leader appends the second entry
+/// beside the first, and One Change at a Time breaks.
+#[test]
+fn with_change_before_commit_a_second_change_overlaps_the_first() {
+    for bug in [false, true] {
+        let params = if bug {
+            r#""bugs":["change_before_commit"]"#
+        } else {
+            ""
+        };
+        let (mut sim, leader) = settled(5, 1, params);
+        let others: Vec<NodeId> = (0..5).map(NodeId).filter(|&n| n != leader).collect();
+        for &node in &others[1..] {
+            sim.apply(Command::Crash { node }).unwrap();
+        }
+        sim.apply(Command::RemoveNode { node: others[1] }).unwrap();
+        sim.apply(Command::RemoveNode { node: others[2] }).unwrap();
+        sim.run_until(Time(sim.now().0 + 1_000 * MS));
+        let broke: Vec<&str> = sim.violations().iter().map(|v| v.invariant).collect();
+        let want: &[&str] = if bug { &["One Change at a Time"] } else { &[] };
+        assert_eq!(&broke[..broke.len().min(1)], want, "bug {bug}");
+    }
+}
+
 /// §4.1: a server uses the newest configuration in its log, committed or
 /// not. A follower cut off right after receiving the leader's configuration
 /// entry (which then cannot commit) already counts by it.

@@ -67,6 +67,18 @@ fn durable(term: u64, voted_for: Option<u32>, log: RaftLog) -> RaftDurable {
     RaftDurable::new(term, voted_for.map(NodeId), log)
 }
 
+/// Server `id` of a cluster of `size`, with textbook bug `bug` switched on
+/// when `on`.
+fn with_bug(id: u32, size: u32, durable: Option<RaftDurable>, bug: &str, on: bool) -> Node {
+    let mut node = Node::new(id, size, None);
+    let params = RaftParams {
+        bugs: if on { vec![bug.into()] } else { Vec::new() },
+        ..RaftParams::default()
+    };
+    node.raft = Raft::new(n(id), &node.peers, &params, durable);
+    node
+}
+
 /// One Raft server with everything a handler call needs.
 struct Node {
     id: NodeId,
@@ -475,6 +487,53 @@ fn stale_term_messages_are_rejected() {
         "a stale acknowledgement was counted"
     );
     assert_eq!(l.raft.role(), Role::Leader);
+}
+
+/// Figure 2, AppendEntries receiver rule 1: "Reply false if term <
+/// currentTerm (§5.1)." With `accept_stale_append` the rule is missing: a
+/// leader of term 3 takes the entry a deposed leader of term 2 sends and
+/// truncates its own no-op, so a leader's log loses an entry (Leader
+/// Append-Only). Its answer still carries term 3, so the sender steps down.
+#[test]
+fn without_rule_1_a_leader_takes_a_stale_leaders_entries() {
+    for bug in [false, true] {
+        let log = log_of_terms(&[1]);
+        let mut l = with_bug(
+            0,
+            3,
+            Some(durable(2, None, log)),
+            "accept_stale_append",
+            bug,
+        );
+        l.start();
+        l.timer(RaftTimer::Election);
+        l.recv(
+            1,
+            RaftMsg::RequestVoteReply {
+                term: 3,
+                granted: true,
+            },
+        );
+        assert_eq!(
+            (l.raft.role(), terms_of(l.raft.log())),
+            (Role::Leader, vec![1, 3])
+        );
+        let stale = RaftMsg::AppendEntries {
+            term: 2,
+            prev_index: 1,
+            prev_term: 1,
+            entries: vec![positional(2, 2)],
+            commit: 1,
+        };
+        let RaftMsg::AppendEntriesReply { term, success, .. } = only_reply(&l.recv(2, stale), 2)
+        else {
+            panic!("no AppendEntries reply");
+        };
+        assert_eq!((term, success), (3, bug), "bug {bug}");
+        assert_eq!(l.raft.role(), Role::Leader, "bug {bug}");
+        let after = if bug { vec![1, 2] } else { vec![1, 3] };
+        assert_eq!(terms_of(l.raft.log()), after, "bug {bug}");
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1083,6 +1142,34 @@ fn the_follower_consistency_check() {
         assert_eq!(terms_of(f.raft.log()), vec![1, 2], "{case}: log changed");
         // Either way the sender is the legitimate leader of term 2.
         assert_eq!(f.raft.leader(), Some(n(1)), "{case}");
+    }
+}
+
+/// Figure 2, AppendEntries receiver rule 2: refuse unless the log
+/// "contains an entry at prevLogIndex whose term matches prevLogTerm". With
+/// `ignore_prev_term` only the index is checked: a follower whose entry 2 is
+/// of term 2 takes a term-3 leader's entry 3 meant to follow its entry 2 of
+/// term 3, and two logs hold entry 3 of term 3 after different prefixes
+/// (Log Matching, §5.3).
+#[test]
+fn without_the_term_check_entries_land_after_another_prefix() {
+    for bug in [false, true] {
+        let log = log_of_terms(&[1, 2]);
+        let mut f = with_bug(0, 3, Some(durable(2, None, log)), "ignore_prev_term", bug);
+        f.start();
+        let append = RaftMsg::AppendEntries {
+            term: 3,
+            prev_index: 2,
+            prev_term: 3,
+            entries: vec![positional(3, 3)],
+            commit: 0,
+        };
+        let RaftMsg::AppendEntriesReply { success, .. } = only_reply(&f.recv(1, append), 1) else {
+            panic!("no AppendEntries reply");
+        };
+        assert_eq!(success, bug, "bug {bug}");
+        let after = if bug { vec![1, 2, 3] } else { vec![1, 2] };
+        assert_eq!(terms_of(f.raft.log()), after, "bug {bug}");
     }
 }
 

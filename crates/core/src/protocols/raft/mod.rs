@@ -80,6 +80,19 @@ pub const COMMIT_PREVIOUS_TERM: &str = "commit_previous_term";
 /// same term can vote a second time (Figure 2 lists it as persistent
 /// state), so two candidates can win one term.
 pub const FORGET_VOTE: &str = "forget_vote";
+/// AppendEntries from a deposed leader is not refused (Figure 2,
+/// AppendEntries receiver rule 1: "reply false if term < currentTerm"): the
+/// receiver still steps down only for a higher term, so even the leader of
+/// a later term takes the stale leader's entries and truncates its own log.
+pub const ACCEPT_STALE_APPEND: &str = "accept_stale_append";
+/// The consistency check looks only for an entry at `prevLogIndex`, not at
+/// its term (Figure 2, AppendEntries receiver rule 2; §5.3), so new entries
+/// are appended after a prefix that differs from the leader's.
+pub const IGNORE_PREV_TERM: &str = "ignore_prev_term";
+/// A leader starts a membership change while the previous one's
+/// configuration entry is still uncommitted (dissertation §4.1: a leader
+/// must not begin a new change until the last one has committed).
+pub const CHANGE_BEFORE_COMMIT: &str = "change_before_commit";
 
 /// Raft's textbook bugs.
 pub const BUGS: &[crate::bug::Bug] = &[
@@ -95,6 +108,25 @@ pub const BUGS: &[crate::bug::Bug] = &[
         name: FORGET_VOTE,
         breaks: &[invariants::ELECTION_SAFETY],
         about: "votedFor is not kept across a crash, so a restarted server votes twice in one term (Figure 2)",
+    },
+    crate::bug::Bug {
+        name: ACCEPT_STALE_APPEND,
+        breaks: &[
+            invariants::LEADER_APPEND_ONLY,
+            invariants::LEADER_COMPLETENESS,
+            invariants::STATE_MACHINE_SAFETY,
+        ],
+        about: "AppendEntries from a deposed leader is not refused (Figure 2, AppendEntries rule 1: reply false if term < currentTerm), so a later leader truncates its log to the stale one's",
+    },
+    crate::bug::Bug {
+        name: IGNORE_PREV_TERM,
+        breaks: &[invariants::LOG_MATCHING, invariants::STATE_MACHINE_SAFETY],
+        about: "The consistency check asks only that the log reach prevLogIndex, not that the entry there have prevLogTerm (§5.3, Figure 2, AppendEntries rule 2), so entries land after a different prefix",
+    },
+    crate::bug::Bug {
+        name: CHANGE_BEFORE_COMMIT,
+        breaks: &[invariants::ONE_CHANGE_AT_A_TIME],
+        about: "A leader starts a membership change before the previous configuration entry has committed (Ongaro's dissertation §4.1), so two uncommitted changes can overlap",
     },
 ];
 
@@ -680,7 +712,10 @@ impl Raft {
         entries: Vec<Entry>,
         commit: u64,
     ) {
-        if !self.heard_leader(cx, from, term) {
+        // With `accept_stale_append`, an earlier term's AppendEntries is
+        // neither refused nor a new leader to follow: its entries are taken.
+        let stale = term < self.term && crate::bug::on(&self.params.bugs, ACCEPT_STALE_APPEND);
+        if !stale && !self.heard_leader(cx, from, term) {
             return;
         }
         if prev_index < self.log.start() {
@@ -695,7 +730,9 @@ impl Raft {
             return;
         }
         // §5.3 consistency check.
-        if self.log.term_at(prev_index) != Some(prev_term) {
+        let any_term = crate::bug::on(&self.params.bugs, IGNORE_PREV_TERM);
+        let found = self.log.term_at(prev_index);
+        if found.is_none() || (found != Some(prev_term) && !any_term) {
             let hint = self.log.last_index().min(prev_index.saturating_sub(1));
             let msg = RaftMsg::AppendEntriesReply {
                 term: self.term,
