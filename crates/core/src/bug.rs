@@ -69,7 +69,15 @@ pub fn switch(params: &mut Value, name: &str, on: bool) {
     }
     if let Value::Object(map) = params {
         if names.is_empty() {
-            map.remove("bugs");
+            // Copied without it rather than `remove`d: the map's removal
+            // code would be in a lab page's wasm for this one call.
+            let mut kept = serde_json::Map::new();
+            for (k, v) in std::mem::take(map) {
+                if k != "bugs" {
+                    kept.insert(k, v);
+                }
+            }
+            *map = kept;
         } else {
             map.insert("bugs".into(), names.into());
         }

@@ -1,28 +1,27 @@
 //! The worker side of the lab's counterexample search ("Break it"): a Web
-//! Worker loads this page's own wasm and calls [`explore_chunk`] for each
-//! slice of runs the page hands it, so the search never runs on the page's
-//! thread. Run `i` depends only on the scenario, the seed and `i`
+//! Worker loads the lab's search wasm (`src/bin/search.rs`, built beside
+//! the page's with the same lab feature, so the page's own bundle carries
+//! none of this) and calls [`chunk`] for each slice of runs the page hands
+//! it, so the search never runs on the page's thread. Run `i` depends only on the scenario, the seed and `i`
 //! ([`faultline_core::explore`]), so the page gets the same first
 //! counterexample as `faultline explore` however many workers share it.
 
 use faultline_core::explore::{search_for, shrink};
 use faultline_core::Scenario;
 use serde_json::{json, Value};
-use wasm_bindgen::prelude::wasm_bindgen;
 
 /// Runs one slice of a search; answers (JSON) `{"from", "to", "found"}`,
 /// where `found` is `null` or the slice's lowest failing run, already
 /// shrunk: `{"run", "commands_before", "scenario", "violation"}`; or
 /// `{"error"}` for a request or scenario that cannot run.
-#[wasm_bindgen]
-pub fn explore_chunk(request: &str) -> String {
+pub fn chunk(request: &str) -> String {
     answer(request)
         .unwrap_or_else(|e| json!({ "error": e }))
         .to_string()
 }
 
 fn answer(request: &str) -> Result<Value, String> {
-    // The page posts `{"scenario": JSON text, "seed", "from", "to",
+    // The page posts `{"scenario": {…}, "seed", "from", "to",
     // "properties": [names; any if empty]}`.
     let c: Value = serde_json::from_str(request).map_err(|e| e.to_string())?;
     let number = |k: &str| {
@@ -30,8 +29,7 @@ fn answer(request: &str) -> Result<Value, String> {
             .ok_or_else(|| format!("`{k}` is not a number"))
     };
     let (seed, from, to) = (number("seed")?, number("from")?, number("to")?);
-    let text = c["scenario"].as_str().ok_or("`scenario` is not text")?;
-    let base = Scenario::from_json(text).map_err(|e| e.to_string())?;
+    let base = Scenario::from_json(&c["scenario"].to_string()).map_err(|e| e.to_string())?;
     let properties: Vec<&str> = c["properties"]
         .as_array()
         .map(|a| a.iter().filter_map(Value::as_str).collect())

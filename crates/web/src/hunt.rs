@@ -6,10 +6,9 @@
 //! same scenario, seed and budget, however many workers ran it.
 
 use crate::perf::wall_ms;
-use faultline_core::sortedmap::SortedSet;
 use faultline_core::{Scenario, Time};
 use gloo::events::EventListener;
-use serde_json::{json, Value};
+use serde_json::Value;
 use wasm_bindgen::JsCast;
 use yew::Callback;
 
@@ -79,12 +78,13 @@ pub enum Status {
 pub struct Hunt {
     workers: Vec<web_sys::Worker>,
     listeners: Vec<EventListener>,
-    /// The request every slice shares, without its runs.
-    request: Value,
+    /// The request every slice shares, up to its runs: `{"scenario": …,
+    /// "seed": …, "properties": […], ` (each slice adds `"from", "to"`).
+    request: String,
     budget: u64,
     next: u64,
-    /// Slices out, by first run.
-    out: SortedSet<u64>,
+    /// Slices out, by first run (a few: one per worker).
+    out: Vec<u64>,
     done: u64,
     best: Option<Found>,
     started: f64,
@@ -99,18 +99,19 @@ impl Hunt {
     /// Starts a search for `goal` in `lab`'s workers; answers come back
     /// through `on_reply`.
     pub fn start(lab: &str, goal: &Goal, on_reply: Callback<Reply>) -> Hunt {
-        let request = json!({
-            "scenario": goal.scenario.to_json(),
-            "seed": goal.scenario.seed,
-            "properties": goal.property.map_or(Vec::new(), |p| vec![p]),
-        });
+        let scenario = serde_json::to_string(&goal.scenario).unwrap_or_default();
+        let property = goal.property.map_or(String::new(), |p| format!("{p:?}"));
+        let request = format!(
+            r#"{{"scenario":{scenario},"seed":{},"properties":[{property}],"#,
+            goal.scenario.seed
+        );
         let mut hunt = Hunt {
             workers: Vec::new(),
             listeners: Vec::new(),
             request,
             budget: goal.budget,
             next: 0,
-            out: SortedSet::new(),
+            out: Vec::new(),
             done: 0,
             best: None,
             started: wall_ms(),
@@ -121,7 +122,7 @@ impl Hunt {
             .clamp(1.0, MAX_WORKERS as f64) as usize;
         let options = web_sys::WorkerOptions::new();
         options.set_type(web_sys::WorkerType::Module);
-        let url = format!("./{lab}/explore-worker.js");
+        let url = format!("./{lab}/search-worker.js");
         for i in 0..count {
             let worker = match web_sys::Worker::new_with_options(&url, &options) {
                 Ok(w) => w,
@@ -174,7 +175,7 @@ impl Hunt {
             self.fail("the search's worker answered something unreadable");
             return;
         };
-        self.out.remove(&from);
+        self.out.retain(|&f| f != from);
         self.done += to - from;
         if !answer["found"].is_null() {
             let Some(found) = found_of(&answer["found"]) else {
@@ -211,20 +212,18 @@ impl Hunt {
         }
         let (from, to) = (self.next, (self.next + CHUNK).min(limit));
         self.next = to;
-        let mut request = self.request.clone();
-        request["from"] = from.into();
-        request["to"] = to.into();
-        let posted = self.workers[i].post_message(&request.to_string().into());
+        let request = format!(r#"{}"from":{from},"to":{to}}}"#, self.request);
+        let posted = self.workers[i].post_message(&request.into());
         if posted.is_err() {
             self.fail("the search's worker refused a message");
             return;
         }
-        self.out.insert(from);
+        self.out.push(from);
     }
 
     /// Ends the search once nothing below its answer is still out.
     fn settle(&mut self) {
-        let lowest_out = self.out.iter().next().copied();
+        let lowest_out = self.out.iter().min().copied();
         match &self.best {
             Some(best) if lowest_out.is_none_or(|f| f > best.run) => {
                 self.status = Status::Found(Box::new(best.clone()));

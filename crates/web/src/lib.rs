@@ -13,7 +13,7 @@ mod announce;
 mod app;
 mod components;
 mod download;
-mod explore;
+pub mod explore;
 mod fetch;
 mod format;
 mod hunt;
@@ -34,10 +34,6 @@ mod tour;
 
 /// Starts the lab page: the app, with whichever labs this build carries.
 pub fn start_lab() {
-    // A search worker loads this wasm for `explore_chunk` only.
-    if web_sys::window().is_none() {
-        return;
-    }
     panic::install();
     yew::Renderer::<app::App>::new().render();
 }

@@ -594,6 +594,7 @@ impl Component for App {
                 self.compare = None;
             }
             Msg::ComparePoint(key) => self.compare = Some(key),
+            Msg::FindPair | Msg::ExportShiviz if !labs::HAS_DIAGRAM => {}
             Msg::FindPair => {
                 let since =
                     Time::from_ms_f64(self.snapshot.now.as_ms() - self.snapshot.diagram_span_ms);

@@ -78,7 +78,6 @@ impl App {
             on_property: link.callback(Msg::HuntProperty),
             on_budget: link.callback(Msg::HuntBudget),
             on_run: link.callback(Msg::Hunt),
-            on_share: link.callback(|_| Msg::OpenShare),
         })
     }
 
@@ -146,6 +145,9 @@ impl App {
 
     /// The space-time diagram, or the button that shows it.
     fn diagram(&self, ctx: &Context<Self>) -> Html {
+        if !labs::HAS_DIAGRAM {
+            return Html::default();
+        }
         let link = ctx.link();
         let snap = self.snapshot.clone();
         if !self.diagram && self.entry.diagram {

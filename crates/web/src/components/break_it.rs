@@ -30,8 +30,6 @@ pub struct BreakItProps {
     pub on_budget: Callback<u64>,
     /// Start (true) or stop (false).
     pub on_run: Callback<bool>,
-    /// Open the share dialog.
-    pub on_share: Callback<()>,
 }
 
 /// The panel.
@@ -88,41 +86,46 @@ pub fn break_it(p: &BreakItProps) -> Html {
     }
 }
 
-/// The progress bar, or what the search found.
+/// The progress bar, or what the search found: one line of text (and, while
+/// it runs, the bar).
 fn status(p: &BreakItProps) -> Html {
-    match &p.status {
-        Status::Idle => html! {
-            <p class="dim small">{ "Switch on a textbook bug in Parameters to give it something to find." }</p>
-        },
-        Status::Running { done, rate } => html! {
-            <div class="break-progress" role="status">
+    let (text, detail) = match &p.status {
+        Status::Idle => (
+            "Switch on a textbook bug in Parameters to give it something to find.".to_string(),
+            None,
+        ),
+        Status::Running { done, rate } => (
+            format!("{done} of {} runs · {rate:.0} runs/s", p.budget),
+            None,
+        ),
+        Status::Found(f) => (
+            format!(
+                "Found after {} runs: {} breaks at {} ({}). Shrunk from {} to {} commands, loaded and paused just before the violation: press Step (→) to see it, Share to pass it on.",
+                f.run + 1,
+                f.property,
+                format::time(f.at),
+                f.detail,
+                f.commands_before,
+                f.scenario.schedule.len(),
+            ),
+            Some("found"),
+        ),
+        Status::Clean { runs } => (format!("No counterexample in {runs} runs."), None),
+        Status::Stopped { runs } => (format!("Stopped after {runs} runs: nothing found."), None),
+        Status::Failed(why) => (format!("The search could not run: {why}"), Some("field-error")),
+    };
+    let running = matches!(p.status, Status::Running { .. });
+    // The violation's exact time, for tests and scripts.
+    let at = match &p.status {
+        Status::Found(f) => Some(f.at.as_ms().to_string()),
+        _ => None,
+    };
+    html! {
+        <div class="break-status" role="status" data-at-ms={at}>
+            if let Status::Running { done, .. } = &p.status {
                 <progress max={p.budget.to_string()} value={done.to_string()} />
-                <span class="small">{ format!("{done} of {} runs · {rate:.0} runs/s", p.budget) }</span>
-            </div>
-        },
-        Status::Found(f) => html! {
-            <div class="break-found" role="status">
-                <p>
-                    <b>{ format!("Found after {} runs: ", f.run + 1) }</b>
-                    { format!("{} breaks at {}", f.property, format::time(f.at)) }
-                </p>
-                <p class="small">{ &f.detail }</p>
-                <p class="small dim">{ format!(
-                    "Shrunk from {} to {} commands, loaded and paused just before the violation: press Step (→) to see it.",
-                    f.commands_before,
-                    f.scenario.schedule.len(),
-                ) }</p>
-                <button onclick={p.on_share.reform(|_| ())}>{ "Share this counterexample" }</button>
-            </div>
-        },
-        Status::Clean { runs } => html! {
-            <p class="small" role="status">{ format!("No counterexample in {runs} runs.") }</p>
-        },
-        Status::Stopped { runs } => html! {
-            <p class="small" role="status">{ format!("Stopped after {runs} runs: nothing found.") }</p>
-        },
-        Status::Failed(why) => html! {
-            <p class="field-error" role="alert">{ format!("The search could not run: {why}") }</p>
-        },
+            }
+            <p class={classes!("small", detail, (!running && detail.is_none()).then_some("dim"))}>{ text }</p>
+        </div>
     }
 }

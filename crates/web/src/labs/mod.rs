@@ -48,6 +48,18 @@ pub const HAS_BUGS: bool = {
     any
 };
 
+/// Whether a lab compiled into this page draws the space-time diagram.
+/// Known at compile time, so a page without one carries none of its code.
+pub const HAS_DIAGRAM: bool = {
+    let mut i = 0;
+    let mut any = false;
+    while i < LABS.len() {
+        any |= LABS[i].diagram;
+        i += 1;
+    }
+    any
+};
+
 /// A lab of the site, whichever page carries it.
 pub struct Tab {
     /// Its route name (`#/ring`) and cargo feature.
@@ -90,7 +102,7 @@ pub struct Entry {
     pub bugs: &'static [faultline_core::bug::Bug],
     /// The opening speed, log10 of the factor.
     pub default_speed: f64,
-    /// Whether it offers the space-time diagram's toggle.
+    /// Whether it draws the space-time diagram (and offers its toggle).
     pub diagram: bool,
     /// A fresh lab, for one run.
     pub start: fn() -> Box<dyn Lab>,

@@ -24,7 +24,8 @@ pub const ENTRY: Entry = Entry {
     bugs: <faultline_core::protocols::quorum::Quorum as faultline_core::node::Protocol>::BUGS,
     // Requests take a few round trips: a little faster than Raft.
     default_speed: -1.1,
-    diagram: true,
+    // Its operations show in the history view, not on a space-time diagram.
+    diagram: false,
     start: || Box::<QuorumLab>::default(),
 };
 

@@ -1,0 +1,61 @@
+// End-to-end: "Break it" in real Chromium. With a textbook bug on, Find
+// runs the counterexample search in Web Workers, loads the shrunk
+// counterexample paused just before its violation (the invariants panel
+// says which), and one Step shows it; Stop ends a search that finds
+// nothing; the page keeps drawing frames while the workers search.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openRoute, now } from './lib.mjs';
+
+let server;
+let browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const shot = (name) => new URL(`./artifacts/${name}.png`, import.meta.url).pathname;
+
+test('Find loads the shrunk counterexample, paused before its violation', async () => {
+  const { page, errors } = await openRoute(browser, server.url, '#/2pc', '.panel.break-it');
+  await page.locator('[data-bug="abort_after_yes"] input').click();
+  await page.waitForFunction(() => document.querySelector('[data-bug="abort_after_yes"] input').checked);
+  await page.evaluate(() => performance.clearMeasures('faultline-frame'));
+  await page.getByRole('button', { name: 'Find a counterexample' }).click();
+  await page.waitForSelector('.break-status p.found', { timeout: 60000 });
+  const found = await page.textContent('.break-status');
+  assert.match(found, /Found after \d+ runs: Atomicity breaks at [\d.]+ ms \(t1: n\d committed and n\d aborted\)/);
+  const [, from, to] = /Shrunk from (\d+) to (\d+) commands/.exec(found);
+  assert.ok(+to <= 15 && +to <= +from, found);
+  // The counterexample is the run now: its name, paused, before the violation.
+  assert.match(await page.textContent('header'), /Counterexample: Atomicity/);
+  const at = +(await page.getAttribute('.break-status', 'data-at-ms'));
+  assert.ok(await now(page) < at, `paused at ${await now(page)} ms, before ${at} ms`);
+  assert.match(await page.textContent('.panel.invariants'), /The next event breaks Atomicity/);
+  assert.equal(await page.locator('.invariants li.next[data-invariant="Atomicity"]').count(), 1);
+  assert.equal(await page.locator('.invariants li.fails').count(), 0);
+  await page.locator('.panel.break-it').screenshot({ path: shot('break-it-found') });
+  await page.screenshot({ path: shot('break-it-page') });
+  // One step shows it.
+  await page.getByRole('button', { name: 'Step' }).click();
+  await page.waitForSelector('.invariants li.fails[data-invariant="Atomicity"]');
+  assert.equal(await now(page), at);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Stop ends a search that finds nothing, and the page keeps drawing', async () => {
+  const { page, errors } = await openRoute(browser, server.url, '#/gossip', '.panel.break-it');
+  await page.selectOption('select[aria-label="Most runs"]', { index: 2 });
+  await page.evaluate(() => performance.clearMeasures('faultline-frame'));
+  await page.getByRole('button', { name: 'Find a counterexample' }).click();
+  await page.waitForFunction(() => /[1-9]\d* of 10000 runs · \d+ runs\/s/.test(
+    document.querySelector('.break-status')?.textContent ?? ''), null, { timeout: 30000 });
+  await page.waitForTimeout(1000);
+  const frames = await page.evaluate(() => performance.getEntriesByName('faultline-frame').length);
+  assert.ok(frames > 10, `the lab kept playing while the workers searched (${frames} frames)`);
+  await page.getByRole('button', { name: 'Stop' }).click();
+  const text = await page.textContent('.break-status');
+  assert.match(text, /Stopped after \d+ runs: nothing found\./);
+  assert.equal(await page.getByRole('button', { name: 'Find a counterexample' }).count(), 1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
