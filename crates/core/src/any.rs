@@ -35,7 +35,6 @@ pub(crate) trait Erased {
     fn schedule(&self) -> &[Scheduled];
     fn to_scenario(&self) -> Scenario;
     fn metrics(&self) -> serde_json::Value;
-    fn history_violation(&self) -> Option<Violation>;
 }
 
 impl<P: Entry> Erased for Sim<P> {
@@ -95,9 +94,6 @@ impl<P: Entry> Erased for Sim<P> {
     }
     fn metrics(&self) -> serde_json::Value {
         P::metrics(self)
-    }
-    fn history_violation(&self) -> Option<Violation> {
-        P::history_violation(self)
     }
 }
 
@@ -210,12 +206,6 @@ impl AnySim {
     /// The protocol's figures for the report (`metrics`).
     pub fn metrics(&self) -> serde_json::Value {
         self.erased().metrics()
-    }
-
-    /// The first property of the whole history the run so far breaks (see
-    /// [`Entry::history_violation`]).
-    pub fn history_violation(&self) -> Option<Violation> {
-        self.erased().history_violation()
     }
 
     /// The run's report (the CLI's JSON line).

@@ -30,6 +30,19 @@ pub trait Entry: Protocol {
     fn history_violation(_sim: &Sim<Self>) -> Option<crate::invariant::Violation> {
         None
     }
+    /// Facts a tour may claim of a run over time ("eventually a leader",
+    /// "sometimes a stale read"): named predicates on the state.
+    const CLAIMS: &'static [Claim<Self>] = &[];
+}
+
+/// A named predicate on a run's state, for claims over time: `eventually`
+/// (every run reaches a state where it holds) and `sometimes` (some run
+/// does), as stateright's properties say them.
+pub struct Claim<P: Protocol> {
+    /// Its name in a tour (`"a leader"`).
+    pub name: &'static str,
+    /// Whether it holds in this state.
+    pub holds: fn(&Sim<P>) -> bool,
 }
 
 /// Typed access to the simulator inside an [`AnySim`](crate::AnySim): the
@@ -211,6 +224,33 @@ macro_rules! registry {
                     $(
                         #[cfg(feature = $name)]
                         AnySim::$variant(_) => ProtocolName::$variant,
+                    )*
+                }
+            }
+
+            /// The first property of the whole history the run so far
+            /// breaks (see [`Entry::history_violation`]). A match rather
+            /// than a trait object's method, so a page that never asks
+            /// carries none of it.
+            pub fn history_violation(&self) -> Option<$crate::invariant::Violation> {
+                match self {
+                    $(
+                        #[cfg(feature = $name)]
+                        AnySim::$variant(s) => <$module::$ty as $crate::registry::Entry>::history_violation(s),
+                    )*
+                }
+            }
+
+            /// Whether claim `name` (see [`Entry::CLAIMS`]) holds now;
+            /// `None` if the protocol states no such claim.
+            pub fn holds(&self, name: &str) -> Option<bool> {
+                match self {
+                    $(
+                        #[cfg(feature = $name)]
+                        AnySim::$variant(s) => <$module::$ty as $crate::registry::Entry>::CLAIMS
+                            .iter()
+                            .find(|c| c.name == name)
+                            .map(|c| (c.holds)(s)),
                     )*
                 }
             }

@@ -31,7 +31,11 @@ pub struct Tour {
 const TOUR_FIELDS: &[&str] = &["title", "scenario", "steps"];
 
 /// One step of a tour: `title`, `text`, `try` and `at_ms`, required, and
-/// `commands` and `scenario`, which may be left out.
+/// `commands`, `scenario` and `claims`, which may be left out. `claims`
+/// (`[{"eventually": "a leader"}, {"sometimes": "a stale read"}]`, names
+/// from the protocol's [`faultline_core::registry::Entry::CLAIMS`]) are
+/// what the narration promises of the step's run over time, whatever the
+/// seed: the test suite checks them; the lab does not read them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
     /// A short title.
@@ -51,7 +55,9 @@ pub struct Step {
 
 impl ReadJson for Step {
     fn read(r: &Reader<'_>) -> Result<Self, ScenarioError> {
-        let o = r.object(&["title", "text", "try", "at_ms", "commands", "scenario"])?;
+        let o = r.object(&[
+            "title", "text", "try", "at_ms", "commands", "scenario", "claims",
+        ])?;
         Ok(Step {
             title: o.req("title")?,
             text: o.req("text")?,

@@ -452,3 +452,115 @@ fn the_ring_tour_tells_the_truth() {
     assert_eq!(missing, after[3].2, "n3's keys are awaited");
     assert_eq!(after[3].2, 1_957);
 }
+
+/// Seeds a claim is checked over: the tour's own run is one of many, and a
+/// narration should not depend on its luck.
+const CLAIM_SEEDS: u64 = 20;
+
+/// Whether claim `name` holds in some state of `scenario`'s run (seeded
+/// `seed`) up to `until`, checked after every event.
+fn reaches(scenario: &Scenario, seed: u64, name: &str, until: Time) -> bool {
+    let mut s = scenario.clone();
+    s.seed = seed;
+    let mut sim = crate::running::build(&s).unwrap_or_else(|e| panic!("{e}"));
+    loop {
+        let holds = sim.holds(name);
+        assert!(holds.is_some(), "{:?} states no claim {name:?}", s.protocol);
+        if holds == Some(true) {
+            return true;
+        }
+        if sim.now() >= until || !sim.step() {
+            return false;
+        }
+    }
+}
+
+/// Whether `"eventually"` (every seed's run reaches it by the step's time)
+/// or `"sometimes"` (some seed's run does) `name` holds of `scenario`.
+fn claim_holds(scenario: &Scenario, kind: &str, name: &str, until: Time) -> bool {
+    let mut runs = (1..=CLAIM_SEEDS).map(|seed| reaches(scenario, seed, name, until));
+    match kind {
+        "eventually" => runs.all(|r| r),
+        "sometimes" => runs.any(|r| r),
+        other => panic!("a claim is `eventually` or `sometimes`, not `{other}`"),
+    }
+}
+
+/// Properties over time, as stateright states them: a step's `claims` say
+/// what its run reaches by the step's time on every seed (`eventually`) or
+/// on some (`sometimes`), and each holds. Every protocol with claims has a
+/// tour that states one.
+#[test]
+fn every_tours_claims_over_time_hold() {
+    let mut stated = 0;
+    for lab in crate::labs::LABS {
+        let id = lab.protocol.as_str();
+        let path = format!("{}/../../www/tours/{id}.json", env!("CARGO_MANIFEST_DIR"));
+        let raw: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let tour = load(id).unwrap();
+        for (k, step) in raw["steps"].as_array().unwrap().iter().enumerate() {
+            let Some(claims) = step.get("claims") else {
+                continue;
+            };
+            let scenario = tour.scenario_at(k).unwrap();
+            for claim in claims.as_array().expect("claims: an array") {
+                let (kind, name) = claim
+                    .as_object()
+                    .and_then(|o| o.iter().next())
+                    .and_then(|(k, v)| Some((k.as_str(), v.as_str()?)))
+                    .expect("a claim: {\"eventually\" or \"sometimes\": name}");
+                assert!(
+                    claim_holds(&scenario, kind, name, tour.time_at(k)),
+                    "tour {id} step {}: {kind} {name} does not hold",
+                    k + 1
+                );
+                stated += 1;
+            }
+        }
+    }
+    assert!(stated >= 4, "the tours state {stated} claims");
+}
+
+/// The claims can fail: a strict quorum (R + W > N) with no fault never
+/// reads stale, and one Raft cluster with no fault never has two leaders
+/// at once; Raft's default run does not elect before its first timeout.
+#[cfg(all(feature = "raft", feature = "quorum"))]
+#[test]
+fn a_claim_that_is_false_is_caught() {
+    let preset = |id: &str| {
+        let path = format!("{}/../../www/presets/{id}.json", env!("CARGO_MANIFEST_DIR"));
+        Scenario::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let end = Time::from_ms(3000);
+    assert!(!claim_holds(
+        &preset("quorum-default"),
+        "sometimes",
+        "a stale read",
+        end
+    ));
+    assert!(claim_holds(
+        &preset("quorum-stale-read"),
+        "sometimes",
+        "a stale read",
+        Time::from_ms(10_000)
+    ));
+    assert!(!claim_holds(
+        &preset("raft-default"),
+        "sometimes",
+        "two leaders",
+        end
+    ));
+    assert!(claim_holds(
+        &preset("raft-default"),
+        "eventually",
+        "a leader",
+        end
+    ));
+    assert!(!claim_holds(
+        &preset("raft-default"),
+        "sometimes",
+        "a leader",
+        Time::from_ms(50)
+    ));
+}

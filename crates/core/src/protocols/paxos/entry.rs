@@ -1,13 +1,19 @@
 //! Paxos's line in the registry: its report and its benchmark workload.
 
 use super::Paxos;
-use crate::registry::Entry;
+use crate::registry::{Claim, Entry};
 use crate::sim::Sim;
 
 impl Entry for Paxos {
     fn metrics(sim: &Sim<Self>) -> serde_json::Value {
         super::metrics(sim)
     }
+
+    /// Some node has learned the value chosen in the first slot.
+    const CLAIMS: &'static [Claim<Self>] = &[Claim {
+        name: "a value chosen",
+        holds: |s| s.nodes().any(|(_, _, n)| n.is_some_and(|p| p.chosen(0).is_some())),
+    }];
 
     const WORKLOAD_UNIT: &'static str = "nodes";
     const WORKLOAD_SIZES: [u32; 3] = [3, 5, 9];

@@ -2,7 +2,7 @@
 //! workload.
 
 use super::Quorum;
-use crate::registry::Entry;
+use crate::registry::{Claim, Entry};
 use crate::sim::Sim;
 
 impl Entry for Quorum {
@@ -11,6 +11,13 @@ impl Entry for Quorum {
     }
 
     const HISTORY_PROPERTIES: &'static [&'static str] = &[super::metrics::LINEARIZABLE];
+
+    /// A get that missed the last completed put (a sloppy or partial quorum
+    /// allows it; a strict one does not).
+    const CLAIMS: &'static [Claim<Self>] = &[Claim {
+        name: "a stale read",
+        holds: |s| super::history(s.observations()).iter().any(|e| e.stale.is_some()),
+    }];
 
     fn history_violation(sim: &Sim<Self>) -> Option<crate::invariant::Violation> {
         super::metrics::linearizability_violation(&super::history(sim.observations()))

@@ -1,13 +1,27 @@
 //! Raft's line in the registry: its report and its benchmark workload.
 
 use super::Raft;
-use crate::registry::Entry;
+use crate::registry::{Claim, Entry};
 use crate::sim::Sim;
+use crate::sim::NodeStatus;
 
 impl Entry for Raft {
     fn metrics(sim: &Sim<Self>) -> serde_json::Value {
         super::metrics(sim)
     }
+
+    /// Leaders among the servers up: one after an election (§5.2); two at
+    /// once when a deposed leader has not heard of the next term (§5.1).
+    const CLAIMS: &'static [Claim<Self>] = &[
+        Claim {
+            name: "a leader",
+            holds: |s| leaders(s) >= 1,
+        },
+        Claim {
+            name: "two leaders",
+            holds: |s| leaders(s) >= 2,
+        },
+    ];
 
     const WORKLOAD_UNIT: &'static str = "nodes";
     const WORKLOAD_SIZES: [u32; 3] = [3, 5, 9];
@@ -30,4 +44,13 @@ impl Entry for Raft {
             schedule.join(",")
         )
     }
+}
+
+/// The servers up that believe they lead.
+fn leaders(s: &Sim<Raft>) -> usize {
+    s.nodes()
+        .filter(|(_, status, node)| {
+            *status == NodeStatus::Up && node.is_some_and(|r| r.role() == super::Role::Leader)
+        })
+        .count()
 }

@@ -2,13 +2,28 @@
 //! workload.
 
 use super::TwoPc;
-use crate::registry::Entry;
+use crate::registry::{Claim, Entry};
 use crate::sim::Sim;
 
 impl Entry for TwoPc {
     fn metrics(sim: &Sim<Self>) -> serde_json::Value {
         super::metrics(sim)
     }
+
+    /// Some participant voted yes and waits for the decision, blocked (Gray
+    /// & Lamport 2006, §2).
+    const CLAIMS: &'static [Claim<Self>] = &[Claim {
+        name: "a participant in doubt",
+        holds: |s| {
+            s.nodes().any(|(_, _, n)| {
+                n.is_some_and(|p| {
+                    p.log()
+                        .iter()
+                        .any(|e| p.state(&e.tx) == Some(super::TxState::Prepared))
+                })
+            })
+        },
+    }];
 
     const WORKLOAD_UNIT: &'static str = "nodes";
     const WORKLOAD_SIZES: [u32; 3] = [3, 5, 9];
