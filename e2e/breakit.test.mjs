@@ -32,7 +32,10 @@ test('Find loads the shrunk counterexample, paused before its violation', async 
   assert.match(await page.textContent('.panel.invariants'), /The next event breaks Atomicity/);
   assert.equal(await page.locator('.invariants li.next[data-invariant="Atomicity"]').count(), 1);
   assert.equal(await page.locator('.invariants li.fails').count(), 0);
+  // The space-time diagram marks where it breaks.
+  assert.match(await page.textContent('.spacetime .violation-mark'), /✗ Atomicity/);
   await page.locator('.panel.break-it').screenshot({ path: shot('break-it-found') });
+  await page.locator('.panel.spacetime').screenshot({ path: shot('break-it-diagram') });
   await page.screenshot({ path: shot('break-it-page') });
   // One step shows it.
   await page.getByRole('button', { name: 'Step' }).click();

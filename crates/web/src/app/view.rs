@@ -170,6 +170,7 @@ impl App {
             on_find_pair: link.callback(|_| Msg::FindPair),
             on_export: link.callback(|_| Msg::ExportShiviz),
             on_hide: link.callback(|_| Msg::ToggleDiagram),
+            mark: self.expect.as_ref().map(|(p, at)| (*at, p.clone())),
         })
     }
 

@@ -40,6 +40,9 @@ pub struct SpaceTimeProps {
     pub on_export: Callback<()>,
     /// Hide the diagram.
     pub on_hide: Callback<()>,
+    /// A violation to mark (the one a counterexample is paused before):
+    /// its time and the property it breaks.
+    pub mark: Option<(Time, String)>,
 }
 
 /// Time to x: every event keeps a fixed x (`t · k`); one group is
@@ -369,6 +372,12 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
                 <clipPath id="spacetime-clip"><rect x={LEFT.to_string()} y="0" width={(WIDTH - LEFT - RIGHT + 8.0).to_string()} height={format!("{height:.0}")} /></clipPath>
                 <g clip-path="url(#spacetime-clip)">
                     <g transform={format!("translate({shift:.2},0)")}>
+                        if let Some((at, property)) = &p.mark {
+                            <g class="violation-mark">
+                                <line x1={px(scale.x(*at))} x2={px(scale.x(*at))} y1="2" y2={format!("{:.0}", height - 2.0)} />
+                                <text x={px(scale.x(*at) - 4.0)} y="12" text-anchor="end">{ format!("✗ {property}") }</text>
+                            </g>
+                        }
                         <g class="arrows">{ flying }</g>
                         <g class="points" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>{ blocks }</g>
                     </g>
