@@ -6,6 +6,7 @@
 //   node e2e/bench.mjs load  [--runs 5] --out FILE      navigation to the first rendered lab, cold
 //   node e2e/bench.mjs soak  [--seconds 300] --out FILE JS heap and wasm memory of a lab left playing
 //   node e2e/bench.mjs bundle [--dist DIR] --out FILE   release wasm and js: raw, gzip, brotli
+//   node e2e/bench.mjs explore-worker --out FILE        the Break-it search in the page's workers
 //
 // The page parts read dist/ (`cargo xtask dist`). Headless Debian Chromium
 // with the flags of ../shared/README.md (lib.mjs `launch`).
@@ -17,7 +18,7 @@ import { serve, launch, faster, openRoute, loadPreset, DIST } from './lib.mjs';
 const [part, ...rest] = process.argv.slice(2);
 const opts = {};
 for (let i = 0; i < rest.length; i += 2) opts[rest[i].replace(/^--/, '')] = rest[i + 1];
-if (!opts.out) { console.error('usage: node e2e/bench.mjs <core-wasm|page|load|soak|bundle> [options] --out FILE'); process.exit(2); }
+if (!opts.out) { console.error('usage: node e2e/bench.mjs <core-wasm|page|load|soak|bundle|explore-worker> [options] --out FILE'); process.exit(2); }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (s) => console.log(`  ${s}`);
@@ -271,7 +272,42 @@ async function bundle() {
   return out;
 }
 
-const parts = { 'core-wasm': coreWasm, page: pageFrames, load, soak, bundle };
+/**
+ * The "Break it" search in the page: each lab's default scenario, no bug on
+ * (so every run goes to the end), a 1,000-run budget, in the lab's Web
+ * Workers. Reports the workers' runs per second as the panel shows it
+ * (workers already started) and the wall time from Find to the answer.
+ */
+async function exploreWorker() {
+  const server = await serve();
+  const browser = await launch();
+  const labs = [];
+  for (const lab of LABS) {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(server.url + `#/${lab.protocol}`);
+    await page.waitForSelector('.panel.break-it');
+    await page.selectOption('select[aria-label="Most runs"]', { index: 1 });
+    const t0 = Date.now();
+    await page.getByRole('button', { name: 'Find a counterexample' }).click();
+    let rate = 0;
+    for (;;) {
+      const text = await page.textContent('.break-status');
+      const m = /([\d.]+) runs\/s/.exec(text);
+      if (m) rate = +m[1];
+      if (/No counterexample|Found after|could not run/.test(text)) break;
+      await page.waitForTimeout(100);
+    }
+    const wall = Date.now() - t0;
+    const workers = await page.evaluate(() => Math.min(4, Math.max(1, navigator.hardwareConcurrency)));
+    labs.push({ protocol: lab.protocol, runs: 1000, workers, runs_per_s: rate, wall_ms: wall });
+    await page.close();
+  }
+  await browser.close();
+  await server.close();
+  return { labs };
+}
+
+const parts = { 'core-wasm': coreWasm, page: pageFrames, load, soak, bundle, 'explore-worker': exploreWorker };
 if (!parts[part]) { console.error(`unknown part ${part}`); process.exit(2); }
 const result = await parts[part]();
 await writeFile(opts.out, JSON.stringify(result, null, 2) + '\n');

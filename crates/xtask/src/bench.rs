@@ -213,6 +213,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     // The page.
     site::build()?;
     let bundle = node_part("bundle", &[], &dir.join("bundle.json"))?;
+    let explore_worker = node_part("explore-worker", &[], &dir.join("explore-worker.json"))?;
     let load = node_part("load", &[], &dir.join("load.json"))?;
     let frame_s = o.frame_seconds.to_string();
     let page = node_part("page", &["--seconds", &frame_s], &dir.join("page.json"))?;
@@ -225,6 +226,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         "machine": machine,
         "core_native": native,
         "explore": explore,
+        "explore_worker": explore_worker["labs"],
         "core_wasm": core_wasm["workloads"],
         "page": page,
         "load": load,

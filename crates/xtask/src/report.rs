@@ -287,6 +287,30 @@ pub fn markdown(r: &Value) -> String {
         }
     }
 
+    if !arr(&r["explore_worker"]).is_empty() {
+        let _ = writeln!(
+            s,
+            "\nThe same search in the lab's **Break it** panel: headless Chromium, each lab's \
+             default scenario, 1,000 runs over the page's Web Workers (one per core, at most \
+             four), runs per second as the panel shows it, and the wall time from Find to the \
+             answer (starting the workers included).\n"
+        );
+        let _ = writeln!(
+            s,
+            "| lab | workers | runs/s | 1,000 runs |\n|---|---:|---:|---:|"
+        );
+        for e in arr(&r["explore_worker"]) {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {:.0} | {} |",
+                e["protocol"].as_str().unwrap_or("?"),
+                e["workers"],
+                f(&e["runs_per_s"]),
+                ms(f(&e["wall_ms"]))
+            );
+        }
+    }
+
     let _ = writeln!(s, "\n## Page: work per animation frame\n");
     let _ = writeln!(
         s,
