@@ -876,3 +876,26 @@ fn fired_timers_and_odd_requests_never_break_a_run() {
     let h = scripted(&s);
     assert!(!h[0].ok && h[1].ok);
 }
+
+/// Last-writer-wins orders versions by the coordinator's wall clock
+/// (Dynamo §4.4 contrasts it with vector clocks): with n2's clock at a
+/// quarter speed, the put it coordinates after another, and acknowledges,
+/// carries the older stamp and is lost on every replica; the history is not
+/// linearizable. The same run keeping siblings loses nothing.
+#[test]
+fn last_writer_wins_loses_an_acknowledged_write_to_a_slow_clock() {
+    let lww = Scenario::from_json(include_str!(
+        "../../../www/presets/quorum-lww-loses-a-write.json"
+    ))
+    .unwrap();
+    let mut siblings = lww.clone();
+    siblings.params["resolve"] = json!("siblings");
+    for (s, lost, linearizable) in [(lww, 1, false), (siblings, 0, true)] {
+        let mut sim = AnySim::new(&s, SimConfig::default()).unwrap();
+        sim.run_to_end();
+        let m = sim.metrics();
+        assert_eq!(m["lost_writes"], lost, "{}", s.params["resolve"]);
+        assert_eq!(m["linearizable"], linearizable);
+        assert!(sim.violations().is_empty(), "LWW is exempt from freshness");
+    }
+}

@@ -30,7 +30,7 @@ registry! {
     "raft" => raft: "Raft" ["raft-default", "raft-minority-partition", "raft-split-vote", "raft-zombie-leader", "raft-rejoin-disrupts", "raft-rejoin-prevote", "raft-stale-leader", "raft-check-quorum", "raft-membership", "raft-snapshot", "raft-figure-8", "raft-stress"],
     "clocks" => clocks: "Clocks" ["clocks-default", "clocks-lww-vs-vector", "clocks-stress"],
     "gossip" => gossip: "Gossip" ["gossip-default", "gossip-thousand", "gossip-partition", "gossip-mongering", "gossip-swim"],
-    "quorum" => quorum: "Quorum" ["quorum-default", "quorum-stale-read", "quorum-sloppy-handoff", "quorum-stress"],
+    "quorum" => quorum: "Quorum" ["quorum-default", "quorum-stale-read", "quorum-lww-loses-a-write", "quorum-sloppy-handoff", "quorum-stress"],
     "ring" => ring: "Hash ring" ["ring-default", "ring-partition", "ring-stress"],
     "paxos" => paxos: "Paxos" ["paxos-default", "paxos-dueling", "paxos-proposer-crash", "paxos-minority", "paxos-stress"],
     "2pc" => twopc: "2PC" ["2pc-default", "2pc-one-votes-no", "2pc-coordinator-crash", "2pc-coordinator-restarts", "2pc-stress"],
