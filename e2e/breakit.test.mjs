@@ -5,7 +5,23 @@
 // nothing; the page keeps drawing frames while the workers search.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { serve, launch, openRoute, now } from './lib.mjs';
+
+/** The CLI `cargo test --workspace` builds (FAULTLINE_CLI overrides). */
+const CLI = process.env.FAULTLINE_CLI ?? fileURLToPath(new URL('../target/debug/faultline', import.meta.url));
+
+/** The run as it stands, from the Scenario dialog. */
+async function scenarioOf(page) {
+  await page.getByRole('button', { name: 'Scenario' }).click();
+  const json = JSON.parse(await page.inputValue('textarea[aria-label="Scenario JSON"]'));
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  return json;
+}
 
 let server;
 let browser;
@@ -18,7 +34,7 @@ test('Find loads the shrunk counterexample, paused before its violation', async 
   const { page, errors } = await openRoute(browser, server.url, '#/2pc', '.panel.break-it');
   await page.locator('[data-bug="abort_after_yes"] input').click();
   await page.waitForFunction(() => document.querySelector('[data-bug="abort_after_yes"] input').checked);
-  await page.evaluate(() => performance.clearMeasures('faultline-frame'));
+  const base = await scenarioOf(page);
   await page.getByRole('button', { name: 'Find a counterexample' }).click();
   await page.waitForSelector('.break-status p.found', { timeout: 60000 });
   const found = await page.textContent('.break-status');
@@ -37,6 +53,18 @@ test('Find loads the shrunk counterexample, paused before its violation', async 
   await page.locator('.panel.break-it').screenshot({ path: shot('break-it-found') });
   await page.locator('.panel.spacetime').screenshot({ path: shot('break-it-diagram') });
   await page.screenshot({ path: shot('break-it-page') });
+  // The workers found what `faultline explore` finds natively for the same
+  // scenario, seed and budget: the same run, shrunk to the same scenario.
+  const file = join(tmpdir(), 'faultline-breakit-base.json');
+  writeFileSync(file, JSON.stringify(base));
+  const cli = spawnSync(CLI, ['explore', file, '--budget', '1000', '--seed', String(base.seed)], { encoding: 'utf8' });
+  assert.equal(cli.status, 1, cli.stderr);
+  const native = JSON.parse(cli.stdout);
+  assert.equal(+/Found after (\d+) runs/.exec(found)[1], native.runs);
+  const loaded = await scenarioOf(page);
+  assert.deepEqual(loaded.schedule, native.scenario.schedule);
+  assert.equal(loaded.seed, native.scenario.seed);
+  assert.equal(native.violation.at_ms, at);
   // One step shows it.
   await page.getByRole('button', { name: 'Step' }).click();
   await page.waitForSelector('.invariants li.fails[data-invariant="Atomicity"]');
