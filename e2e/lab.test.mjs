@@ -393,7 +393,7 @@ test('Raft: turning PreVote on restarts the run with it, and the rejoining follo
   await page.close();
 });
 
-test('the Raft log grid pages back through older indices and returns to the newest', async () => {
+test('the Raft log grid scrolls through the whole log and returns to the newest', async () => {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.goto(server.url + '#/raft?preset=raft-stress&t=3000');
   await page.waitForFunction(() => +document.querySelector('.clock')?.dataset.nowMs >= 3000);
@@ -406,6 +406,18 @@ test('the Raft log grid pages back through older indices and returns to the newe
   assert.equal(olderEnd, end - 7, 'half a window back');
   assert.equal(+(await page.textContent('.loggrid thead th:last-child')), olderEnd);
   assert.ok(olderFirst < first);
+  // The slider reaches the log's first index, far past the newest 40
+  // entries a view carries: the snapshot carries the window's instead.
+  await page.locator('input.log-scroll').evaluate((el) => {
+    el.value = '1'; el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.waitForFunction(() => document.querySelector('[data-window]').dataset.window === '1-14');
+  const firstColumn = await page.$$eval('.loggrid tbody tr', (rows) => rows.map((r) => r.querySelectorAll('td')[0].className));
+  assert.ok(firstColumn.some((c) => !c.includes('empty')), `index 1 is shown: ${firstColumn}`);
+  // The wheel moves it one index at a time.
+  await page.hover('.loggrid');
+  await page.mouse.wheel(0, 100);
+  await page.waitForFunction(() => document.querySelector('[data-window]').dataset.window === '2-15');
   await page.click('button:has-text("newest")');
   assert.deepEqual(await windowOf(), [first, end]);
   assert.equal(await page.locator('button:has-text("newest")').count(), 0);

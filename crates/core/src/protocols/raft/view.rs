@@ -57,20 +57,29 @@ pub struct RaftView {
     pub snapshot_index: u64,
 }
 
-impl RaftView {
-    pub(super) fn of(r: &Raft) -> RaftView {
-        let last = r.log.last_index();
-        let first = last.saturating_sub(VIEW_LOG_TAIL as u64) + 1;
-        let log_tail = (first..=last)
+impl Raft {
+    /// The entries it holds from index `first` to `last` (inclusive), as
+    /// shown: any window of the log, for a view that scrolls through all
+    /// of it (entries compacted into a snapshot are not there).
+    pub fn entries(&self, first: u64, last: u64) -> Vec<EntryView> {
+        (first.max(1)..=last.min(self.log.last_index()))
             .filter_map(|i| {
-                r.log.entry(i).map(|e| EntryView {
+                self.log.entry(i).map(|e| EntryView {
                     index: i,
                     term: e.term,
                     command: e.command.clone(),
                     config: e.config.is_some(),
                 })
             })
-            .collect();
+            .collect()
+    }
+}
+
+impl RaftView {
+    pub(super) fn of(r: &Raft) -> RaftView {
+        let last = r.log.last_index();
+        let first = last.saturating_sub(VIEW_LOG_TAIL as u64) + 1;
+        let log_tail = r.entries(first, last);
         let leader = r.role == Role::Leader;
         RaftView {
             role: r.role,

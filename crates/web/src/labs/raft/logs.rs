@@ -1,7 +1,9 @@
 //! Every server's log side by side, one row per node and one column per
 //! index, colored by term, committed entries solid. The window follows the
-//! newest indices; the arrows page back through older ones (as far as the
-//! views carry entries) and forward again.
+//! newest indices, or sits anywhere in the whole log: the slider (or the
+//! wheel over the grid, or the arrows) moves it, and the lab's snapshot
+//! carries just the entries of the columns shown (virtualised: a long log
+//! costs a frame no more than a short one).
 
 use crate::components::topology::status_name;
 use crate::snapshot::Snapshot;
@@ -10,7 +12,10 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// Columns shown at once.
-const WINDOW: u64 = 14;
+pub const WINDOW: u64 = 14;
+
+/// Where the window sits: its first index, or `None` to follow the newest.
+pub struct LogFrom(pub Option<u64>);
 
 /// Logs properties.
 #[derive(Properties, PartialEq)]
@@ -21,6 +26,10 @@ pub struct LogsProps {
     pub selected: Option<NodeId>,
     /// Select a node.
     pub on_select: Callback<Option<NodeId>>,
+    /// The window's first index (`None`: it follows the newest).
+    pub from: Option<u64>,
+    /// Move the window.
+    pub on_lab: Callback<crate::labs::LabMsg>,
 }
 
 /// A term's color slot (the stylesheet gives eight hues).
@@ -31,53 +40,76 @@ fn term_class(term: u64) -> String {
 /// The log grid.
 #[function_component(Logs)]
 pub fn logs(p: &LogsProps) -> Html {
-    // How many indices the window sits before the newest (0: it follows).
-    let back = use_state(|| 0u64);
     let Some(view) = p.snapshot.part::<super::RaftPart>() else {
         return Html::default();
     };
-    let states = || view.nodes.iter().filter_map(|n| n.state.as_ref());
-    let last = states().map(|s| s.last_index).max().unwrap_or(0);
-    // The oldest index any view still carries (views hold the newest 40).
-    let oldest = states()
-        .filter_map(|s| s.log_tail.first().map(|e| e.index))
-        .min()
-        .unwrap_or(1);
-    let most_back = last.saturating_sub(WINDOW - 1).saturating_sub(oldest.max(1));
-    let shift = (*back).min(most_back);
-    let end = last - shift;
-    let first = end.saturating_sub(WINDOW - 1).max(1);
-    let columns: Vec<u64> = (first..=end.max(first)).collect();
-    let page = |delta: i64| {
-        let back = back.clone();
-        Callback::from(move |_: MouseEvent| {
-            let to = if delta < 0 {
-                shift.saturating_add(WINDOW / 2).min(most_back)
-            } else {
-                shift.saturating_sub(WINDOW / 2)
-            };
-            back.set(to);
+    let last = view
+        .nodes
+        .iter()
+        .filter_map(|n| n.state.as_ref())
+        .map(|s| s.last_index)
+        .max()
+        .unwrap_or(0);
+    // The first index a window may start at and still end at the newest.
+    let newest_first = last.saturating_sub(WINDOW - 1).max(1);
+    let first = p.from.map_or(newest_first, |f| f.clamp(1, newest_first));
+    let end = (first + WINDOW - 1).min(last.max(first));
+    let following = p.from.is_none();
+    let columns: Vec<u64> = (first..=end).collect();
+    // A move to `to` (clamped); at the newest end the window follows again.
+    let go = {
+        let on_lab = p.on_lab.clone();
+        move |to: u64| {
+            let to = to.clamp(1, newest_first);
+            let from = (to < newest_first).then_some(to);
+            on_lab.emit(crate::labs::LabMsg(Box::new(LogFrom(from))));
+        }
+    };
+    let step = |delta: i64| {
+        let go = go.clone();
+        Callback::from(move |_: MouseEvent| go(first.saturating_add_signed(delta)))
+    };
+    let on_slide = {
+        let go = go.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            go(input.value_as_number().max(1.0) as u64);
+        })
+    };
+    let on_wheel = {
+        let go = go.clone();
+        Callback::from(move |e: WheelEvent| {
+            let delta = if e.delta_x().abs() > e.delta_y().abs() { e.delta_x() } else { e.delta_y() };
+            if delta != 0.0 && newest_first > 1 {
+                e.prevent_default();
+                go(first.saturating_add_signed(if delta > 0.0 { 1 } else { -1 }));
+            }
         })
     };
     let newest = {
-        let back = back.clone();
-        Callback::from(move |_: MouseEvent| back.set(0))
+        let go = go.clone();
+        Callback::from(move |_: MouseEvent| go(newest_first))
     };
+    let half = (WINDOW / 2) as i64;
     html! {
         <section class="panel logs" aria-label="Logs">
             <h3>{ "Logs" } <span class="dim small">{ "number = term · solid = committed · ★ = leader · ringed = configuration · S = snapshot" }</span>
                 <span class="log-pager">
-                    <button class="ghost" onclick={page(-1)} disabled={shift >= most_back}
+                    <button class="ghost" onclick={step(-half)} disabled={first <= 1}
                         aria-label="Older entries" title="Show older indices">{ "◀" }</button>
-                    <span class="dim small mono" data-window={format!("{first}-{end}")}>{ format!("{first}–{end}") }</span>
-                    <button class="ghost" onclick={page(1)} disabled={shift == 0}
+                    <span class="dim small mono" data-window={format!("{first}-{end}")}>{ format!("{first}–{end} of {last}") }</span>
+                    <button class="ghost" onclick={step(half)} disabled={following}
                         aria-label="Newer entries" title="Show newer indices">{ "▶" }</button>
-                    if shift > 0 {
+                    if !following {
                         <button class="ghost" onclick={newest} title="Follow the newest indices again">{ "newest" }</button>
                     }
                 </span>
             </h3>
-            <table class="loggrid">
+            if newest_first > 1 {
+                <input type="range" class="log-scroll" min="1" max={newest_first.to_string()} value={first.to_string()}
+                    oninput={on_slide} aria-label="Log window: first index shown" />
+            }
+            <table class="loggrid" onwheel={on_wheel}>
                 <thead><tr><th />{ for columns.iter().map(|i| html! { <th class="mono">{ *i }</th> }) }</tr></thead>
                 <tbody>
                 { for view.nodes.iter().map(|n| {

@@ -60,6 +60,8 @@ pub struct RaftLab {
     requests: u32,
     /// The leaders at the last snapshot (node, term).
     leaders: Vec<(NodeId, u64)>,
+    /// The log grid's first index, when the reader moved it off the newest.
+    log_from: Option<u64>,
 }
 
 impl Lab for RaftLab {
@@ -67,7 +69,16 @@ impl Lab for RaftLab {
         let Some(s) = sim.get::<Raft>() else {
             return Snapshot::bare(sim);
         };
-        let view = s.view();
+        let mut view = s.view();
+        if let Some(from) = self.log_from {
+            // The grid sits back in the log: each server's entries there,
+            // in place of the newest ones its view carries.
+            for (n, (_, _, raft)) in view.nodes.iter_mut().zip(s.nodes()) {
+                if let (Some(state), Some(raft)) = (n.state.as_mut(), raft) {
+                    state.log_tail = raft.entries(from, from + logs::WINDOW - 1);
+                }
+            }
+        }
         let ring_full = s.params().election_timeout_ms[1] * 1000;
         let spec = FrameSpec {
             ring: Some((RaftTimer::Election.name(), ring_full)),
@@ -106,6 +117,8 @@ impl Lab for RaftLab {
                 snapshot={cx.snapshot.clone()}
                 selected={cx.selected}
                 on_select={cx.on_select.clone()}
+                from={self.log_from}
+                on_lab={cx.on_lab.clone()}
             />
         }
     }
@@ -131,6 +144,12 @@ impl Lab for RaftLab {
 
     fn timeout_now(&self, node: NodeId) -> Result<Command, String> {
         Ok(timeout_now(node))
+    }
+
+    fn update(&mut self, msg: super::LabMsg) {
+        if let Some(logs::LogFrom(from)) = msg.take() {
+            self.log_from = from;
+        }
     }
 
     fn news(&mut self, snap: &Snapshot) -> Vec<String> {
