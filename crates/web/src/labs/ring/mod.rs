@@ -25,7 +25,9 @@ pub const ENTRY: Entry = Entry {
     protocol: ProtocolName::Ring,
     bugs: <faultline_core::protocols::ring::Ring as faultline_core::node::Protocol>::BUGS,
     default_speed: -0.6,
-    diagram: true,
+    // Transfers show on the ring and in the movement chart, not on a
+    // space-time diagram.
+    diagram: false,
     start: || Box::<RingLab>::default(),
 };
 
