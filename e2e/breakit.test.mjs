@@ -10,18 +10,11 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve, launch, openRoute, now } from './lib.mjs';
+import { serve, launch, openRoute, now, scenarioOf } from './lib.mjs';
 
 /** The CLI `cargo test --workspace` builds (FAULTLINE_CLI overrides). */
 const CLI = process.env.FAULTLINE_CLI ?? fileURLToPath(new URL('../target/debug/faultline', import.meta.url));
 
-/** The run as it stands, from the Scenario dialog. */
-async function scenarioOf(page) {
-  await page.getByRole('button', { name: 'Scenario' }).click();
-  const json = JSON.parse(await page.inputValue('textarea[aria-label="Scenario JSON"]'));
-  await page.getByRole('button', { name: 'Cancel' }).click();
-  return json;
-}
 
 let server;
 let browser;

@@ -1,7 +1,7 @@
 // End-to-end: the built site in real headless Chromium, driven like a user.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openLab, faster, nodes, until, leader, now, DIST } from './lib.mjs';
+import { serve, launch, openLab, faster, nodes, until, leader, now, scenarioOf, DIST } from './lib.mjs';
 
 let server;
 let browser;
@@ -168,14 +168,6 @@ test('a scenario of another lab opens on that lab\'s page, and its errors are na
   assert.deepEqual(errors, []);
   await page.close();
 });
-
-/** The run's scenario as the Scenario dialog shows it (the dialog is closed again). */
-async function scenarioOf(page) {
-  await page.getByRole('button', { name: 'Scenario' }).click();
-  const json = JSON.parse(await page.inputValue('textarea[aria-label="Scenario JSON"]'));
-  await page.getByRole('button', { name: 'Cancel' }).click();
-  return json;
-}
 
 /** Pauses the lab at an instant with a message in flight. */
 async function pauseWithMessage(page) {

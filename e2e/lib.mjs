@@ -129,3 +129,11 @@ export async function loadPreset(page, id) {
   await page.getByRole('button', { name: 'Load' }).click();
   await page.waitForFunction(() => !document.querySelector('.overlay'));
 }
+
+/** The run as it stands, read from the Scenario dialog. */
+export async function scenarioOf(page) {
+  await page.getByRole('button', { name: 'Scenario' }).click();
+  const json = JSON.parse(await page.inputValue('textarea[aria-label="Scenario JSON"]'));
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  return json;
+}

@@ -46,10 +46,9 @@ pub struct Found {
 }
 
 /// Where a search stands.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Status {
     /// None started.
-    #[default]
     Idle,
     /// Running: runs done so far, and runs per second.
     Running {

@@ -13,6 +13,7 @@ use crate::components::{
     event_log::event_log, gallery::Gallery, help::help, invariants::invariants,
     scenario_dialog::ScenarioDialog, share_dialog::ShareDialog, tour_card::TourCard,
 };
+use crate::hunt::Status;
 use crate::labs::{self, Cx};
 use faultline_core::link::{Controls as ControlsOption, Link};
 use faultline_core::Scenario;
@@ -70,11 +71,7 @@ impl App {
             property: self.hunt_property,
             budget: self.hunt_budget,
             seed: self.sim.seed(),
-            status: self
-                .hunt
-                .as_ref()
-                .map(|h| h.status.clone())
-                .unwrap_or_default(),
+            status: self.hunt.as_ref().map_or(&Status::Idle, |h| &h.status),
             on_property: link.callback(Msg::HuntProperty),
             on_budget: link.callback(Msg::HuntBudget),
             on_run: link.callback(Msg::Hunt),

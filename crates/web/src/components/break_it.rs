@@ -12,7 +12,7 @@ use yew::prelude::*;
 pub const BUDGETS: [u64; 3] = [300, 1_000, 10_000];
 
 /// Break-it panel properties.
-pub struct BreakItProps {
+pub struct BreakItProps<'a> {
     /// The properties the protocol checks: invariants, then properties of
     /// a whole history.
     pub properties: Vec<&'static str>,
@@ -23,7 +23,7 @@ pub struct BreakItProps {
     /// The search's seed (the scenario's).
     pub seed: u64,
     /// Where the search stands.
-    pub status: Status,
+    pub status: &'a Status,
     /// Choose the property (an index into `properties`; none for any).
     pub on_property: Callback<Option<usize>>,
     /// Choose the budget.
@@ -89,7 +89,7 @@ pub fn break_it(p: &BreakItProps) -> Html {
 /// The progress bar, or what the search found: one line of text (and, while
 /// it runs, the bar).
 fn status(p: &BreakItProps) -> Html {
-    let (text, detail) = match &p.status {
+    let (text, detail) = match p.status {
         Status::Idle => (
             "Switch on a textbook bug in Parameters to give it something to find.".to_string(),
             None,
@@ -116,13 +116,13 @@ fn status(p: &BreakItProps) -> Html {
     };
     let running = matches!(p.status, Status::Running { .. });
     // The violation's exact time, for tests and scripts.
-    let at = match &p.status {
+    let at = match p.status {
         Status::Found(f) => Some(f.at.as_ms().to_string()),
         _ => None,
     };
     html! {
         <div class="break-status" role="status" data-at-ms={at}>
-            if let Status::Running { done, .. } = &p.status {
+            if let Status::Running { done, .. } = p.status {
                 <progress max={p.budget.to_string()} value={done.to_string()} />
             }
             <p class={classes!("small", detail, (!running && detail.is_none()).then_some("dim"))}>{ text }</p>
