@@ -258,6 +258,30 @@ test('keyboard: help overlay, play/pause and stepping one event', async () => {
   await page.close();
 });
 
+test('a paused lab asks for no animation frames, and Play starts them again', async () => {
+  const { page, errors } = await openLab(browser, server.url);
+  await page.evaluate(() => {
+    window.__frames = 0;
+    const raf = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (f) => { window.__frames += 1; return raf(f); };
+  });
+  const framesIn = async (ms) => {
+    const f0 = await page.evaluate(() => window.__frames);
+    await page.waitForTimeout(ms);
+    return (await page.evaluate(() => window.__frames)) - f0;
+  };
+  assert.ok(await framesIn(500) > 5, 'a playing lab animates');
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.waitForTimeout(100);
+  assert.equal(await framesIn(1000), 0, 'paused: no frames');
+  await page.keyboard.press('s');
+  assert.equal(await framesIn(300), 0, 'a step while paused renders once, with no loop');
+  await page.getByRole('button', { name: 'Play' }).click();
+  assert.ok(await framesIn(500) > 5, 'playing again animates');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('every lab fits a 400×300 embed, a 390 px phone, 1280×800 (also presenting) and a 1920×1080 slide: no horizontal scrolling, no clipped control', async () => {
   const sizes = [[400, 300, '?embed'], [390, 844, ''], [1280, 800, ''], [1280, 800, '?presenter'], [1920, 1080, '?presenter']];
   // The header's height at 1280 px, by lab: one height whatever the name.

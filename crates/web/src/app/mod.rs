@@ -409,80 +409,22 @@ impl App {
             crate::stepping::step_back(&mut self.sim);
         }
     }
-}
 
-impl Component for App {
-    type Message = Msg;
-    type Properties = ();
-
-    fn create(ctx: &Context<Self>) -> Self {
-        let hash = gloo::utils::window().location().hash().unwrap_or_default();
-        let opening = share::opening(&hash);
-        let entry = labs::entry(opening.protocol).unwrap_or_else(labs::first);
-        let scenario = running::bare_scenario(entry.protocol);
-        let sim = running::build(&scenario).unwrap_or_else(unreachable_sim);
-        let mut lab = (entry.start)();
-        let snapshot = Rc::new(lab.snapshot(&sim, true, true));
-        let params = Rc::new(params_of(&sim));
-        let mut app = App {
-            base_commands: sim.schedule().len(),
-            scenario,
-            sim,
-            lab,
-            entry,
-            snapshot,
-            playing: false,
-            speed_exp: entry.default_speed,
-            last_frame: None,
-            frame: None,
-            timer: FrameTimer::default(),
-            _keys: App::listen_to_keys(ctx),
-            _route: App::listen_to_routes(ctx),
-            selected: None,
-            selected_link: None,
-            partition: None,
-            message_fault: MessageFault::Drop,
-            overlay: None,
-            error: None,
-            params,
-            param_error: None,
-            point: None,
-            pair: None,
-            compare: None,
-            diagram: true,
-            reveal: false,
-            view: View::default(),
-            origin: Source::Default,
-            address_timer: None,
-            tour: None,
-            announcer: Announcer::default(),
-            loading: None,
-            fetches: 0,
-            hunt: None,
-            hunt_property: None,
-            hunt_budget: crate::components::break_it::BUDGETS[1],
-            expect: None,
-        };
-        app.open(ctx, opening);
-        if app.loading.is_none() {
-            share::replace_address(&app.link(false).to_fragment());
-        }
-        app.schedule_frame(ctx);
-        app
-    }
-
-    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+    /// What a message does; `true` when the page must render again.
+    fn handle(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         let frame = matches!(msg, Msg::Frame(_));
         match msg {
             Msg::Frame(ts) => {
+                self.frame = None;
+                if !self.playing || self.loading.is_some() {
+                    self.last_frame = None;
+                    return false;
+                }
                 self.schedule_frame(ctx);
                 let dt = self
                     .last_frame
                     .map_or(0.0, |last| (ts - last).clamp(0.0, MAX_FRAME_MS));
                 self.last_frame = Some(ts);
-                if !self.playing || self.loading.is_some() {
-                    return false;
-                }
                 self.timer.start();
                 let factor = math::exp10(self.speed_exp);
                 let target = self.sim.now() + (dt * factor * 1000.0).round() as u64;
@@ -688,6 +630,78 @@ impl Component for App {
             self.schedule_address(ctx);
         }
         true
+    }
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let hash = gloo::utils::window().location().hash().unwrap_or_default();
+        let opening = share::opening(&hash);
+        let entry = labs::entry(opening.protocol).unwrap_or_else(labs::first);
+        let scenario = running::bare_scenario(entry.protocol);
+        let sim = running::build(&scenario).unwrap_or_else(unreachable_sim);
+        let mut lab = (entry.start)();
+        let snapshot = Rc::new(lab.snapshot(&sim, true, true));
+        let params = Rc::new(params_of(&sim));
+        let mut app = App {
+            base_commands: sim.schedule().len(),
+            scenario,
+            sim,
+            lab,
+            entry,
+            snapshot,
+            playing: false,
+            speed_exp: entry.default_speed,
+            last_frame: None,
+            frame: None,
+            timer: FrameTimer::default(),
+            _keys: App::listen_to_keys(ctx),
+            _route: App::listen_to_routes(ctx),
+            selected: None,
+            selected_link: None,
+            partition: None,
+            message_fault: MessageFault::Drop,
+            overlay: None,
+            error: None,
+            params,
+            param_error: None,
+            point: None,
+            pair: None,
+            compare: None,
+            diagram: true,
+            reveal: false,
+            view: View::default(),
+            origin: Source::Default,
+            address_timer: None,
+            tour: None,
+            announcer: Announcer::default(),
+            loading: None,
+            fetches: 0,
+            hunt: None,
+            hunt_property: None,
+            hunt_budget: crate::components::break_it::BUDGETS[1],
+            expect: None,
+        };
+        app.open(ctx, opening);
+        if app.loading.is_none() {
+            share::replace_address(&app.link(false).to_fragment());
+        }
+        app.schedule_frame(ctx);
+        app
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        let render = self.handle(ctx, msg);
+        // Frames run only while the run plays: a paused lab is still (the
+        // loop stops at the first frame that finds it paused), and any
+        // message that sets it playing starts the loop again.
+        if self.frame.is_none() && self.playing && self.loading.is_none() {
+            self.schedule_frame(ctx);
+        }
+        render
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
