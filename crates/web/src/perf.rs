@@ -35,10 +35,12 @@ pub fn measure<T>(name: &str, f: impl FnOnce() -> T) -> T {
     out
 }
 
-/// Marks and measures frames.
+/// Marks and measures frames, and knows whether the last frame's work has
+/// been rendered yet.
 #[derive(Default)]
 pub struct FrameTimer {
     open: bool,
+    pending: bool,
     count: u32,
 }
 
@@ -57,8 +59,19 @@ pub fn wall_ms() -> f64 {
 }
 
 impl FrameTimer {
+    /// Whether a frame's work began and its render has not finished.
+    /// Yew's scheduler yields to the browser every 16 ms and runs
+    /// `rendered` callbacks (effects such as canvas drawing, and [`Self::end`])
+    /// after any pending update: a lab whose frames take longer than that
+    /// would start the next frame's work before the last one is drawn, and
+    /// never draw. The lab skips a frame while this holds.
+    pub fn pending(&self) -> bool {
+        self.pending
+    }
+
     /// A frame's work begins.
     pub fn start(&mut self) {
+        self.pending = true;
         if let Some(p) = performance() {
             self.open = p.mark(START).is_ok();
         }
@@ -66,6 +79,7 @@ impl FrameTimer {
 
     /// The frame is rendered.
     pub fn end(&mut self) {
+        self.pending = false;
         if !self.open {
             return;
         }

@@ -421,6 +421,11 @@ impl App {
                     return false;
                 }
                 self.schedule_frame(ctx);
+                if self.timer.pending() {
+                    // The last frame is not drawn yet: let it be, and
+                    // catch up on the time at the next frame.
+                    return false;
+                }
                 let dt = self
                     .last_frame
                     .map_or(0.0, |last| (ts - last).clamp(0.0, MAX_FRAME_MS));
