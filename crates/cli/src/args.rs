@@ -7,6 +7,7 @@ usage: faultline run SCENARIO.json|LINK [--seed N] [--runs K] [--trace FILE.json
                          [--property NAME]
        faultline explore --list-bugs
        faultline check-linearizable HISTORY
+       faultline import shiviz LOG [--regex RX]
 
 run: runs a scenario headless and prints one JSON report per run, one per line.
   LINK              a link shared from the lab (…#/raft?v=1&s=…): runs its
@@ -32,6 +33,18 @@ check-linearizable: checks a history for linearizability and ends with
 `true` or `false`. HISTORY is a faultline history (JSON: an array, an object
 with `history`, or a run report), a Jepsen register log, or an EDN
 key-value history (one `{:process ...}` map per line).
+
+import shiviz: reads a log with vector clocks in ShiViz's format and prints
+one JSON object: hosts, events (host, clock, text, fields, line), the
+messages the clocks imply as [from, to] indices into events (program order
+plus messages give exactly the clocks' happened-before relation), and how
+many non-blank lines no match covered (skipped). Bad clocks are named with
+their line.
+  --regex RX        the parser, with the groups (?<host>…), (?<clock>…) and
+                    (?<event>…); other named groups become fields. Default:
+                    the log's first line when the second is blank (ShiViz's
+                    file format, and what the lab exports), else ShiViz's
+                    (?<event>.*)\\n(?<host>\\S*) (?<clock>{.*})
 ";
 
 /// What was asked.
@@ -47,6 +60,13 @@ pub enum Args {
     Explore(ExploreArgs),
     /// List every protocol's bugs.
     ListBugs,
+    /// Import a ShiViz log: the file and the parser, if given.
+    ImportShiviz {
+        /// Path of the log.
+        file: String,
+        /// The parser (`None`: the log's own, or ShiViz's default).
+        regex: Option<String>,
+    },
 }
 
 /// Arguments of `faultline explore`.
@@ -86,6 +106,7 @@ impl Args {
             Some("run") => {}
             Some("check-linearizable") => return Self::parse_check(it),
             Some("explore") => return Self::parse_explore(it),
+            Some("import") => return Self::parse_import(it),
             Some(other) => return Err(format!("unknown command `{other}`")),
         }
         let mut run = RunArgs {
@@ -160,6 +181,30 @@ impl Args {
         Ok(Args::Explore(a))
     }
 
+    /// The arguments of `import shiviz`.
+    fn parse_import(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
+        match it.next().as_deref() {
+            Some("shiviz") => {}
+            Some("-h" | "--help") => return Ok(Args::Help),
+            Some(other) => {
+                return Err(format!("import reads `shiviz` logs, not `{other}`"));
+            }
+            None => return Err("import needs a format: `import shiviz LOG`".into()),
+        }
+        let (mut file, mut regex) = (None, None);
+        while let Some(arg) = it.next() {
+            match arg.as_str() {
+                "--regex" => regex = Some(it.next().ok_or("--regex needs a value")?),
+                "-h" | "--help" => return Ok(Args::Help),
+                flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`")),
+                _ if file.is_some() => return Err(format!("unexpected argument `{arg}`")),
+                _ => file = Some(arg),
+            }
+        }
+        let file = file.ok_or("import shiviz needs a log file")?;
+        Ok(Args::ImportShiviz { file, regex })
+    }
+
     /// The arguments of `check-linearizable`: one file.
     fn parse_check(args: impl Iterator<Item = String>) -> Result<Args, String> {
         let mut file = None;
@@ -218,6 +263,30 @@ mod tests {
             Err("--budget: `0` is not a whole number of at least 1".into())
         );
         assert!(parse("explore").unwrap_err().contains("needs a scenario"));
+    }
+
+    #[test]
+    fn parses_import() {
+        assert_eq!(
+            parse("import shiviz a.log --regex (?<host>.*)"),
+            Ok(Args::ImportShiviz {
+                file: "a.log".into(),
+                regex: Some("(?<host>.*)".into())
+            })
+        );
+        assert_eq!(
+            parse("import shiviz a.log"),
+            Ok(Args::ImportShiviz {
+                file: "a.log".into(),
+                regex: None
+            })
+        );
+        assert!(parse("import jaeger a").unwrap_err().contains("`jaeger`"));
+        assert!(parse("import shiviz").unwrap_err().contains("log file"));
+        assert!(parse("import shiviz a --regex")
+            .unwrap_err()
+            .contains("value"));
+        assert!(parse("import shiviz a b").unwrap_err().contains("`b`"));
     }
 
     #[test]

@@ -6,10 +6,12 @@
 //! faultline explore SCENARIO.json [--budget RUNS] [--seed S] [--threads T]
 //! faultline explore --list-bugs
 //! faultline check-linearizable HISTORY
+//! faultline import shiviz LOG [--regex RX]
 //! ```
 
 mod args;
 mod explore;
+mod import;
 
 use args::{Args, RunArgs};
 use faultline_core::link::Link;
@@ -27,6 +29,7 @@ fn main() -> ExitCode {
         Ok(Args::Run(run_args)) => done(run(&run_args)),
         Ok(Args::CheckLinearizable(file)) => done(check_linearizable(&file)),
         Ok(Args::ListBugs) => done(explore::list_bugs()),
+        Ok(Args::ImportShiviz { file, regex }) => done(import_shiviz(&file, regex.as_deref())),
         Ok(Args::Explore(a)) => match explore::explore(&a) {
             Ok(true) => ExitCode::from(1),
             Ok(false) => ExitCode::SUCCESS,
@@ -51,6 +54,15 @@ fn done(result: Result<(), String>) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Prints the imported log as one JSON object.
+fn import_shiviz(file: &str, regex: Option<&str>) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let log = import::import(&text, regex).map_err(|e| format!("{file}: {e}"))?;
+    let json = serde_json::to_string(&log).map_err(|e| e.to_string())?;
+    println!("{json}");
+    Ok(())
 }
 
 /// Prints a line about the history, the offending operations if any, and

@@ -57,6 +57,7 @@ pub mod registry;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod shiviz;
 pub mod sim;
 pub mod sortedmap;
 pub mod sorting;
