@@ -60,9 +60,12 @@ fn done(result: Result<(), String>) -> ExitCode {
 fn import_shiviz(file: &str, regex: Option<&str>) -> Result<(), String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
     let log = import::import(&text, regex).map_err(|e| format!("{file}: {e}"))?;
-    let json = serde_json::to_string(&log).map_err(|e| e.to_string())?;
-    println!("{json}");
-    Ok(())
+    let mut out = BufWriter::new(io::stdout().lock());
+    let failed = |e: &dyn std::fmt::Display| format!("cannot write the log out: {e}");
+    serde_json::to_writer(&mut out, &log).map_err(|e| failed(&e))?;
+    writeln!(out)
+        .and_then(|()| out.flush())
+        .map_err(|e| failed(&e))
 }
 
 /// Prints a line about the history, the offending operations if any, and
