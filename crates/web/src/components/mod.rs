@@ -17,6 +17,7 @@ pub mod modal;
 pub mod network_panel;
 pub mod node_actions;
 pub mod params_panel;
+pub mod save_as;
 pub mod scenario_dialog;
 pub mod share_dialog;
 pub mod spacetime;

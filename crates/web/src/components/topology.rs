@@ -345,6 +345,7 @@ pub fn topology(p: &TopologyProps) -> Html {
     let mode = p.partition.is_some();
     html! {
         <div class={classes!("topology", mode.then_some("drawing"), dense.then_some("dense"))}>
+            { crate::components::save_as::save_as("cluster", true) }
             <svg viewBox={format!("0 0 {SIZE} {SIZE}")} role="group" aria-label="Cluster topology">
                 <g class="links">{ links }</g>
                 <g class="under">{ p.under.clone() }</g>

@@ -520,6 +520,7 @@ pub fn pbs_panel(p: &PbsPanelProps) -> Html {
             <div class="pbs-body">
                 <figure class="chart" data-chart="pbs">
                     <figcaption>{ format!("P(consistent read) against time since the commit, N = {}, R = {}, W = {}", cfg.n, cfg.r, cfg.w) }</figcaption>
+                    { crate::components::save_as::save_as("pbs", true) }
                     <PbsChart {curve} />
                     <ul class="legend">
                         <li><span class="swatch wars" />{ "WARS Monte Carlo" }</li>

@@ -342,6 +342,7 @@ pub fn gossip_canvas(p: &GossipCanvasProps) -> Html {
     html! {
         <div class={classes!("topology", "gossip-canvas", mode.then_some("drawing"))}
             data-informed={informed.to_string()} data-live={live.to_string()}>
+            { crate::components::save_as::save_as("cluster", false) }
             <canvas ref={canvas} {onclick} role="img"
                 aria-label={format!("{} nodes; {informed} of {live} live nodes know the rumor", lab.dots.len())} />
             if mode {

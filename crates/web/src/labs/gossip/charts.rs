@@ -299,18 +299,21 @@ pub fn gossip_charts(p: &GossipChartsProps) -> Html {
                 if let Some(s) = &d.spread {
                     <figure class="chart" data-chart="spread">
                         <figcaption>{ "Informed per round: this run against the theory" }</figcaption>
+                    { crate::components::save_as::save_as("spread", true) }
                         <SpreadChart data={s.clone()} />
                     </figure>
                 }
                 if !d.sent.is_empty() {
                     <figure class="chart" data-chart="sent">
                         <figcaption>{ "Messages sent per node" }</figcaption>
+                    { crate::components::save_as::save_as("sent", true) }
                         <SentChart buckets={d.sent.clone()} />
                     </figure>
                 }
                 if !d.detection_ms.is_empty() {
                     <figure class="chart" data-chart="detection">
                         <figcaption>{ "SWIM: when each member learned of the crash" }</figcaption>
+                    { crate::components::save_as::save_as("detection", true) }
                         <DetectionChart ms={d.detection_ms.clone()} suspicion={d.suspicion_ms} />
                     </figure>
                 }

@@ -379,6 +379,7 @@ pub fn ring_canvas(p: &RingCanvasProps) -> Html {
     let a = &p.analysis;
     html! {
         <div class="topology ring-canvas" data-members={a.members.len().to_string()}>
+            { crate::components::save_as::save_as("ring", false) }
             <canvas ref={canvas} {onclick} role="img"
                 aria-label={format!("Hash ring with {} nodes; {} keys sampled as dots", a.members.len(), a.sample.len())} />
             { legend(&a.loads) }

@@ -158,10 +158,12 @@ pub fn ring_charts(p: &RingChartsProps) -> Html {
             <div class="charts-grid">
                 <figure class="chart" data-chart="loads">
                     <figcaption>{ format!("Keys per node · CV {:.3} · max/avg {:.2}", a.cv, a.max_over_avg) }</figcaption>
+                    { crate::components::save_as::save_as("loads", true) }
                     <LoadsChart loads={a.loads.clone()} />
                 </figure>
                 <figure class="chart" data-chart="balance">
                     <figcaption>{ format!("Balance against virtual nodes (with one each, max/avg ≈ Hₙ = {h_n:.2})") }</figcaption>
+                    { crate::components::save_as::save_as("balance", true) }
                     <BalanceChart curve={a.curve.clone()} vnodes={p.vnodes} />
                 </figure>
             </div>
