@@ -328,6 +328,7 @@ pub fn quorum_history(p: &QuorumHistoryProps) -> Html {
                         <option value={v.to_string()} selected={pinned.is_none() && (*span - v).abs() < 1e-9}>{ *label }</option>
                     }) }
                 </select>
+                { crate::components::save_as::save_as("history", true) }
             </h3>
             <div class="h-scroll">
             <svg class="history" viewBox={format!("0 0 {WIDTH} {height:.0}")} role="img"
