@@ -258,6 +258,21 @@ test('keyboard: help overlay, play/pause and stepping one event', async () => {
   await page.close();
 });
 
+test('a message the partition kills leaves a mark where it died, which fades once the network heals', async () => {
+  const { page, errors } = await openLab(browser, server.url);
+  await until(page, leader, { what: 'a leader' });
+  const marks = () => page.$$eval('path.drop-mark', (ps) => ps.map((p) => p.getAttribute('d') || '').join(''));
+  assert.equal(await marks(), '', 'no message has died yet');
+  await page.click('.split button:has-text("2")');
+  await page.waitForFunction(() => [...document.querySelectorAll('path.drop-mark')].some((p) => p.getAttribute('d')), null, { timeout: 20000 });
+  // Each mark is a cross, 10 units across, on the drawing.
+  assert.match(await marks(), /^(M[\d.]+,[\d.]+l10,10m0,-10l-10,10)+$/);
+  await page.getByRole('button', { name: 'Heal' }).first().click();
+  await page.waitForFunction(() => [...document.querySelectorAll('path.drop-mark')].every((p) => !p.getAttribute('d')), null, { timeout: 20000 });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a paused lab asks for no animation frames, and Play starts them again', async () => {
   const { page, errors } = await openLab(browser, server.url);
   await page.evaluate(() => {

@@ -13,6 +13,7 @@ mod announce;
 mod app;
 mod components;
 mod download;
+mod drop_marks;
 pub mod explore;
 mod fetch;
 mod format;

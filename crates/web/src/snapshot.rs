@@ -57,6 +57,8 @@ pub struct Snapshot {
     pub nodes: Vec<TopoNode>,
     /// Messages in flight.
     pub messages: Vec<MessageView>,
+    /// Messages that died lately, marked where they died.
+    pub drops: Vec<crate::drop_marks::DropMark>,
     /// The network.
     pub network: NetworkView,
     /// Names of the invariants checked.
@@ -212,12 +214,20 @@ impl Snapshot {
             .filter_map(|e| log_line(e, &spec))
             .take(LOG_LINES)
             .collect();
+        let drops = if view.nodes.len() <= crate::drop_marks::MAX_NODES {
+            // A mark stays for three of the slowest flights (30 ms at least).
+            let slowest = view.network.link.latency.1;
+            crate::drop_marks::recent(sim, now, (3 * slowest).max(30_000), 10 * slowest)
+        } else {
+            Vec::new()
+        };
         Snapshot {
             now,
             horizon: view.horizon,
             events: view.events,
             nodes,
             messages: view.messages.clone(),
+            drops,
             network: view.network.clone(),
             invariants: sim.invariant_names(),
             violations: sim.violations().to_vec(),

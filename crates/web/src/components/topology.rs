@@ -1,6 +1,7 @@
 //! The cluster drawn as SVG: nodes on a circle, every link, and every
 //! message in flight placed at its true simulated progress.
 
+use crate::drop_marks::DropMark;
 use crate::format::px;
 use crate::math;
 use crate::snapshot::{Snapshot, TopoNode};
@@ -169,6 +170,36 @@ fn message(
     }
 }
 
+/// A ✗ where each message died, on its direction of the link: one path
+/// for the new marks and one, fainter, for the older (the legend says what
+/// they are; the event log says why).
+fn drop_marks(drops: &[DropMark], pos: &NodeMap<(f64, f64)>, r: f64) -> Html {
+    let mut paths = [String::new(), String::new()];
+    for d in drops {
+        let (Some(&(x1, y1)), Some(&(x2, y2))) = (pos.get(d.from), pos.get(d.to)) else {
+            continue;
+        };
+        let (dx, dy) = (x2 - x1, y2 - y1);
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        let (ux, uy) = (dx / len, dy / len);
+        let along = r + 8.0 + (len - 2.0 * r - 16.0).max(0.0) * d.place;
+        let (x, y) = (x1 + ux * along - uy * 7.0, y1 + uy * along + ux * 7.0);
+        let path = &mut paths[usize::from(d.age >= 0.5)];
+        path.push_str(&format!(
+            "M{},{}l10,10m0,-10l-10,10",
+            px(x - 5.0),
+            px(y - 5.0)
+        ));
+    }
+    let [new, old] = paths;
+    html! {
+        <>
+            <path class="drop-mark" d={new} />
+            <path class="drop-mark old" d={old} />
+        </>
+    }
+}
+
 fn ring(fraction: f64, r: f64) -> Html {
     let rr = r + 6.0;
     let c = 2.0 * PI * rr;
@@ -318,6 +349,7 @@ pub fn topology(p: &TopologyProps) -> Html {
         .iter()
         .map(|m| message(m, p.look, &pos, r, now, &p.on_message, &p.message_verb))
         .collect();
+    let drops = drop_marks(&s.drops, &pos, r);
     let nodes: Html = live
         .iter()
         .map(|t| {
@@ -350,6 +382,7 @@ pub fn topology(p: &TopologyProps) -> Html {
                 <g class="links">{ links }</g>
                 <g class="under">{ p.under.clone() }</g>
                 <g class="nodes">{ nodes }</g>
+                <g class="drops">{ drops }</g>
                 <g class="messages">{ messages }</g>
                 <g class="over">{ p.over.clone() }</g>
             </svg>
@@ -362,6 +395,7 @@ pub fn topology(p: &TopologyProps) -> Html {
                     <li><span class={classes!("dot", *class)} />{ *label }</li>
                 }) }
                 <li><span class="dot lost" />{ "will be lost" }</li>
+                <li><span class="cross" aria-hidden="true">{ "✗" }</span>{ " died here" }</li>
             </ul>
         </div>
     }
