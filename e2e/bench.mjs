@@ -7,6 +7,9 @@
 //   node e2e/bench.mjs soak  [--seconds 300] --out FILE JS heap and wasm memory of a lab left playing
 //   node e2e/bench.mjs bundle [--dist DIR] --out FILE   release wasm and js: raw, gzip, brotli
 //   node e2e/bench.mjs explore-worker --out FILE        the Break-it search in the page's workers
+//   node e2e/bench.mjs idle [--seconds 20] [--raftscope DIR] [--dist DIR] --out FILE
+//                                                       main-thread busy time: the Raft lab playing
+//                                                       and paused, beside RaftScope at its default
 //
 // The page parts read dist/ (`cargo xtask dist`). Headless Debian Chromium
 // with the flags of ../shared/README.md (lib.mjs `launch`).
@@ -18,7 +21,7 @@ import { serve, launch, faster, openRoute, loadPreset, DIST } from './lib.mjs';
 const [part, ...rest] = process.argv.slice(2);
 const opts = {};
 for (let i = 0; i < rest.length; i += 2) opts[rest[i].replace(/^--/, '')] = rest[i + 1];
-if (!opts.out) { console.error('usage: node e2e/bench.mjs <core-wasm|page|load|soak|bundle|explore-worker> [options] --out FILE'); process.exit(2); }
+if (!opts.out) { console.error('usage: node e2e/bench.mjs <core-wasm|page|load|soak|bundle|explore-worker|idle> [options] --out FILE'); process.exit(2); }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (s) => console.log(`  ${s}`);
@@ -307,7 +310,48 @@ async function exploreWorker() {
   return { labs };
 }
 
-const parts = { 'core-wasm': coreWasm, page: pageFrames, load, soak, bundle, 'explore-worker': exploreWorker };
+/**
+ * How busy a page keeps the main thread: Chromium's TaskDuration (seconds
+ * of main-thread tasks) per wall second, over `seconds`, after 3 s to
+ * settle. The Raft lab at its defaults, playing and then paused, and
+ * RaftScope (../shared/anchors/raftscope, served as static files) at its
+ * own defaults, in one browser run, one page at a time, at 1440x900.
+ */
+async function idle() {
+  const seconds = +(opts.seconds ?? 20);
+  const scope = opts.raftscope ?? new URL('../../shared/anchors/raftscope/', import.meta.url).pathname;
+  const ours = await serve(opts.dist ?? DIST);
+  const theirs = await serve(scope.endsWith('/') ? scope : scope + '/');
+  const browser = await launch();
+  const busy = async (url, before) => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(url);
+    if (before) await before(page);
+    await sleep(3000);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const task = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+    const t0 = await task();
+    const w0 = Date.now();
+    await sleep(seconds * 1000);
+    const share = (await task() - t0) / ((Date.now() - w0) / 1000);
+    await page.close();
+    return Math.round(share * 1000) / 10;
+  };
+  const raftscope = await busy(theirs.url + 'index.html');
+  const playing = await busy(ours.url + '#/raft', (p) => p.waitForSelector('svg .node'));
+  const paused = await busy(ours.url + '#/raft', async (p) => {
+    await p.waitForSelector('svg .node');
+    await p.getByRole('button', { name: 'Pause' }).click();
+  });
+  log(`main thread busy: RaftScope ${raftscope} %, Raft lab playing ${playing} %, paused ${paused} %`);
+  await browser.close();
+  await ours.close();
+  await theirs.close();
+  return { seconds, busy_percent: { raftscope, raft_lab_playing: playing, raft_lab_paused: paused } };
+}
+
+const parts = { 'core-wasm': coreWasm, page: pageFrames, load, soak, bundle, 'explore-worker': exploreWorker, idle };
 if (!parts[part]) { console.error(`unknown part ${part}`); process.exit(2); }
 const result = await parts[part]();
 await writeFile(opts.out, JSON.stringify(result, null, 2) + '\n');

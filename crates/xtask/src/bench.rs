@@ -214,6 +214,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     site::build()?;
     let bundle = node_part("bundle", &[], &dir.join("bundle.json"))?;
     let explore_worker = node_part("explore-worker", &[], &dir.join("explore-worker.json"))?;
+    let idle = node_part("idle", &[], &dir.join("idle.json"))?;
     let load = node_part("load", &[], &dir.join("load.json"))?;
     let frame_s = o.frame_seconds.to_string();
     let page = node_part("page", &["--seconds", &frame_s], &dir.join("page.json"))?;
@@ -227,6 +228,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         "core_native": native,
         "explore": explore,
         "explore_worker": explore_worker["labs"],
+        "idle": idle,
         "core_wasm": core_wasm["workloads"],
         "page": page,
         "load": load,

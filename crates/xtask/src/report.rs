@@ -311,6 +311,26 @@ pub fn markdown(r: &Value) -> String {
         }
     }
 
+    if r["idle"].is_object() {
+        let b = &r["idle"]["busy_percent"];
+        let _ = writeln!(s, "\n## Page: main thread when idle\n");
+        let _ = writeln!(
+            s,
+            "Chromium's TaskDuration (main-thread task time) per wall second over {} s, one \
+             page at a time at 1440×900, in one browser run: RaftScope at its defaults (the \
+             reference, from ../shared/anchors/raftscope) and the Raft lab as it opens, playing, \
+             then paused. The budget is a quarter of RaftScope's while playing.\n",
+            r["idle"]["seconds"]
+        );
+        let _ = writeln!(
+            s,
+            "| page | main thread busy |\n|---|---:|\n| RaftScope | {:.1} % |\n| Raft lab, playing | {:.1} % |\n| Raft lab, paused | {:.1} % |",
+            f(&b["raftscope"]),
+            f(&b["raft_lab_playing"]),
+            f(&b["raft_lab_paused"])
+        );
+    }
+
     let _ = writeln!(s, "\n## Page: work per animation frame\n");
     let _ = writeln!(
         s,
