@@ -338,7 +338,9 @@ async function idle() {
     await page.close();
     return Math.round(share * 1000) / 10;
   };
-  const raftscope = await busy(theirs.url + 'index.html');
+  const found = await readFile(join(scope, 'index.html')).then(() => true, () => false);
+  if (!found) log(`RaftScope not found at ${scope} (--raftscope DIR): no reference figure`);
+  const raftscope = found ? await busy(theirs.url + 'index.html') : null;
   const playing = await busy(ours.url + '#/raft', (p) => p.waitForSelector('svg .node'));
   const paused = await busy(ours.url + '#/raft', async (p) => {
     await p.waitForSelector('svg .node');

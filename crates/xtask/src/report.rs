@@ -324,8 +324,8 @@ pub fn markdown(r: &Value) -> String {
         );
         let _ = writeln!(
             s,
-            "| page | main thread busy |\n|---|---:|\n| RaftScope | {:.1} % |\n| Raft lab, playing | {:.1} % |\n| Raft lab, paused | {:.1} % |",
-            f(&b["raftscope"]),
+            "| page | main thread busy |\n|---|---:|\n| RaftScope | {} |\n| Raft lab, playing | {:.1} % |\n| Raft lab, paused | {:.1} % |",
+            if b["raftscope"].is_number() { format!("{:.1} %", f(&b["raftscope"])) } else { "not found".into() },
             f(&b["raft_lab_playing"]),
             f(&b["raft_lab_paused"])
         );
