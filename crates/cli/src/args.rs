@@ -18,7 +18,8 @@ run: runs a scenario headless and prints one JSON report per run, one per line.
 
 explore: runs the scenario up to RUNS times (default 1000), each with its own
 seed and random faults added (crash/restart, pause/resume, partitions,
-one-way cuts, links that lose, duplicate or delay, clock skew), checking
+one-way cuts, links that lose, duplicate or delay, clock skew, and where
+membership may change a node removed and a fresh one added), checking
 every named invariant after every event and, for the quorum store, whether
 the history is linearizable when the run ends. The first failure is shrunk to a small schedule that still fails. Prints one
 JSON line with found, property, runs, scenario and violation; exits 1

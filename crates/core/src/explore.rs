@@ -1,7 +1,9 @@
 //! The counterexample search behind `faultline explore`: run a scenario
 //! many times, each with its own seed and a random schedule of faults
 //! added (crash and restart, pause and resume, partitions, one-way cuts,
-//! a link that loses, duplicates or delays messages, clock skew), check every named invariant after every event, and on the
+//! a link that loses, duplicates or delays messages, clock skew, and where
+//! membership may change, a node removed and a fresh one added), check
+//! every named invariant after every event, and on the
 //! first failure shrink the schedule (delta debugging: drop commands, end
 //! the run at the violation, start fewer nodes) to a small one that still
 //! breaks the same property.
@@ -52,6 +54,14 @@ pub fn candidate(base: &Scenario, seed: u64, run: u64) -> Scenario {
     let mut added = Vec::new();
     let mut last = 0;
     let normal = base.network.link_params();
+    // Protocols whose membership may change also get a node removed and,
+    // later, a fresh one added (the others keep the six kinds of fault, and
+    // the same runs).
+    let kinds = if base.protocol.info().is_some_and(|i| i.dynamic_membership) {
+        7
+    } else {
+        6
+    };
     for _ in 0..rng.between(1, MAX_FAULTS) {
         // Half the faults anywhere in the run, as often in its first
         // milliseconds (where clusters elect and first requests land) as in
@@ -66,7 +76,7 @@ pub fn candidate(base: &Scenario, seed: u64, run: u64) -> Scenario {
         last = at;
         let end = (at + log_uniform(&mut rng, until / 3)).min(until - 1);
         let node = NodeId(rng.below(u64::from(base.nodes)) as u32);
-        let pair = match rng.below(6) {
+        let pair = match rng.below(kinds) {
             0 | 1 => {
                 let windows = &mut busy[node.0 as usize];
                 if windows.iter().any(|&(a, b)| at <= b && a <= end) {
@@ -104,6 +114,15 @@ pub fn candidate(base: &Scenario, seed: u64, run: u64) -> Scenario {
                     bad_link(&mut rng, between, normal),
                     restore(between, normal),
                 )
+            }
+            6 => {
+                // Gone for good: no later fault of this node applies.
+                let windows = &mut busy[node.0 as usize];
+                if windows.iter().any(|&(_, b)| at <= b) {
+                    continue;
+                }
+                windows.push((at, until));
+                (Command::RemoveNode { node }, Command::AddNode)
             }
             _ => {
                 let rate = [0.25, 0.5, 2.0, 4.0][rng.below(4) as usize];
