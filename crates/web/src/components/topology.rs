@@ -10,6 +10,7 @@ use faultline_core::sim::{MessageView, NodeStatus};
 use faultline_core::sortedmap::SortedSet;
 use faultline_core::{MsgId, NodeId};
 use std::f64::consts::PI;
+use std::fmt::Write;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -185,11 +186,13 @@ fn drop_marks(drops: &[DropMark], pos: &NodeMap<(f64, f64)>, r: f64) -> Html {
         let along = r + 8.0 + (len - 2.0 * r - 16.0).max(0.0) * d.place;
         let (x, y) = (x1 + ux * along - uy * 7.0, y1 + uy * along + ux * 7.0);
         let path = &mut paths[usize::from(d.age >= 0.5)];
-        path.push_str(&format!(
+        // Whole units: a cross 10 units wide needs no finer place.
+        let _ = write!(
+            path,
             "M{},{}l10,10m0,-10l-10,10",
-            px(x - 5.0),
-            px(y - 5.0)
-        ));
+            (x - 5.0) as i32,
+            (y - 5.0) as i32
+        );
     }
     let [new, old] = paths;
     html! {
