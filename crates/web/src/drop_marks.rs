@@ -17,10 +17,6 @@ pub struct DropMark {
     pub from: NodeId,
     /// Its receiver.
     pub to: NodeId,
-    /// Its kind.
-    pub kind: &'static str,
-    /// Why it died.
-    pub reason: DropReason,
     /// Where on the link, from the sender (0) to the receiver (1).
     pub place: f64,
     /// How old the mark is, from new (0) to about to go (1).
@@ -49,19 +45,17 @@ pub fn recent(sim: &AnySim, now: Time, window: u64, reach: u64) -> Vec<DropMark>
                 from,
                 to,
                 msg,
-                message,
                 reason,
-            } if at >= since => drops.push((*from, *to, *msg, *message, *reason, at)),
+                ..
+            } if at >= since => drops.push((*from, *to, *msg, *reason, at)),
             _ => {}
         }
     }
     drops
         .into_iter()
-        .map(|(from, to, msg, kind, reason, at)| DropMark {
+        .map(|(from, to, msg, reason, at)| DropMark {
             from,
             to,
-            kind,
-            reason,
             place: match reason {
                 DropReason::Manual => 0.5,
                 DropReason::Partition if !sent.contains(&msg) => 0.0,
