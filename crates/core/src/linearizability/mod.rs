@@ -107,6 +107,42 @@ pub struct FileReport {
     /// One line per offending operation, in the file's terms
     /// (`client 3: write 4 -> ok, lines 12-15`); empty when linearizable.
     pub offending: Vec<String>,
+    /// Every operation checked, in the order of the verdict's indices, for
+    /// a drawing of the history.
+    pub ops: Vec<Drawn>,
+    /// When not linearizable, the operation that cannot be placed (see
+    /// [`stuck_at`]).
+    pub stuck: Option<usize>,
+}
+
+/// An operation as a history view draws it: its client, its interval, and
+/// what it asked and got in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Drawn {
+    /// The client (process).
+    pub client: u64,
+    /// When it was called (a line number, or µs).
+    pub call: u64,
+    /// When it returned; `None` when pending.
+    pub ret: Option<u64>,
+    /// What it asked (`write 4`, `get x`).
+    pub input: String,
+    /// What it got (`ok`, `1`), or `?` when unknown.
+    pub output: String,
+}
+
+/// The operation at which a history stops being linearizable, as
+/// Porcupine shows it: of the offending set [`check`] reports, the one that
+/// returns last. The completed operations that return before it can all be
+/// placed in one order; with it, no order explains them (the shrinking in
+/// [`check`] finds it first, as the end of the shortest failing prefix by
+/// return time).
+pub fn stuck_at<I, O>(ops: &[Operation<I, O>], offending: &[usize]) -> Option<usize> {
+    offending
+        .iter()
+        .copied()
+        .filter(|&i| !ops[i].is_pending())
+        .max_by_key(|&i| (ops[i].ret.map(|r| r.max(ops[i].call)), ops[i].call, i))
 }
 
 /// Reads a history in any [`Format`] and checks it with the right model:
@@ -143,8 +179,22 @@ where
             .collect::<SortedSet<_>>()
             .len(),
         partitions: model.partition(ops).len(),
+        stuck: match &verdict {
+            Verdict::Linearizable => None,
+            Verdict::NotLinearizable { offending } => stuck_at(ops, offending),
+        },
         verdict,
         offending,
+        ops: ops
+            .iter()
+            .map(|op| Drawn {
+                client: op.client,
+                call: op.call,
+                ret: op.ret,
+                input: op.input.to_string(),
+                output: op.output.as_ref().map_or("?".into(), ToString::to_string),
+            })
+            .collect(),
     }
 }
 
@@ -174,6 +224,29 @@ INFO  jepsen.util - 0\t:ok\t:write\t1
 INFO  jepsen.util - 1\t:invoke\t:read\tnil
 INFO  jepsen.util - 1\t:ok\t:read\tnil
 ";
+
+    /// Porcupine's view of a failing history: the read of nil cannot be
+    /// placed after the read of 1 that returned before it was called; the
+    /// write and the first read alone are linearizable.
+    #[test]
+    fn the_stuck_operation_ends_the_shortest_failing_prefix() {
+        let text = "INFO  jepsen.util - 0\t:invoke\t:write\t1
+INFO  jepsen.util - 1\t:invoke\t:read\tnil
+INFO  jepsen.util - 1\t:ok\t:read\t1
+INFO  jepsen.util - 2\t:invoke\t:read\tnil
+INFO  jepsen.util - 2\t:ok\t:read\tnil
+INFO  jepsen.util - 0\t:ok\t:write\t1
+";
+        let report = check_file(text).unwrap();
+        let stuck = report.stuck.expect("not linearizable");
+        assert_eq!(report.ops[stuck].client, 2);
+        assert_eq!(report.ops[stuck].output, "nil");
+        let prefix: String = text.lines().take(3).map(|l| format!("{l}\n")).collect();
+        assert!(check_file(&prefix).unwrap().verdict.is_linearizable());
+        assert_eq!(check_file(JEPSEN).unwrap().stuck, Some(1));
+        let fine = text.replace(":ok\t:read\tnil", ":ok\t:read\t1");
+        assert_eq!(check_file(&fine).unwrap().stuck, None);
+    }
 
     #[test]
     fn detects_each_format() {
@@ -239,6 +312,14 @@ INFO  jepsen.util - 1\t:ok\t:read\tnil
             describe(&pending, Format::FaultlineKv),
             "client 3: read -> ?, from 0.007 ms, pending"
         );
+
+        assert_eq!(report.ops.len(), 3);
+        assert_eq!(
+            (report.ops[1].client, report.ops[1].call, report.ops[1].ret),
+            (2, 3000, Some(4000))
+        );
+        assert_eq!(report.ops[1].input, "get \"x\"");
+        assert_eq!(report.ops[2].output, "?");
 
         let edn = "{:process 0, :type :invoke, :f :get, :key \"k\", :value nil}\n\
                    {:process 0, :type :ok, :f :get, :key \"k\", :value \"\"}\n";
