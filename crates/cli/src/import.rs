@@ -8,12 +8,7 @@ use std::collections::BTreeMap;
 /// The log in `text`, matched with `parser` (or the one the log carries on
 /// its first line, or ShiViz's default).
 pub fn import(text: &str, parser: Option<&str>) -> Result<Log, String> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let (parser, body, first_line) = match (parser, shiviz::embedded_parser(text)) {
-        (Some(p), _) => (p, text, 1),
-        (None, Some((p, at))) => (p, &text[at..], 3),
-        (None, None) => (shiviz::DEFAULT_REGEX, text, 1),
-    };
+    let (parser, body, first_line) = shiviz::parser_and_body(text, parser);
     let (records, skipped) = records(body, parser, first_line)?;
     shiviz::build(records, skipped).map_err(|e| e.to_string())
 }

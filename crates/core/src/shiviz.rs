@@ -124,21 +124,35 @@ pub fn embedded_parser(text: &str) -> Option<(&str, usize)> {
     (named && second.trim().is_empty()).then_some((first, first.len() + second.len() + 2))
 }
 
+/// What to match in `text` and with which parser: `parser` if one is
+/// given, else the one the log carries on its first line, else ShiViz's
+/// default; with the text after a carried parser, the line it starts on
+/// and no byte-order mark.
+pub fn parser_and_body<'a>(text: &'a str, parser: Option<&'a str>) -> (&'a str, &'a str, usize) {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match (parser, embedded_parser(text)) {
+        (Some(p), _) => (p, text, 1),
+        (None, Some((p, at))) => (p, &text[at..], 3),
+        (None, None) => (DEFAULT_REGEX, text, 1),
+    }
+}
+
 /// The log the records make, or the first thing wrong with it. `skipped`
 /// is carried into the result.
 pub fn build(records: Vec<Record>, skipped: usize) -> Result<Log, ImportError> {
-    if records.is_empty() {
-        return Err(error(0, "the parser matched no event in the log".into()));
-    }
-    let mut hosts: Vec<String> = Vec::new();
-    let mut events = Vec::with_capacity(records.len());
-    for r in records {
-        if !hosts.contains(&r.host) {
-            hosts.push(r.host.clone());
-        }
+    let events = records
+        .into_iter()
+        .map(Event::read)
+        .collect::<Result<Vec<_>, _>>()?;
+    from_events(events, skipped)
+}
+
+impl Event {
+    /// The event a record makes: its clock read, and checked to count its
+    /// own host.
+    pub fn read(r: Record) -> Result<Event, ImportError> {
         let clock = parse_clock(&r.clock, r.line)?;
-        let own = clock.get(&r.host).copied().unwrap_or(0);
-        if own == 0 {
+        if clock.get(&r.host).copied().unwrap_or(0) == 0 {
             return Err(error(
                 r.line,
                 format!(
@@ -148,23 +162,39 @@ pub fn build(records: Vec<Record>, skipped: usize) -> Result<Log, ImportError> {
                 ),
             ));
         }
-        events.push(Event {
+        Ok(Event {
             host: r.host,
             clock,
             text: r.text,
             fields: r.fields,
             line: r.line,
-        });
+        })
+    }
+}
+
+/// The log of `events` (each [`Event::read`] from its record), in the
+/// order of the text: the checks on the clocks, then the messages
+/// inferred. `skipped` is carried into the result.
+pub fn from_events(events: Vec<Event>, skipped: usize) -> Result<Log, ImportError> {
+    if events.is_empty() {
+        return Err(error(0, "the parser matched no event in the log".into()));
+    }
+    let mut hosts: Vec<String> = Vec::new();
+    let mut seen: crate::sortedmap::SortedSet<&str> = Default::default();
+    for e in &events {
+        if seen.insert(e.host.as_str()) {
+            hosts.push(e.host.clone());
+        }
     }
     // Each host's events by their own count, which must run 1, 2, 3, …
+    // Each event's count of its own host, looked up once.
+    let owns: Vec<u64> = events.iter().map(own).collect();
     let mut by_host: SortedMap<&str, Vec<usize>> = SortedMap::new();
     for (i, e) in events.iter().enumerate() {
         by_host.entry(e.host.as_str()).or_default().push(i);
     }
     for (host, list) in by_host.iter_mut() {
-        crate::sorting::sort_by(list, |&a, &b| {
-            own(&events[a]).cmp(&own(&events[b])).then(a.cmp(&b))
-        });
+        crate::sorting::sort_by(list, |&a, &b| owns[a].cmp(&owns[b]).then(a.cmp(&b)));
         for (k, &i) in list.iter().enumerate() {
             let e = &events[i];
             let expected = k as u64 + 1;
@@ -194,14 +224,19 @@ pub fn build(records: Vec<Record>, skipped: usize) -> Result<Log, ImportError> {
         }
     }
     let mut messages = Vec::new();
+    let none = BTreeMap::new();
     for (to, e) in events.iter().enumerate() {
         let list = &by_host[e.host.as_str()];
         let k = own(e) as usize - 1;
-        let prev = (k > 0).then(|| &events[list[k - 1]].clock);
+        let prev = if k > 0 {
+            &events[list[k - 1]].clock
+        } else {
+            &none
+        };
         // The latest event of each host this one newly learned of.
         let mut heard: Vec<usize> = Vec::new();
-        for (g, &t) in &e.clock {
-            if g == &e.host || prev.is_some_and(|p| p.get(g).copied().unwrap_or(0) >= t) {
+        for (g, t, before) in paired(&e.clock, prev) {
+            if g == &e.host || before >= t {
                 continue;
             }
             let Some(theirs) = by_host.get(g.as_str()) else {
@@ -251,13 +286,111 @@ pub fn build(records: Vec<Record>, skipped: usize) -> Result<Log, ImportError> {
     })
 }
 
+impl Log {
+    /// The log without the `hidden` hosts, as ShiViz hides one: their
+    /// events go, and every clock forgets them, so the messages inferred
+    /// anew join the remaining hosts wherever one learned of another
+    /// through a hidden host (happened-before among the rest is kept).
+    pub fn without(&self, hidden: &[String]) -> Result<Log, ImportError> {
+        let shown = |h: &String| !hidden.contains(h);
+        let events = self
+            .events
+            .iter()
+            .filter(|e| shown(&e.host))
+            .map(|e| Event {
+                clock: e
+                    .clock
+                    .iter()
+                    .filter(|(h, _)| shown(h))
+                    .map(|(h, &n)| (h.clone(), n))
+                    .collect(),
+                ..e.clone()
+            })
+            .collect();
+        from_events(events, self.skipped)
+    }
+
+    /// Whether event `a` happened before event `b` (by their clocks).
+    pub fn before(&self, a: usize, b: usize) -> bool {
+        let (Some(ea), Some(eb)) = (self.events.get(a), self.events.get(b)) else {
+            return false;
+        };
+        a != b && eb.clock.get(&ea.host).copied().unwrap_or(0) >= own(ea)
+    }
+
+    /// A column for every event, as ShiViz lays a log out: each event one
+    /// column right of the latest of its host's previous event and the
+    /// sends it receives, so every message points right and each host's
+    /// events keep their order.
+    pub fn columns(&self) -> Vec<usize> {
+        let n = self.events.len();
+        let lane: SortedMap<&str, usize> = self
+            .hosts
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.as_str(), i))
+            .collect();
+        let host: Vec<usize> = self
+            .events
+            .iter()
+            .map(|e| lane.get(e.host.as_str()).copied().unwrap_or(0))
+            .collect();
+        // Sorted by the sum of its clock, an event comes after everything
+        // that happened before it.
+        let weight: Vec<u64> = self.events.iter().map(|e| e.clock.values().sum()).collect();
+        let mut order: Vec<usize> = (0..n).collect();
+        crate::sorting::sort_by_key(&mut order, |&i| (weight[i], i));
+        // The messages are by receiver: each event's senders are one run.
+        let mut first = vec![0usize; n + 1];
+        for &[_, to] in &self.messages {
+            first[to + 1] += 1;
+        }
+        for i in 0..n {
+            first[i + 1] += first[i];
+        }
+        let mut last: Vec<Option<usize>> = vec![None; self.hosts.len()];
+        let mut column = vec![0; n];
+        for i in order {
+            let after = self.messages[first[i]..first[i + 1]]
+                .iter()
+                .map(|&[a, _]| column[a] + 1)
+                .chain(last[host[i]].map(|p| column[p] + 1))
+                .max()
+                .unwrap_or(0);
+            column[i] = after;
+            last[host[i]] = Some(i);
+        }
+        column
+    }
+}
+
 fn own(e: &Event) -> u64 {
     e.clock.get(&e.host).copied().unwrap_or(0)
 }
 
+/// Every host `a` counts, with its count in `a` and in `b` (0 when `b`
+/// has none). Both clocks are sorted by host, so this is one walk, not a
+/// lookup per host.
+fn paired<'a>(
+    a: &'a BTreeMap<String, u64>,
+    b: &'a BTreeMap<String, u64>,
+) -> impl Iterator<Item = (&'a String, u64, u64)> {
+    let mut theirs = b.iter().peekable();
+    a.iter().map(move |(g, &t)| {
+        while theirs.peek().is_some_and(|(h, _)| *h < g) {
+            theirs.next();
+        }
+        let n = match theirs.peek() {
+            Some((h, &n)) if *h == g => n,
+            _ => 0,
+        };
+        (g, t, n)
+    })
+}
+
 /// Whether every count of `a` is at most `b`'s.
 fn le(a: &BTreeMap<String, u64>, b: &BTreeMap<String, u64>) -> bool {
-    a.iter().all(|(g, &t)| b.get(g).copied().unwrap_or(0) >= t)
+    paired(a, b).all(|(_, t, n)| n >= t)
 }
 
 /// A host whose count is lower in `now` than in `was`.
@@ -265,10 +398,9 @@ fn went_back(
     was: &BTreeMap<String, u64>,
     now: &BTreeMap<String, u64>,
 ) -> Option<(String, u64, u64)> {
-    was.iter().find_map(|(g, &t)| {
-        let n = now.get(g).copied().unwrap_or(0);
-        (n < t).then(|| (g.clone(), t, n))
-    })
+    paired(was, now)
+        .find(|&(_, t, n)| n < t)
+        .map(|(g, t, n)| (g.clone(), t, n))
 }
 
 /// A clock: a JSON object from host to a whole count (ShiViz also reads one
