@@ -69,3 +69,21 @@ test('with reduced motion the lab opens paused and does not animate', async () =
   await page.waitForFunction(() => +document.querySelector('.clock').dataset.nowMs > 100);
   await context.close();
 });
+
+test('the log viewer passes axe: its start, a log and a failing history, in both themes', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  for (const theme of ['', 'theme-dark']) {
+    await page.goto(`${server.url}viewer/`);
+    await page.evaluate((t) => { if (t) document.documentElement.classList.add(t); }, theme);
+    await page.waitForSelector('.drop-zone');
+    assert.deepEqual(await violations(page), [], `start ${theme}`);
+    await page.getByRole('button', { name: 'ShiViz: a reliable broadcast' }).click();
+    await page.locator('.log-view circle').nth(8).click();
+    assert.deepEqual(await violations(page), [], `log ${theme}`);
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Jepsen: an etcd register' }).click();
+    await page.waitForSelector('.history-view svg');
+    assert.deepEqual(await violations(page), [], `history ${theme}`);
+  }
+  await page.close();
+});

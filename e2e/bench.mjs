@@ -250,13 +250,14 @@ async function soak() {
 }
 
 /**
- * Every lab's own wasm and js (dist/<lab>/), and the PBS calculator's
- * (dist/pbs/, framed by the quorum lab): raw, gzip -9 and brotli 11.
+ * Every lab's own wasm and js (dist/<lab>/), the PBS calculator's
+ * (dist/pbs/, framed by the quorum lab) and the log viewer's
+ * (dist/viewer/): raw, gzip -9 and brotli 11.
  */
 async function bundle() {
   const dist = opts.dist ?? DIST;
   const out = { files: [] };
-  for (const lab of [...LABS, { protocol: 'pbs' }]) {
+  for (const lab of [...LABS, { protocol: 'pbs' }, { protocol: 'viewer' }]) {
     const dir = join(dist, lab.protocol);
     const files = (await readdir(dir)).filter((f) => f.endsWith('.wasm') || f.endsWith('.js'));
     for (const f of files) {

@@ -3,10 +3,11 @@
 //! into a recorded command.
 //!
 //! Each lab is a cargo feature; a page built with some of them only leaves
-//! unused the shared components that only the others draw with. Two pages
-//! start from here: the lab (`src/main.rs`) and the PBS calculator
+//! unused the shared components that only the others draw with. Three pages
+//! start from here: the lab (`src/main.rs`), the PBS calculator
 //! (`src/bin/pbs.rs`, feature `pbs`), which the quorum lab shows in a
-//! frame so that its Monte Carlo and chart are not in the lab's wasm.
+//! frame so that its Monte Carlo and chart are not in the lab's wasm, and
+//! the log viewer (`src/bin/viewer.rs`, feature `viewer`).
 #![cfg_attr(not(feature = "all"), allow(dead_code))]
 
 mod announce;
@@ -32,6 +33,8 @@ mod snapshot;
 mod stepping;
 mod text_file;
 mod tour;
+#[cfg(feature = "viewer")]
+mod viewer;
 
 /// Starts the lab page: the app, with whichever labs this build carries.
 pub fn start_lab() {
@@ -44,4 +47,11 @@ pub fn start_lab() {
 pub fn start_pbs() {
     panic::install();
     yew::Renderer::<pbs::PbsPage>::new().render();
+}
+
+/// Starts the log viewer page.
+#[cfg(feature = "viewer")]
+pub fn start_viewer() {
+    panic::install();
+    yew::Renderer::<viewer::ViewerPage>::new().render();
 }

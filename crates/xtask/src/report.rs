@@ -75,6 +75,8 @@ fn second_half_growth(r: &Value, key: &str) -> f64 {
 fn whose(page: &str) -> String {
     if page == crate::site::PBS {
         "the PBS calculator's".into()
+    } else if page == crate::site::VIEWER {
+        "the log viewer's".into()
     } else {
         format!("{page} lab's")
     }
@@ -416,8 +418,8 @@ pub fn markdown(r: &Value) -> String {
     let _ = writeln!(
         s,
         "Each lab's own page weight, `dist/<lab>/` from `cargo xtask dist` (the web crate built \
-         with only that lab's feature), and the PBS calculator's (`dist/pbs/`, which the quorum \
-         lab frames): gzip level 9 and brotli quality 11 (Node's zlib).\n"
+         with only that lab's feature), the PBS calculator's (`dist/pbs/`, which the quorum \
+         lab frames) and the log viewer's (`dist/viewer/`): gzip level 9 and brotli quality 11 (Node's zlib).\n"
     );
     let _ = writeln!(s, "| lab | raw | gzip | brotli |\n|---|---:|---:|---:|");
     for (lab, raw, gz, br) in lab_bundles(r) {

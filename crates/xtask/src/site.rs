@@ -25,7 +25,7 @@ pub fn build() -> Result<(), String> {
     }
     copy_dir(&root().join("www"), &dist)?;
     // The templates are Trunk's input, not pages of the site as they are.
-    for template in ["lab.html", "pbs.html"] {
+    for template in ["lab.html", "pbs.html", "viewer.html"] {
         std::fs::remove_file(dist.join(template)).map_err(|e| e.to_string())?;
     }
     write_entry_page(&dist)?;
@@ -35,13 +35,24 @@ pub fn build() -> Result<(), String> {
         // loader starts the lab.
         let _ = std::fs::remove_file(root().join("dist").join(lab).join("index.html"));
     }
-    // The PBS calculator is a page: its `index.html` stays.
-    trunk("www/pbs.html", PBS)
+    // The PBS calculator and the log viewer are pages: their `index.html`
+    // stays.
+    for page in PAGES {
+        trunk(&format!("www/{page}.html"), page)?;
+    }
+    Ok(())
 }
 
 /// The PBS calculator's page and cargo feature (`dist/pbs/`), which the
 /// quorum lab shows in a frame.
 pub const PBS: &str = "pbs";
+
+/// The log viewer's page and cargo feature (`dist/viewer/`).
+pub const VIEWER: &str = "viewer";
+
+/// The pages that are not labs, each built from `www/<page>.html` with the
+/// web crate's feature of the same name.
+pub const PAGES: [&str; 2] = [PBS, VIEWER];
 
 /// Builds `template` with only the web crate's `feature` into
 /// `dist/<feature>/`, and checks what its wasm imports.
@@ -223,7 +234,7 @@ pub fn check_budgets() -> Result<(), String> {
         kb(PAGE_BUDGET_BYTES)
     );
     let searches = labs().map(|lab| (lab, true));
-    for (page, search) in labs().chain([PBS]).map(|p| (p, false)).chain(searches) {
+    for (page, search) in labs().chain(PAGES).map(|p| (p, false)).chain(searches) {
         if search && page == labs().next().unwrap_or_default() {
             println!("search workers' bundles (loaded when Find is pressed), same budget:");
         }

@@ -94,7 +94,7 @@ pub fn scenario_dialog(p: &ScenarioDialogProps) -> Html {
             };
             let (text, error) = (text.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match crate::text_file::read(&file).await {
+                match crate::text_file::read(&file, crate::text_file::SCENARIO).await {
                     Ok(content) => {
                         error.set(check(&content).err());
                         text.set(content);

@@ -1,0 +1,5 @@
+//! The log viewer page (built with the `viewer` feature).
+
+fn main() {
+    faultline_web::start_viewer();
+}

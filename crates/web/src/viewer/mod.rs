@@ -1,0 +1,366 @@
+//! The log viewer page (`viewer/`): open a log from a real system, by file
+//! picker, drag and drop or paste. A ShiViz log (events with vector
+//! clocks) opens in a space-time diagram; a Jepsen, EDN or faultline
+//! history opens as client bars with the linearizability checker's
+//! verdict. Nothing leaves the page: it has no server.
+
+mod history_view;
+mod log_view;
+mod parse;
+
+use crate::text_file::{self, Kind};
+use faultline_core::linearizability::{self, FileReport, Format};
+use faultline_core::shiviz::{self, Log};
+use history_view::HistoryView;
+use log_view::LogView;
+use std::rc::Rc;
+use web_sys::{DragEvent, HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+/// A log file: ShiViz logs of 100,000 events run to a few megabytes.
+const LOG_FILE: Kind = Kind {
+    max_bytes: 64_000_000.0,
+    what: "a log is a text file (a ShiViz log or a Jepsen, EDN or JSON history)",
+};
+
+/// What a text opened as.
+#[derive(Clone, PartialEq)]
+pub enum Opened {
+    /// A ShiViz log.
+    Log(Rc<Log>),
+    /// A history, checked.
+    History(Rc<FileReport>),
+}
+
+/// Each slice of work on a long log ends this long after it starts (ms),
+/// so the page draws between slices.
+const SLICE_MS: f64 = 40.0;
+
+/// Lets the page draw before the work goes on.
+async fn yield_now() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = gloo::utils::window().set_timeout_with_callback(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Reads `text`: a ShiViz log when a parser is given or carried on its
+/// first line, or when it is no history format; else a history. A slice
+/// at a time, telling `progress` what it is doing and how far it is (0 to
+/// 1) between slices.
+async fn open(
+    text: &str,
+    parser: Option<&str>,
+    progress: &dyn Fn(&str, f64),
+) -> Result<Opened, String> {
+    let shiviz_first = parser.is_some() || shiviz::embedded_parser(text).is_some();
+    if !shiviz_first && Format::detect(text).is_ok() {
+        progress("checking linearizability", 0.5);
+        yield_now().await;
+        return linearizability::check_file(text).map(|r| Opened::History(Rc::new(r)));
+    }
+    if text.trim().is_empty() {
+        return Err("the log is empty".into());
+    }
+    let (parser, body, first_line) = shiviz::parser_and_body(text, parser);
+    let mut matcher = parse::Matcher::new(body, parser, first_line)?;
+    while !matcher.step(js_sys::Date::now() + SLICE_MS) {
+        progress("matching the parser", 0.6 * matcher.progress());
+        yield_now().await;
+    }
+    let (records, skipped) = matcher.finish(body);
+    let total = records.len();
+    let mut events = Vec::with_capacity(total);
+    let mut records = records.into_iter();
+    loop {
+        let deadline = js_sys::Date::now() + SLICE_MS;
+        for r in records.by_ref() {
+            events.push(shiviz::Event::read(r).map_err(|e| e.to_string())?);
+            if events.len() % 256 == 0 && js_sys::Date::now() > deadline {
+                break;
+            }
+        }
+        if events.len() == total {
+            break;
+        }
+        progress(
+            "reading the clocks",
+            0.6 + 0.3 * events.len() as f64 / total as f64,
+        );
+        yield_now().await;
+    }
+    progress("inferring the messages", 0.9);
+    yield_now().await;
+    let log = shiviz::from_events(events, skipped).map_err(|e| e.to_string())?;
+    progress("drawing", 1.0);
+    yield_now().await;
+    Ok(Opened::Log(Rc::new(log)))
+}
+
+/// What the page shows.
+#[derive(Clone, PartialEq)]
+enum Shown {
+    /// Nothing opened yet (or the last try failed: why).
+    Start(Option<String>),
+    /// Reading or checking: what, and how far (0 to 1), if known.
+    Busy(String, Option<f64>),
+    /// A file opened (its name).
+    Opened(String, Opened),
+}
+
+/// Opens `text` (called `name`), showing how far it is.
+async fn open_text(
+    shown: UseStateHandle<Shown>,
+    name: String,
+    text: String,
+    parser: Option<String>,
+) {
+    let size = text_file::size(text.len() as f64);
+    let progress = |what: &str, done: f64| {
+        shown.set(Shown::Busy(
+            format!("Reading {name} ({size}): {what}…"),
+            Some(done),
+        ));
+    };
+    progress("starting", 0.0);
+    yield_now().await;
+    shown.set(match open(&text, parser.as_deref(), &progress).await {
+        Ok(o) => Shown::Opened(name, o),
+        Err(e) => Shown::Start(Some(format!("{name}: {e}"))),
+    });
+}
+
+/// An example bundled with the site (`www/logs/`).
+struct Example {
+    label: &'static str,
+    file: &'static str,
+    /// The parser ShiViz's own page gives it, if it is not the default.
+    parser: Option<&'static str>,
+}
+
+/// The examples, from ShiViz's and Porcupine's own.
+const EXAMPLES: &[Example] = &[
+    Example {
+        label: "ShiViz: a reliable broadcast",
+        file: "simple-reliable-broadcast.log",
+        parser: Some(
+            r"\[\w+\] \[(?<date>([^ ]+ [^ ]+))\] [^ ]+ \[akka://Broadcast/user/(?<host>\w+)\] (?<clock>.*\}) (?<event>.*)",
+        ),
+    },
+    Example {
+        label: "ShiViz: a load balancer",
+        file: "facebook.log",
+        parser: Some(
+            r"(?<ip>(\d{1,3}\.){3}\d{1,3}) (?<date>(\d{1,2}/){2}\d{4} (\d{2}:){2}\d{2} (AM|PM)) (?<action>(INFO|GET|POST)) (?<event>.*)\n(?<host>\w*) (?<clock>.*)",
+        ),
+    },
+    Example {
+        label: "Jepsen: an etcd register",
+        file: "etcd_000.log",
+        parser: None,
+    },
+];
+
+/// The page.
+#[function_component(ViewerPage)]
+pub fn viewer_page() -> Html {
+    let shown = use_state(|| Shown::Start(None));
+    let paste = use_state(String::new);
+    let parser = use_state(String::new);
+    let dragging = use_state(|| false);
+    let parser_or_none = {
+        let parser = parser.clone();
+        move || Some((*parser).clone()).filter(|p| !p.trim().is_empty())
+    };
+
+    let open_file = {
+        let shown = shown.clone();
+        let parser_or_none = parser_or_none.clone();
+        Callback::from(move |file: web_sys::File| {
+            let (shown, name, parser) = (shown.clone(), file.name(), parser_or_none());
+            shown.set(Shown::Busy(format!("Reading {name}…"), None));
+            wasm_bindgen_futures::spawn_local(async move {
+                match text_file::read(&file, LOG_FILE).await {
+                    Ok(text) => open_text(shown, name, text, parser).await,
+                    Err(e) => shown.set(Shown::Start(Some(e))),
+                }
+            });
+        })
+    };
+    let on_pick = {
+        let open_file = open_file.clone();
+        Callback::from(move |e: Event| {
+            let input = e.target_dyn_into::<HtmlInputElement>();
+            if let Some(file) = input
+                .as_ref()
+                .and_then(|i| i.files())
+                .and_then(|f| f.get(0))
+            {
+                open_file.emit(file);
+            }
+            // The same file picked again opens again.
+            if let Some(i) = input {
+                i.set_value("");
+            }
+        })
+    };
+    let on_drop = {
+        let (open_file, dragging) = (open_file.clone(), dragging.clone());
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            if let Some(file) = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0))
+            {
+                open_file.emit(file);
+            }
+        })
+    };
+    let on_drag_over = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if !*dragging {
+                dragging.set(true);
+            }
+        })
+    };
+    let on_drag_leave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: DragEvent| dragging.set(false))
+    };
+    let on_paste_edit = {
+        let paste = paste.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(t) = e.target_dyn_into::<HtmlTextAreaElement>() {
+                paste.set(t.value());
+            }
+        })
+    };
+    let on_parser_edit = {
+        let parser = parser.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(t) = e.target_dyn_into::<HtmlInputElement>() {
+                parser.set(t.value());
+            }
+        })
+    };
+    let on_open_paste = {
+        let (shown, paste) = (shown.clone(), paste.clone());
+        let parser_or_none = parser_or_none.clone();
+        Callback::from(move |_: MouseEvent| {
+            let (shown, text, parser) = (shown.clone(), (*paste).clone(), parser_or_none());
+            wasm_bindgen_futures::spawn_local(open_text(
+                shown,
+                "The pasted text".into(),
+                text,
+                parser,
+            ));
+        })
+    };
+    let on_example = {
+        let (shown, parser) = (shown.clone(), parser.clone());
+        Callback::from(move |example: &'static Example| {
+            let (shown, file) = (shown.clone(), example.file);
+            // The parser field shows what the example was read with.
+            parser.set(example.parser.unwrap_or_default().to_string());
+            let rx = example.parser.map(String::from);
+            shown.set(Shown::Busy(format!("Fetching {file}…"), None));
+            wasm_bindgen_futures::spawn_local(async move {
+                match crate::fetch::text(&format!("../logs/{file}")).await {
+                    Ok(text) => open_text(shown, file.into(), text, rx).await,
+                    Err(e) => shown.set(Shown::Start(Some(e))),
+                }
+            });
+        })
+    };
+    let on_close = {
+        let shown = shown.clone();
+        Callback::from(move |_: MouseEvent| shown.set(Shown::Start(None)))
+    };
+
+    let picker = html! {
+        <label class="file-pick">
+            <input type="file" accept=".log,.txt,.edn,.json,text/plain,application/json" onchange={on_pick} />
+            <span class="button primary">{ "Choose a file…" }</span>
+        </label>
+    };
+    let body = match &*shown {
+        Shown::Opened(name, opened) => {
+            let what = match opened {
+                Opened::Log(_) => "ShiViz log".to_string(),
+                Opened::History(r) => r.format.to_string(),
+            };
+            html! {
+                <>
+                    <div class="panel viewer-bar row wrap">
+                        <strong class="file-name">{ name.clone() }</strong>
+                        <span class="dim">{ what }</span>
+                        <span class="spacer" />
+                        { picker.clone() }
+                        <button type="button" onclick={on_close}>{ "Close" }</button>
+                    </div>
+                    { match opened {
+                        Opened::Log(log) => html! { <LogView log={log.clone()} /> },
+                        Opened::History(report) => html! { <HistoryView report={report.clone()} /> },
+                    } }
+                </>
+            }
+        }
+        Shown::Busy(what, done) => html! {
+            <div class="panel viewer-busy" role="status">
+                <p>{ what.clone() }</p>
+                if let Some(done) = done {
+                    <progress max="1" value={format!("{done:.3}")} aria-label="How far the log is read" />
+                } else {
+                    <progress aria-label="Reading" />
+                }
+            </div>
+        },
+        Shown::Start(error) => html! {
+            <div class={classes!("panel", "drop-zone", dragging.then_some("over"))}>
+                <h2>{ "Open a log" }</h2>
+                <p>{ "A ShiViz log (events with vector clocks, as GoVector and faultline's own export write them) opens in a space-time diagram. A Jepsen, EDN or faultline history opens with the linearizability checker's verdict. Nothing leaves this page." }</p>
+                if let Some(e) = error {
+                    <p class="error" role="alert">{ e.clone() }</p>
+                }
+                <div class="row wrap">
+                    { picker }
+                    <span class="dim">{ "or drop a file anywhere on this page" }</span>
+                </div>
+                <label class="stacked">
+                    <span>{ "Or paste it" }</span>
+                    <textarea class="mono" rows="8" spellcheck="false" value={(*paste).clone()} oninput={on_paste_edit} aria-label="Log text" />
+                </label>
+                <label class="stacked">
+                    <span>{ "ShiViz parser (a JavaScript regular expression with the groups host, clock and event; blank: the log's own or ShiViz's default)" }</span>
+                    <input class="mono" type="text" spellcheck="false" placeholder={shiviz::DEFAULT_REGEX} value={(*parser).clone()} oninput={on_parser_edit} aria-label="ShiViz parser" />
+                </label>
+                <div class="row wrap">
+                    <button type="button" class="primary" onclick={on_open_paste} disabled={paste.trim().is_empty()}>{ "Open the pasted text" }</button>
+                </div>
+                <h3>{ "Or try an example" }</h3>
+                <div class="row wrap">
+                    { for EXAMPLES.iter().map(|example| {
+                        let on_example = on_example.clone();
+                        html! { <button type="button" onclick={Callback::from(move |_: MouseEvent| on_example.emit(example))}>{ example.label }</button> }
+                    }) }
+                </div>
+            </div>
+        },
+    };
+    html! {
+        <div class="viewer" ondrop={on_drop} ondragover={on_drag_over} ondragleave={on_drag_leave}>
+            <header class="top">
+                <a class="brand" href="../">
+                    <span class="logo" aria-hidden="true">{ "⚡" }</span>
+                    <span class="name">{ "faultline" }</span>
+                </a>
+                <span class="viewer-title">{ "Log viewer" }</span>
+            </header>
+            <main class="viewer-main">{ body }</main>
+        </div>
+    }
+}

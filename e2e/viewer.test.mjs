@@ -1,0 +1,232 @@
+// End-to-end: the log viewer (viewer/) opens real logs by file picker,
+// drag and drop and paste: ShiViz's example logs with exactly the hosts,
+// events and messages `faultline import shiviz` finds in them, with the
+// causal cone, compare, hide, highlight and search; a Jepsen etcd history
+// with its verdict and the operation that cannot be placed; bad input with
+// what is wrong and on which line; 100,000 events with progress and no
+// long freeze.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { serve, launch } from './lib.mjs';
+import { shivizLog } from './fixtures/shiviz-gen.mjs';
+
+const ROOT = new URL('../', import.meta.url);
+const SHIVIZ = (f) => new URL(`crates/cli/tests/shiviz/${f}`, ROOT).pathname;
+const JEPSEN = (f) => new URL(`crates/core/tests/corpus/linearizability/jepsen/${f}`, ROOT).pathname;
+
+let server;
+let browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+/** The viewer's start page, with page errors collected. */
+async function viewer() {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  await page.goto(`${server.url}viewer/`);
+  await page.waitForSelector('.drop-zone');
+  return page;
+}
+
+/** The diagram's counts line ("39 events on 3 hosts · 16 messages"). */
+async function counts(page) {
+  return page.locator('.log-view .spacetime h3 .dim').innerText();
+}
+
+/** Opens the bundled example called `label`. */
+async function example(page, label) {
+  await page.getByRole('button', { name: label }).click();
+}
+
+test('a ShiViz log opens from the file picker with the hosts, events and messages of its clocks', async () => {
+  const page = await viewer();
+  await page.setInputFiles('input[type=file]', SHIVIZ('simpledb.log'));
+  await page.waitForSelector('.log-view svg circle');
+  // What `faultline import shiviz crates/cli/tests/shiviz/simpledb.log`
+  // prints: 5 hosts, 509 events, 95 messages.
+  assert.equal(await counts(page), '509 events on 5 hosts · 95 messages');
+  assert.deepEqual(await page.locator('.host-list .host .mono').allInnerTexts(), ['24464', '24468', '24469', '24470', '24471']);
+  assert.match(await page.locator('.viewer-bar').innerText(), /simpledb\.log/);
+  // The window scrolls through all the columns.
+  const window = await page.locator('.log-tools .small.dim').innerText();
+  assert.match(window, /^columns 1–40 of \d+$/);
+  await page.getByRole('button', { name: 'Later' }).click();
+  assert.match(await page.locator('.log-tools .small.dim').innerText(), /^columns 21–60 of/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('an event shows its causal past and future; shift-click compares two', async () => {
+  const page = await viewer();
+  await example(page, 'ShiViz: a reliable broadcast');
+  await page.waitForSelector('.log-view svg circle');
+  assert.equal(await counts(page), '39 events on 3 hosts · 16 messages');
+  // node2's first receive: it knows node0's first three events.
+  const target = page.locator('.log-view circle[data-event="8"]');
+  await target.click();
+  const detail = await page.locator('.event-detail').innerText();
+  const [, past, future, concurrent] = /causal past (\d+) · future (\d+) · concurrent (\d+)/.exec(detail).map(Number);
+  assert.equal(past + future + concurrent, 38);
+  assert.equal(await page.locator('.log-view circle.past').count(), past);
+  assert.equal(await page.locator('.log-view circle.future').count(), future);
+  assert.equal(await page.locator('.log-view circle.concurrent').count(), concurrent);
+  assert.match(detail, /date: 10\/13\/2014/, 'the parser\'s other groups are shown as fields');
+  // A past event happened before it.
+  const earlier = page.locator('.log-view circle.past').first();
+  await earlier.click({ modifiers: ['Shift'] });
+  assert.match(await page.locator('.log-view .relation').innerText(), /b happened before a/);
+  const other = page.locator('.log-view circle.concurrent').first();
+  await other.click({ modifiers: ['Shift'] });
+  assert.match(await page.locator('.log-view .relation').innerText(), /concurrent/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('hiding a host keeps what happened before through it; highlight and search mark events', async () => {
+  const page = await viewer();
+  await example(page, 'ShiViz: a reliable broadcast');
+  await page.waitForSelector('.log-view svg circle');
+  const title = (c) => c.locator('title').textContent();
+  // The last event of node2, and its past on each host.
+  const node2 = page.locator('.log-view circle', { has: page.locator('title', { hasText: /^node2:/ }) });
+  const last = node2.last();
+  const name = await title(last);
+  await last.click();
+  const pastOf = async () => (await page.locator('.log-view circle.past title').allTextContents()).sort();
+  const before = await pastOf();
+  assert.ok(['node0', 'node1'].every((h) => before.some((t) => t.startsWith(`${h}:`))), 'its past spans every host');
+  await page.locator('.host', { hasText: 'node1' }).getByRole('button', { name: 'Hide' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('.host.hidden').length === 1);
+  const node1Events = 39 - (await page.locator('.log-view circle').count());
+  assert.match(await counts(page), new RegExp(`^${39 - node1Events} events on 2 hosts`));
+  await page.locator('.log-view circle', { has: page.locator('title', { hasText: name }) }).click();
+  // node0's events in its past are still in its past, through node1 or not.
+  assert.deepEqual(await pastOf(), before.filter((t) => !t.startsWith('node1:')));
+  await page.locator('.host', { hasText: 'node1' }).getByRole('button', { name: 'Show' }).click();
+  assert.match(await counts(page), /^39 events on 3 hosts/);
+
+  await page.locator('.host', { hasText: 'node0' }).getByRole('button', { name: 'Highlight' }).click();
+  assert.equal(await page.locator('.log-view .lane.lit').count(), 1);
+  const onNode0 = await page.locator('.log-view circle', { has: page.locator('title', { hasText: /^node0:/ }) }).count();
+  assert.equal(await page.locator('.log-view circle.faded').count(), 39 - onNode0);
+
+  await page.fill('input[type=search]', 'ack(');
+  const found = await page.locator('.log-view circle.found').count();
+  assert.ok(found > 0);
+  assert.equal(await page.locator('.log-tools [role=status]').innerText(), `${found} events match`);
+  await page.getByRole('button', { name: 'Next' }).click();
+  assert.match(await page.locator('.event-detail').innerText(), /ACK\(/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a Jepsen etcd history opens with its verdict and the operation that cannot be placed', async () => {
+  const page = await viewer();
+  await page.setInputFiles('input[type=file]', JEPSEN('etcd_000.log'));
+  await page.waitForSelector('.history-view svg');
+  const verdict = await page.locator('.verdict').innerText();
+  assert.match(verdict, /✗ Not linearizable: the \d+ operations that return before line \d+ can be placed in one order; client \d+: read → \d+ \(line \d+–line \d+\) cannot be placed after them\./);
+  // The same offending set `faultline check-linearizable` reports.
+  assert.match(verdict, /client 0: write 1 -> ok, lines 74-75/);
+  assert.match(verdict, /client 11: read -> 2, lines 85-86/);
+  assert.equal(await page.locator('.history-view .bar.stuck').count(), 1);
+  assert.ok(await page.locator('.history-view .bar.placed').count() > 10);
+  await page.getByRole('button', { name: 'Zoom to where it fails' }).click();
+  assert.equal(await page.locator('.history-view .fail-line').count(), 1);
+  assert.match(await page.locator('.history-view .log-tools .small.dim').innerText(), /^line \d+ – line \d+$/);
+  // A linearizable one says so.
+  await page.setInputFiles('input[type=file]', JEPSEN('etcd_002.log'));
+  await page.waitForSelector('.verdict.ok');
+  assert.match(await page.locator('.verdict').innerText(), /✓ Linearizable/);
+  assert.equal(await page.locator('.history-view .bar.stuck').count(), 0);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('bad input says what is wrong and on which line', async () => {
+  const page = await viewer();
+  const tryPaste = async (text, parser = '') => {
+    await page.fill('textarea', text);
+    await page.fill('input[aria-label="ShiViz parser"]', parser);
+    const was = await page.evaluate(() => document.querySelector('.drop-zone .error')?.innerText ?? '');
+    await page.getByRole('button', { name: 'Open the pasted text' }).click();
+    await page.waitForFunction((was) => {
+      const now = document.querySelector('.drop-zone .error')?.innerText;
+      return now && now !== was;
+    }, was);
+    return page.locator('.drop-zone .error').innerText();
+  };
+  const good = 'start\na {"a":1}\nsend\na {"a":2}\n';
+  assert.match(await tryPaste('start\na {"a":1}\nsend\na {"a":2,}\n'), /line 3: the clock \{"a":2,\} is not JSON/);
+  assert.match(await tryPaste('start\na {"a":1}\ngot\nb {"a":1}\n'), /line 3: the clock \{"a":1\} has no count for its own host "b"/);
+  assert.match(await tryPaste('b one\nb {"b":1}\na hears b\na {"a":1,"b":1}\na forgets\na {"a":2}\n'), /line 5: a's clock for b went back from 1 \(line 3\) to 0/);
+  assert.match(await tryPaste(good, '(?<host>\\S+) (?<event>.*)'), /no group named clock/);
+  assert.match(await tryPaste(good, '(?<host>(\\S+) (?<clock>.*) (?<event>.*)'), /not a regular expression/);
+  await page.setInputFiles('input[type=file]', { name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]) });
+  await page.waitForSelector('.drop-zone .error');
+  assert.match(await page.locator('.drop-zone .error').innerText(), /photo\.png is not a text file \(a zero byte at offset 4\)/);
+  // A good paste still opens after all that.
+  await page.fill('input[aria-label="ShiViz parser"]', '');
+  await page.fill('textarea', good);
+  await page.getByRole('button', { name: 'Open the pasted text' }).click();
+  await page.waitForSelector('.log-view svg circle');
+  assert.equal(await counts(page), '2 events on 1 host · 0 messages');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a dropped log of 100,000 events opens with progress and no long freeze', async () => {
+  const page = await viewer();
+  await page.evaluate(`(() => { ${shivizLog.toString()}; window.__log = shivizLog(100000, 10).text; })()`);
+  // Frames drawn while it opens, and whether the progress bar showed.
+  await page.evaluate(() => {
+    window.__gaps = [];
+    window.__progress = false;
+    let last = performance.now();
+    const frame = (t) => {
+      window.__gaps.push(t - last);
+      last = t;
+      if (document.querySelector('.viewer-busy progress')?.value > 0) window.__progress = true;
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  });
+  await page.evaluate(() => {
+    const data = new DataTransfer();
+    data.items.add(new File([window.__log], 'big.log', { type: 'text/plain' }));
+    document.querySelector('.viewer').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  });
+  await page.waitForSelector('.log-view svg circle', { timeout: 60000 });
+  const { received } = shivizLog(100000, 10);
+  // Every received message is a message of the diagram, unless the
+  // receiver already knew everything it carried.
+  const [, events, hosts, messages] = /^(\d+) events on (\d+) hosts · (\d+) messages$/.exec(await counts(page)).map(Number);
+  assert.deepEqual([events, hosts], [100000, 10]);
+  assert.ok(messages > 0 && messages <= received, `${messages} messages of ${received} received`);
+  assert.ok(await page.evaluate(() => window.__progress), 'a progress bar showed while it opened');
+  const gap = await page.evaluate(() => Math.max(...window.__gaps));
+  assert.ok(gap < 1000, `the longest time between two frames while it opened was ${gap.toFixed(0)} ms`);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('the diagram and the history save as SVG and PNG', async () => {
+  const page = await viewer();
+  await example(page, 'ShiViz: a load balancer');
+  await page.waitForSelector('.log-view svg circle');
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.click('.log-view .save-as button[data-export="svg"]')]);
+  assert.equal(svg.suggestedFilename(), 'faultline-log.svg');
+  const text = await readFile(await svg.path(), 'utf8');
+  assert.match(text, /^<svg[^>]* xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.match(text, /loadBalancer/);
+  await page.getByRole('button', { name: 'Close' }).click();
+  await example(page, 'Jepsen: an etcd register');
+  await page.waitForSelector('.history-view svg');
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('.history-view .save-as button[data-export="png"]')]);
+  assert.equal(png.suggestedFilename(), 'faultline-history.png');
+  assert.equal((await readFile(await png.path())).subarray(1, 4).toString(), 'PNG');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
