@@ -164,6 +164,7 @@ test('bad input says what is wrong and on which line', async () => {
   assert.match(await tryPaste('b one\nb {"b":1}\na hears b\na {"a":1,"b":1}\na forgets\na {"a":2}\n'), /line 5: a's clock for b went back from 1 \(line 3\) to 0/);
   assert.match(await tryPaste(good, '(?<host>\\S+) (?<event>.*)'), /no group named clock/);
   assert.match(await tryPaste(good, '(?<host>(\\S+) (?<clock>.*) (?<event>.*)'), /not a regular expression/);
+  assert.match(await tryPaste('INFO  jepsen.util - 3\t:ok\t:write\t1\n'), /line 1: process 3 completes an operation it never invoked/);
   await page.setInputFiles('input[type=file]', { name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]) });
   await page.waitForSelector('.drop-zone .error');
   assert.match(await page.locator('.drop-zone .error').innerText(), /photo\.png is not a text file \(a zero byte at offset 4\)/);
@@ -229,4 +230,27 @@ test('the diagram and the history save as SVG and PNG', async () => {
   assert.equal((await readFile(await png.path())).subarray(1, 4).toString(), 'PNG');
   assert.deepEqual(page.errors, []);
   await page.close();
+});
+
+test("the lab's ShiViz export opens in the viewer, every event on its host", async () => {
+  const lab = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  await lab.goto(`${server.url}#/clocks`);
+  await lab.waitForFunction(() => document.querySelectorAll('.spacetime circle.point').length > 8);
+  await lab.keyboard.press(' ');
+  const [download] = await Promise.all([
+    lab.waitForEvent('download'),
+    lab.getByRole('button', { name: 'Export ShiViz log' }).click(),
+  ]);
+  const text = await readFile(await download.path(), 'utf8');
+  const events = text.trimEnd().split('\n').length - 2;
+  const hosts = new Set(text.trimEnd().split('\n').slice(2).map((l) => l.split(' ')[0])).size;
+  const page = await viewer();
+  // The log carries its parser on its first line; the page reads it with
+  // the browser's RegExp, as ShiViz does.
+  await page.setInputFiles('input[type=file]', { name: 'run.log', mimeType: 'text/plain', buffer: Buffer.from(text) });
+  await page.waitForSelector('.log-view svg circle');
+  assert.match(await counts(page), new RegExp(`^${events} events on ${hosts} hosts · \\d+ messages$`));
+  assert.deepEqual(page.errors, []);
+  await page.close();
+  await lab.close();
 });
