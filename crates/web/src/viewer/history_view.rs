@@ -134,7 +134,16 @@ pub fn history_view(p: &HistoryViewProps) -> Html {
                 (*focus == Some(i)).then_some("focus"),
             );
             let label = format!("{} → {}", o.input, o.output);
-            let fits = label.chars().count() as f64 * 7.0 + 8.0 < w;
+            let label_w = label.chars().count() as f64 * 7.0 + 8.0;
+            let fits = label_w < w;
+            // The offending operations are named even when their bars are
+            // too short to hold it: beside the bar, on whichever side has room.
+            let side = if b + label_w < WIDTH - RIGHT {
+                (b + 4.0, "start")
+            } else {
+                (a - 4.0, "end")
+            };
+            let beside = (!fits && offending.contains(&i)).then_some(side);
             let onclick = {
                 let focus = focus.clone();
                 Callback::from(move |e: MouseEvent| {
@@ -147,6 +156,8 @@ pub fn history_view(p: &HistoryViewProps) -> Html {
                     <rect x={px(a)} y={px(y)} width={px(w)} height={px(BAR_H)} rx="4" />
                     if fits {
                         <text x={px(a + 5.0)} y={px(y + BAR_H / 2.0)}>{ label }</text>
+                    } else if let Some((tx, anchor)) = beside {
+                        <text class="beside" x={px(tx)} y={px(y + BAR_H / 2.0)} text-anchor={anchor}>{ label }</text>
                     }
                     <title>{ describe(o, r.format) }</title>
                 </g>
