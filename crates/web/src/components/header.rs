@@ -65,7 +65,6 @@ pub fn header(p: &HeaderProps) -> Html {
                 <button onclick={on_presets}>{ "Presets" }</button>
                 <button onclick={on_share} title="A link and an embed snippet for this exact run">{ "Share" }</button>
                 <button onclick={on_scenario}>{ "Scenario" }</button>
-                <a class="button" href={format!("viewer/{}", p.look)} title="Open a ShiViz log or a Jepsen history from a real system">{ "Open a log" }</a>
                 <button onclick={on_help} aria-label="Keyboard shortcuts">{ "?" }</button>
             </div>
         </header>

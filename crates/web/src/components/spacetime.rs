@@ -363,6 +363,7 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
                 <span class="spacer" />
                 <button onclick={find} title="Find two concurrent events ordered by Lamport time">{ "Lamport's limit" }</button>
                 <button onclick={export}>{ "Export ShiViz log" }</button>
+                <a class="link-btn" href="viewer/" title="Open a ShiViz log from a real system in the log viewer">{ "Open a log…" }</a>
                 { crate::components::save_as::save_as("space-time", true) }
                 <button onclick={p.on_hide.reform(|_: MouseEvent| ())} aria-label="Hide the space-time diagram">{ "Hide" }</button>
             </h3>

@@ -328,6 +328,7 @@ pub fn quorum_history(p: &QuorumHistoryProps) -> Html {
                         <option value={v.to_string()} selected={pinned.is_none() && (*span - v).abs() < 1e-9}>{ *label }</option>
                     }) }
                 </select>
+                <a class="link-btn" href="viewer/" title="Check a Jepsen, EDN or JSON history from a real system in the log viewer">{ "Open a history…" }</a>
                 { crate::components::save_as::save_as("history", true) }
             </h3>
             <div class="h-scroll">
