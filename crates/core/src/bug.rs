@@ -17,6 +17,11 @@ pub struct Bug {
     pub breaks: &'static [&'static str],
     /// What the mistake is, and where the literature describes it.
     pub about: &'static str,
+    /// The parameters it needs to exist at all, as (name, JSON value):
+    /// switched on with [`switch_bug`], it sets those not already set
+    /// (SWIM's bug needs SWIM).
+    #[serde(skip)]
+    pub needs: &'static [(&'static str, &'static str)],
 }
 
 /// Checks `names` (a scenario's `params.bugs`) against the bugs a protocol
@@ -84,6 +89,25 @@ pub fn switch(params: &mut Value, name: &str, on: bool) {
     }
 }
 
+/// Switches `bug` on or off in a scenario's `params`, as [`switch`]; on,
+/// it also sets each parameter the bug needs that is not set (or is
+/// null), so the bug has something to act on.
+pub fn switch_bug(params: &mut Value, bug: &Bug, on: bool) {
+    switch(params, bug.name, on);
+    if !on {
+        return;
+    }
+    if let Value::Object(map) = params {
+        for &(name, json) in bug.needs {
+            if map.get(name).is_none_or(Value::is_null) {
+                if let Ok(value) = serde_json::from_str(json) {
+                    map.insert(name.into(), value);
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,7 +131,32 @@ mod tests {
         name: "forget_vote",
         breaks: &["Election Safety"],
         about: "",
+        needs: &[],
     }];
+
+    /// A bug that needs a mode switches it on, and leaves a mode already
+    /// set as it was.
+    #[test]
+    fn a_bug_switched_on_sets_what_it_needs() {
+        let swim_bug = Bug {
+            name: "forget_incarnation",
+            breaks: &[],
+            about: "",
+            needs: &[("swim", "{}")],
+        };
+        let mut params = serde_json::json!({ "fanout": 1 });
+        switch_bug(&mut params, &swim_bug, true);
+        assert_eq!(
+            params,
+            serde_json::json!({ "fanout": 1, "bugs": ["forget_incarnation"], "swim": {} })
+        );
+        let mut set = serde_json::json!({ "swim": { "k": 5 } });
+        switch_bug(&mut set, &swim_bug, true);
+        assert_eq!(set["swim"], serde_json::json!({ "k": 5 }));
+        // Off, the mode stays: the run is the same run without the bug.
+        switch_bug(&mut params, &swim_bug, false);
+        assert_eq!(params, serde_json::json!({ "fanout": 1, "swim": {} }));
+    }
 
     #[test]
     fn an_unknown_bug_is_named_with_the_known_ones() {

@@ -106,7 +106,7 @@ pub enum Msg {
     /// parameters (a knob's key, or `nodes`) set to a control's value.
     SetParam(&'static str, String),
     /// Switch a textbook bug on or off (a restart with `params.bugs` so).
-    SetBug(&'static str, bool),
+    SetBug(&'static faultline_core::bug::Bug, bool),
     /// Start (true) or stop (false) the counterexample search.
     Hunt(bool),
     /// A search worker answered.
@@ -334,9 +334,9 @@ impl App {
         }
     }
 
-    fn set_bug(&mut self, name: &'static str, on: bool) {
+    fn set_bug(&mut self, bug: &'static faultline_core::bug::Bug, on: bool) {
         let mut scenario = self.sim.to_scenario();
-        faultline_core::bug::switch(&mut scenario.params, name, on);
+        faultline_core::bug::switch_bug(&mut scenario.params, bug, on);
         self.restart_with(scenario, params_panel::BUGS);
     }
 
@@ -487,7 +487,7 @@ impl App {
                 }
             }
             Msg::SetParam(key, text) => self.set_param(key, &text),
-            Msg::SetBug(name, on) if labs::HAS_BUGS => self.set_bug(name, on),
+            Msg::SetBug(bug, on) if labs::HAS_BUGS => self.set_bug(bug, on),
             Msg::SetBug(..) => {}
             Msg::Hunt(start) if labs::HAS_BUGS => self.hunt(ctx, start),
             Msg::HuntReply(reply) if labs::HAS_BUGS => self.hunt_reply(reply),

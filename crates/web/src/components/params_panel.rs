@@ -46,7 +46,7 @@ pub struct ParamsPanelProps {
     /// The textbook bugs the protocol can run with.
     pub bugs: &'static [faultline_core::bug::Bug],
     /// Switch a bug on or off.
-    pub on_bug: Callback<(&'static str, bool)>,
+    pub on_bug: Callback<(&'static faultline_core::bug::Bug, bool)>,
 }
 
 /// The panel.
@@ -89,7 +89,7 @@ fn bug_switches(props: &ParamsPanelProps) -> Html {
     let rows = props.bugs.iter().map(|bug| {
         let checked = on.contains(&bug.name);
         let name = bug.name;
-        let onchange = props.on_bug.reform(move |_: Event| (name, !checked));
+        let onchange = props.on_bug.reform(move |_: Event| (bug, !checked));
         html! {
             <li data-bug={name} title={bug.about}>
                 <label class="check">

@@ -49,11 +49,13 @@ pub const BUGS: &[crate::bug::Bug] = &[
         name: LAMPORT_NO_INCREMENT,
         breaks: &[CLOCK_CONDITION],
         about: "A receive takes max(own, message) as its Lamport time, without the +1 (Lamport 1978, IR2)",
+        needs: &[],
     },
     crate::bug::Bug {
         name: HLC_ADOPTS_MESSAGE,
         breaks: &[HLC_MONOTONIC],
         about: "A receive adopts the message's hybrid timestamp instead of the largest one seen (Kulkarni et al. 2014)",
+        needs: &[],
     },
 ];
 

@@ -807,16 +807,20 @@ pub const BUGS: &[crate::bug::Bug] = &[
         name: FORGET_RUMORS,
         breaks: &[RUMORS_KEPT],
         about: "A node forgets the rumors it knew when it crashes (Demers et al. 1987)",
+        needs: &[],
     },
     crate::bug::Bug {
         name: FORGET_INCARNATION,
         breaks: &[INCARNATIONS_GROW],
         about: "A SWIM member restarts at incarnation 0 and cannot refute a suspicion (SWIM §4.2)",
+        // Only SWIM members have incarnations.
+        needs: &[("swim", "{}")],
     },
     crate::bug::Bug {
         name: RESTAMP_RUMORS,
         breaks: &[RUMORS_HAVE_ORIGINS],
         about: "A node passes rumors on under its own name instead of their origin's stamp (Demers et al. 1987, §1.1)",
+        needs: &[],
     },
 ];
 /// Every rumor a node knows was started by its origin.

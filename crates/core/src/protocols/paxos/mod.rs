@@ -193,16 +193,19 @@ pub const BUGS: &[crate::bug::Bug] = &[
         name: FORGET_PROMISE,
         breaks: &["Promise Kept", "Agreement"],
         about: "An acceptor forgets its promises across a crash (Paxos Made Simple, §2.2)",
+        needs: &[],
     },
     crate::bug::Bug {
         name: IGNORE_PROMISED_VALUES,
         breaks: &["Agreement"],
         about: "A proposer ignores the values reported in the Promises and proposes its own (Paxos Made Simple, §2.2, P2c)",
+        needs: &[],
     },
     crate::bug::Bug {
         name: DEFAULT_VOTE,
         breaks: &["Validity"],
         about: "An acceptor that accepted nothing reports an empty vote at ballot 0, which the proposer adopts (Paxos Made Simple, §2.1 and §2.2)",
+        needs: &[],
     },
 ];
 

@@ -242,16 +242,19 @@ pub const BUGS: &[crate::bug::Bug] = &[
         name: BLIND_OVERWRITE,
         breaks: &[invariants::VERSIONS_ONLY_GROW],
         about: "A replica overwrites what it holds with each put, clocks unread (Dynamo, §4.4)",
+        needs: &[],
     },
     crate::bug::Bug {
         name: KEEP_ANCESTORS,
         breaks: &[invariants::SIBLINGS_ANTICHAIN],
         about: "A replica keeps versions a newer one descends as siblings (Dynamo, §4.4)",
+        needs: &[],
     },
     crate::bug::Bug {
         name: COUNT_DUPLICATES,
         breaks: &[invariants::STRICT_QUORUM_FRESH],
         about: "A coordinator counts a duplicated answer twice toward R or W (Gifford 1979)",
+        needs: &[],
     },
 ];
 

@@ -103,11 +103,13 @@ pub const BUGS: &[crate::bug::Bug] = &[
             invariants::STATE_MACHINE_SAFETY,
         ],
         about: "A leader commits an entry of an earlier term by counting replicas (§5.4.2, Figure 8)",
+        needs: &[],
     },
     crate::bug::Bug {
         name: FORGET_VOTE,
         breaks: &[invariants::ELECTION_SAFETY],
         about: "votedFor is not kept across a crash, so a restarted server votes twice in one term (Figure 2)",
+        needs: &[],
     },
     crate::bug::Bug {
         name: ACCEPT_STALE_APPEND,
@@ -117,16 +119,19 @@ pub const BUGS: &[crate::bug::Bug] = &[
             invariants::STATE_MACHINE_SAFETY,
         ],
         about: "AppendEntries from a deposed leader is not refused (Figure 2, AppendEntries rule 1: reply false if term < currentTerm), so a later leader truncates its log to the stale one's",
+        needs: &[],
     },
     crate::bug::Bug {
         name: IGNORE_PREV_TERM,
         breaks: &[invariants::LOG_MATCHING, invariants::STATE_MACHINE_SAFETY],
         about: "The consistency check asks only that the log reach prevLogIndex, not that the entry there have prevLogTerm (§5.3, Figure 2, AppendEntries rule 2), so entries land after a different prefix",
+        needs: &[],
     },
     crate::bug::Bug {
         name: CHANGE_BEFORE_COMMIT,
         breaks: &[invariants::ONE_CHANGE_AT_A_TIME],
         about: "A leader starts a membership change before the previous configuration entry has committed (Ongaro's dissertation §4.1), so two uncommitted changes can overlap",
+        needs: &[],
     },
 ];
 

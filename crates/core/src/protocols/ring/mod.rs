@@ -230,16 +230,19 @@ pub const BUGS: &[crate::bug::Bug] = &[
         name: DROP_ON_SEND,
         breaks: &[invariants::DROPPED_AFTER_ACK, invariants::HANDOFF_KEEPS_A_COPY],
         about: "A node deletes a handed-off key when it sends it, before the ack (Dynamo, §4.9)",
+        needs: &[],
     },
     crate::bug::Bug {
         name: CLAIM_ON_JOIN,
         breaks: &[invariants::KEYS_NEVER_INVENTED],
         about: "A joining node claims its share of the keys instead of receiving them from their old owners (Dynamo, §4.9)",
+        needs: &[],
     },
     crate::bug::Bug {
         name: ACK_BEFORE_WRITE,
         breaks: &[invariants::HANDOFF_KEEPS_A_COPY],
         about: "A receiver acknowledges a transfer before it writes the keys, so the sender deletes the last written copy (Saltzer, Reed & Clark 1984, §2; Dynamo, §4.9)",
+        needs: &[],
     },
 ];
 

@@ -80,16 +80,19 @@ pub const BUGS: &[crate::bug::Bug] = &[
         name: ABORT_AFTER_YES,
         breaks: &[invariants::ATOMICITY],
         about: "A participant aborts on its own after voting yes, when the decision is slow to come",
+        needs: &[],
     },
     crate::bug::Bug {
         name: COMMIT_ON_TIMEOUT,
         breaks: &[invariants::VETO, invariants::ATOMICITY],
         about: "The coordinator commits when votes time out, as if a missing vote were a yes",
+        needs: &[],
     },
     crate::bug::Bug {
         name: COUNT_NO_AS_YES,
         breaks: &[invariants::VETO, invariants::ATOMICITY],
         about: "The coordinator commits once every participant has voted, counting a no as a yes (Gray & Lamport 2006, §2)",
+        needs: &[],
     },
 ];
 
