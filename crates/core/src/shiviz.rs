@@ -116,12 +116,14 @@ pub fn check_groups<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<(), 
 /// parser and where the log begins.
 pub fn embedded_parser(text: &str) -> Option<(&str, usize)> {
     let (first, rest) = text.split_once('\n')?;
-    let (second, _) = rest.split_once('\n').unwrap_or((rest, ""));
+    let (second, body) = rest.split_once('\n').unwrap_or((rest, ""));
     let first = first.trim_end_matches('\r');
     let named = REQUIRED_GROUPS
         .iter()
         .all(|g| first.contains(&format!("(?<{g}>")));
-    (named && second.trim().is_empty()).then_some((first, first.len() + second.len() + 2))
+    // Where the body starts: after the second line's newline, or at the
+    // end when the text stops on the second line.
+    (named && second.trim().is_empty()).then_some((first, text.len() - body.len()))
 }
 
 /// What to match in `text` and with which parser: `parser` if one is
@@ -245,7 +247,9 @@ pub fn from_events(events: Vec<Event>, skipped: usize) -> Result<Log, ImportErro
                     format!("the clock names host \"{g}\", which logs no event"),
                 ));
             };
-            let Some(&from) = theirs.get(t as usize - 1) else {
+            // A count beyond the address space is beyond any log.
+            let k = usize::try_from(t).unwrap_or(usize::MAX);
+            let Some(&from) = theirs.get(k - 1) else {
                 return Err(error(
                     e.line,
                     format!(

@@ -133,10 +133,13 @@ pub struct Drawn {
 
 /// The operation at which a history stops being linearizable, as
 /// Porcupine shows it: of the offending set [`check`] reports, the one that
-/// returns last. The completed operations that return before it can all be
-/// placed in one order; with it, no order explains them (the shrinking in
-/// [`check`] finds it first, as the end of the shortest failing prefix by
-/// return time).
+/// returns last. The shrinking in [`check`] finds it first, as the end of
+/// the shortest failing prefix by return time of the failing part (key):
+/// the completed operations of that part that return before it can all be
+/// placed in one order, the others free to take effect or not; with it, no
+/// order explains them. (When a search of the shrinking runs out of steps
+/// it counts as passing, so the prefix found may then end later than the
+/// shortest.)
 pub fn stuck_at<I, O>(ops: &[Operation<I, O>], offending: &[usize]) -> Option<usize> {
     offending
         .iter()

@@ -218,3 +218,37 @@ fn columns_put_every_cause_left_of_its_effect() {
         }
     }
 }
+
+/// A text that is only a parser line (or ends on its blank line), or has
+/// Windows line ends, still finds where its log starts.
+#[test]
+fn an_embedded_parser_at_the_end_or_with_crlf_is_found() {
+    let rx = "(?<host>\\S*) (?<event>.*) (?<clock>{.*})";
+    for text in [
+        format!("{rx}\n"),
+        format!("{rx}\n\n"),
+        format!("{rx}\r\n\r\n"),
+    ] {
+        let (p, at) = embedded_parser(&text).unwrap();
+        assert_eq!((p, at), (rx, text.len()), "{text:?}");
+        let (_, body, _) = parser_and_body(&text, None);
+        assert_eq!(body, "");
+    }
+    let text = format!("{rx}\r\n\r\nn0 start {{\"n0\":1}}\r\n");
+    let (_, at) = embedded_parser(&text).unwrap();
+    assert!(text[at..].starts_with("n0 start"));
+}
+
+/// A count too large for the machine's word is refused, not wrapped.
+#[test]
+fn a_huge_count_is_refused() {
+    let e = build(
+        vec![
+            rec(1, "a", r#"{"a":1}"#, "x"),
+            rec(2, "b", r#"{"a":4294967297,"b":1}"#, "y"),
+        ],
+        0,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("logs only 1"), "{e}");
+}

@@ -135,15 +135,22 @@ pub fn log_view(p: &LogViewProps) -> Html {
     let height = TOP * 2.0 + (log.hosts.len().max(1) - 1) as f64 * LANE;
     let r = (col_w / 3.2).clamp(2.5, 7.0);
     let q = query.to_lowercase();
-    let found: Vec<usize> = if q.is_empty() {
-        Vec::new()
-    } else {
-        layout
-            .by_column
-            .iter()
-            .copied()
-            .filter(|&i| matches(&log.events[i], &q))
-            .collect()
+    // The matches, in column order; found again only when the log or the
+    // search changes, not on every click.
+    let found = {
+        let layout = layout.clone();
+        let key = (Rc::as_ptr(&layout) as usize, q.clone());
+        use_memo(key, move |(_, q)| {
+            if q.is_empty() {
+                return Vec::new();
+            }
+            layout
+                .by_column
+                .iter()
+                .copied()
+                .filter(|&i| matches(&layout.log.events[i], q))
+                .collect::<Vec<usize>>()
+        })
     };
     let sel = selected.filter(|&s| s < log.events.len());
     let cmp = compare.filter(|&c| c < log.events.len() && Some(c) != sel);
@@ -239,13 +246,18 @@ pub fn log_view(p: &LogViewProps) -> Html {
         let layout = layout.clone();
         let found = found.clone();
         Callback::from(move |_: MouseEvent| {
+            // The match after the selected one in column order, or the
+            // first one after the selected event's column.
             let column = &layout.column;
-            let after = sel.map_or(0, |s| column[s] + 1);
-            let next = found
-                .iter()
-                .copied()
-                .find(|&i| column[i] >= after && Some(i) != sel)
-                .or_else(|| found.first().copied());
+            let next = match sel.and_then(|s| found.iter().position(|&i| i == s)) {
+                Some(at) => found.get(at + 1),
+                None => {
+                    let from = sel.map_or(0, |s| column[s]);
+                    found.iter().find(|&&i| column[i] >= from)
+                }
+            }
+            .or_else(|| found.first())
+            .copied();
             if let Some(i) = next {
                 selected.set(Some(i));
                 start.set(column[i].saturating_sub(span_n / 4));
@@ -299,10 +311,14 @@ pub fn log_view(p: &LogViewProps) -> Html {
             let toggle_hide = {
                 let (hidden, h) = (hidden.clone(), h.clone());
                 let (selected, compare) = (selected.clone(), compare.clone());
+                let highlight = highlight.clone();
                 Callback::from(move |_: MouseEvent| {
                     // Events are numbered anew without the host.
                     selected.set(None);
                     compare.set(None);
+                    if highlight.as_ref() == Some(&h) {
+                        highlight.set(None);
+                    }
                     let mut list = (*hidden).clone();
                     if let Some(at) = list.iter().position(|x| *x == h) {
                         list.remove(at);
@@ -318,7 +334,7 @@ pub fn log_view(p: &LogViewProps) -> Html {
                     highlight.set((!lit).then(|| h.clone()));
                 })
             };
-            let shown_hosts = p.log.hosts.len() - hidden.len();
+            let shown_hosts = p.log.hosts.len().saturating_sub(hidden.len());
             html! {
                 <li class={classes!("host", is_hidden.then_some("hidden"))}>
                     <span class="mono" title={h.clone()}>{ short(h, 24) }</span>

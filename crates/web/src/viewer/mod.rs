@@ -13,6 +13,7 @@ use faultline_core::linearizability::{self, FileReport, Format};
 use faultline_core::shiviz::{self, Log};
 use history_view::HistoryView;
 use log_view::LogView;
+use std::cell::RefCell;
 use std::rc::Rc;
 use web_sys::{DragEvent, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -62,6 +63,15 @@ async fn open(
     if text.trim().is_empty() {
         return Err("the log is empty".into());
     }
+    // The browser's `.` stops at a carriage return: Windows line ends are
+    // read as plain ones, as the CLI's regex reads them.
+    let unix;
+    let text = if text.contains('\r') {
+        unix = text.replace("\r\n", "\n");
+        unix.as_str()
+    } else {
+        text
+    };
     let (parser, body, first_line) = shiviz::parser_and_body(text, parser);
     let mut matcher = parse::Matcher::new(body, parser, first_line)?;
     while !matcher.step(js_sys::Date::now() + SLICE_MS) {
@@ -108,23 +118,47 @@ enum Shown {
     Opened(String, Opened),
 }
 
-/// Opens `text` (called `name`), showing how far it is.
-async fn open_text(
+/// What one open may show: only the latest open started shows anything,
+/// so a file dropped while another is still being read replaces it, and
+/// the older one's progress and result are dropped.
+#[derive(Clone)]
+struct Opener {
     shown: UseStateHandle<Shown>,
-    name: String,
-    text: String,
-    parser: Option<String>,
-) {
+    latest: Rc<RefCell<u64>>,
+    mine: u64,
+}
+
+impl Opener {
+    /// A new open, which every older one gives way to.
+    fn new(shown: &UseStateHandle<Shown>, latest: &Rc<RefCell<u64>>) -> Opener {
+        *latest.borrow_mut() += 1;
+        Opener {
+            shown: shown.clone(),
+            latest: latest.clone(),
+            mine: *latest.borrow(),
+        }
+    }
+
+    /// Shows `s`, unless a newer open has started.
+    fn show(&self, s: Shown) {
+        if *self.latest.borrow() == self.mine {
+            self.shown.set(s);
+        }
+    }
+}
+
+/// Opens `text` (called `name`), showing how far it is.
+async fn open_text(to: Opener, name: String, text: String, parser: Option<String>) {
     let size = text_file::size(text.len() as f64);
     let progress = |what: &str, done: f64| {
-        shown.set(Shown::Busy(
+        to.show(Shown::Busy(
             format!("Reading {name} ({size}): {what}…"),
             Some(done),
         ));
     };
     progress("starting", 0.0);
     yield_now().await;
-    shown.set(match open(&text, parser.as_deref(), &progress).await {
+    to.show(match open(&text, parser.as_deref(), &progress).await {
         Ok(o) => Shown::Opened(name, o),
         Err(e) => Shown::Start(Some(format!("{name}: {e}"))),
     });
@@ -168,21 +202,22 @@ pub fn viewer_page() -> Html {
     let paste = use_state(String::new);
     let parser = use_state(String::new);
     let dragging = use_state(|| false);
+    let latest = use_mut_ref(|| 0u64);
     let parser_or_none = {
         let parser = parser.clone();
         move || Some((*parser).clone()).filter(|p| !p.trim().is_empty())
     };
 
     let open_file = {
-        let shown = shown.clone();
+        let (shown, latest) = (shown.clone(), latest.clone());
         let parser_or_none = parser_or_none.clone();
         Callback::from(move |file: web_sys::File| {
-            let (shown, name, parser) = (shown.clone(), file.name(), parser_or_none());
-            shown.set(Shown::Busy(format!("Reading {name}…"), None));
+            let (to, name, parser) = (Opener::new(&shown, &latest), file.name(), parser_or_none());
+            to.show(Shown::Busy(format!("Reading {name}…"), None));
             wasm_bindgen_futures::spawn_local(async move {
                 match text_file::read(&file, LOG_FILE).await {
-                    Ok(text) => open_text(shown, name, text, parser).await,
-                    Err(e) => shown.set(Shown::Start(Some(e))),
+                    Ok(text) => open_text(to, name, text, parser).await,
+                    Err(e) => to.show(Shown::Start(Some(e))),
                 }
             });
         })
@@ -248,12 +283,16 @@ pub fn viewer_page() -> Html {
         })
     };
     let on_open_paste = {
-        let (shown, paste) = (shown.clone(), paste.clone());
+        let (shown, latest, paste) = (shown.clone(), latest.clone(), paste.clone());
         let parser_or_none = parser_or_none.clone();
         Callback::from(move |_: MouseEvent| {
-            let (shown, text, parser) = (shown.clone(), (*paste).clone(), parser_or_none());
+            let (to, text, parser) = (
+                Opener::new(&shown, &latest),
+                (*paste).clone(),
+                parser_or_none(),
+            );
             wasm_bindgen_futures::spawn_local(open_text(
-                shown,
+                to,
                 "The pasted text".into(),
                 text,
                 parser,
@@ -261,24 +300,23 @@ pub fn viewer_page() -> Html {
         })
     };
     let on_example = {
-        let (shown, parser) = (shown.clone(), parser.clone());
+        let (shown, latest) = (shown.clone(), latest.clone());
         Callback::from(move |example: &'static Example| {
-            let (shown, file) = (shown.clone(), example.file);
-            // The parser field shows what the example was read with.
-            parser.set(example.parser.unwrap_or_default().to_string());
+            let (to, file) = (Opener::new(&shown, &latest), example.file);
+            // Its own parser, not the field's (which stays the reader's).
             let rx = example.parser.map(String::from);
-            shown.set(Shown::Busy(format!("Fetching {file}…"), None));
+            to.show(Shown::Busy(format!("Fetching {file}…"), None));
             wasm_bindgen_futures::spawn_local(async move {
                 match crate::fetch::text(&format!("../logs/{file}")).await {
-                    Ok(text) => open_text(shown, file.into(), text, rx).await,
-                    Err(e) => shown.set(Shown::Start(Some(e))),
+                    Ok(text) => open_text(to, file.into(), text, rx).await,
+                    Err(e) => to.show(Shown::Start(Some(e))),
                 }
             });
         })
     };
     let on_close = {
-        let shown = shown.clone();
-        Callback::from(move |_: MouseEvent| shown.set(Shown::Start(None)))
+        let (shown, latest) = (shown.clone(), latest.clone());
+        Callback::from(move |_: MouseEvent| Opener::new(&shown, &latest).show(Shown::Start(None)))
     };
 
     let picker = html! {
@@ -303,7 +341,9 @@ pub fn viewer_page() -> Html {
                         <button type="button" onclick={on_close}>{ "Close" }</button>
                     </div>
                     { match opened {
-                        Opened::Log(log) => html! { <LogView log={log.clone()} /> },
+                        // A new log is a new view: no selection, hidden host
+                        // or zoom carries over.
+                        Opened::Log(log) => html! { <LogView key={Rc::as_ptr(log) as usize} log={log.clone()} /> },
                         Opened::History(report) => html! { <HistoryView report={report.clone()} /> },
                     } }
                 </>
