@@ -29,28 +29,17 @@ pub fn records(
         .flatten()
         .filter(|n| !shiviz::REQUIRED_GROUPS.contains(n))
         .collect();
-    // Line starts, to name the line of a match and count untouched lines.
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let line_of = |at: usize| starts.partition_point(|&s| s <= at);
-    let mut touched = vec![false; starts.len()];
+    let mut lines = shiviz::Lines::bytes(text);
     let mut out = Vec::new();
     for c in rx.captures_iter(text) {
         let whole = c.get(0).expect("group 0 is the whole match");
         if whole.as_str().is_empty() {
             continue;
         }
-        let (a, b) = (
-            line_of(whole.start()),
-            line_of(whole.end().saturating_sub(1)),
-        );
-        for t in &mut touched[a - 1..b] {
-            *t = true;
-        }
+        let line = lines.touch(whole.start(), whole.end());
         let group = |n: &str| c.name(n).map_or("", |m| m.as_str()).to_string();
         out.push(Record {
-            line: first_line + a - 1,
+            line: first_line + line - 1,
             host: group("host"),
             clock: group("clock"),
             text: group("event"),
@@ -60,11 +49,7 @@ pub fn records(
                 .collect::<BTreeMap<_, _>>(),
         });
     }
-    let skipped = text
-        .split('\n')
-        .zip(&touched)
-        .filter(|(l, t)| !**t && !l.trim().is_empty())
-        .count();
+    let skipped = lines.skipped(text);
     Ok((out, skipped))
 }
 

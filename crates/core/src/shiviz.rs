@@ -139,6 +139,63 @@ pub fn parser_and_body<'a>(text: &'a str, parser: Option<&'a str>) -> (&'a str, 
     }
 }
 
+/// The lines of a text a parser runs over: which line a match starts on,
+/// and which lines no match touched (ShiViz counts them as skipped).
+/// Offsets are in whatever unit the matcher reports: bytes for Rust's
+/// `regex`, UTF-16 code units for the browser's `RegExp`.
+#[derive(Clone, Debug)]
+pub struct Lines {
+    /// Where each line starts.
+    starts: Vec<usize>,
+    /// The lines some match touched.
+    touched: Vec<bool>,
+}
+
+impl Lines {
+    /// The lines of `text`, offsets in bytes.
+    pub fn bytes(text: &str) -> Lines {
+        Lines::new(text, str::len)
+    }
+
+    /// The lines of `text`, offsets in UTF-16 code units.
+    pub fn utf16(text: &str) -> Lines {
+        Lines::new(text, |l| l.encode_utf16().count())
+    }
+
+    fn new(text: &str, len: impl Fn(&str) -> usize) -> Lines {
+        let mut starts = vec![0];
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            at += len(line);
+            if line.ends_with('\n') {
+                starts.push(at);
+            }
+        }
+        let touched = vec![false; starts.len()];
+        Lines { starts, touched }
+    }
+
+    /// Marks a non-empty match from offset `start` to `end` (exclusive)
+    /// as touching its lines; returns the line it starts on (1-based).
+    pub fn touch(&mut self, start: usize, end: usize) -> usize {
+        let line_of = |at: usize| self.starts.partition_point(|&s| s <= at);
+        let (a, b) = (line_of(start), line_of(end.saturating_sub(1).max(start)));
+        for t in self.touched.iter_mut().take(b).skip(a.saturating_sub(1)) {
+            *t = true;
+        }
+        a
+    }
+
+    /// The non-blank lines of `text` (the text these lines are of) no
+    /// match touched.
+    pub fn skipped(&self, text: &str) -> usize {
+        text.split('\n')
+            .zip(&self.touched)
+            .filter(|(l, t)| !**t && !l.trim().is_empty())
+            .count()
+    }
+}
+
 /// The log the records make, or the first thing wrong with it. `skipped`
 /// is carried into the result.
 pub fn build(records: Vec<Record>, skipped: usize) -> Result<Log, ImportError> {

@@ -252,3 +252,23 @@ fn a_huge_count_is_refused() {
     .unwrap_err();
     assert!(e.to_string().contains("logs only 1"), "{e}");
 }
+
+/// Lines in either unit: "é" is 2 bytes and 1 UTF-16 unit, "😀" 4 and 2.
+#[test]
+fn lines_name_where_a_match_starts_and_count_the_untouched() {
+    let text = "a\nbé\n😀\n\nz";
+    let mut bytes = Lines::bytes(text);
+    let mut utf16 = Lines::utf16(text);
+    // "bé" starts line 2: byte 2, unit 2; "😀" line 3: byte 6, unit 5.
+    assert_eq!(bytes.touch(2, 5), 2);
+    assert_eq!(utf16.touch(2, 4), 2);
+    assert_eq!(bytes.touch(6, 10), 3);
+    assert_eq!(utf16.touch(5, 7), 3);
+    // "a" and "z" untouched; the blank line is not counted.
+    assert_eq!(bytes.skipped(text), 2);
+    assert_eq!(utf16.skipped(text), 2);
+    // A match over two lines touches both.
+    let mut two = Lines::bytes(text);
+    assert_eq!(two.touch(0, 5), 1);
+    assert_eq!(two.skipped(text), 2);
+}

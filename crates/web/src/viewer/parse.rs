@@ -25,20 +25,6 @@ pub fn group_names(parser: &str) -> Vec<&str> {
     out
 }
 
-/// Where each line starts, in UTF-16 units (the unit of a JavaScript
-/// match's `index`).
-fn line_starts(text: &str) -> Vec<u32> {
-    let mut starts = vec![0];
-    let mut at = 0u32;
-    for c in text.chars() {
-        at += c.len_utf16() as u32;
-        if c == '\n' {
-            starts.push(at);
-        }
-    }
-    starts
-}
-
 /// A property of a JavaScript object as a string, if it is one.
 fn string(of: &JsValue, key: &str) -> Option<String> {
     Reflect::get(of, &JsValue::from_str(key))
@@ -53,10 +39,8 @@ pub struct Matcher {
     matches: js_sys::Iterator,
     /// The parser's groups other than host, clock and event.
     others: Vec<String>,
-    /// Where each line starts, in UTF-16 units.
-    starts: Vec<u32>,
-    /// Lines some match touched.
-    touched: Vec<bool>,
+    /// The text's lines, in UTF-16 units (a JavaScript match's unit).
+    lines: shiviz::Lines,
     /// The line the text starts on in the file.
     first_line: usize,
     /// The text's length in UTF-16 units.
@@ -86,7 +70,6 @@ impl Matcher {
                 format!("the parser is not a regular expression: {why}")
             })?
             .unchecked_into::<js_sys::RegExp>();
-        let starts = line_starts(text);
         let js = JsString::from(text);
         Ok(Matcher {
             len: js.length(),
@@ -96,8 +79,7 @@ impl Matcher {
                 .filter(|n| !shiviz::REQUIRED_GROUPS.contains(n))
                 .map(|n| n.to_string())
                 .collect(),
-            touched: vec![false; starts.len()],
-            starts,
+            lines: shiviz::Lines::utf16(text),
             first_line,
             at: 0,
             records: Vec::new(),
@@ -130,11 +112,7 @@ impl Matcher {
 
     /// The records, and how many non-blank lines no match touched.
     pub fn finish(self, text: &str) -> (Vec<Record>, usize) {
-        let skipped = text
-            .split('\n')
-            .zip(&self.touched)
-            .filter(|(l, t)| !**t && !l.trim().is_empty())
-            .count();
+        let skipped = self.lines.skipped(text);
         (self.records, skipped)
     }
 
@@ -151,11 +129,7 @@ impl Matcher {
             .and_then(|i| i.as_f64())
             .unwrap_or(0.0) as u32;
         self.at = index + len;
-        let line_of = |at: u32| self.starts.partition_point(|&s| s <= at);
-        let (a, b) = (line_of(index), line_of(index + len - 1));
-        for t in self.touched.iter_mut().take(b).skip(a - 1) {
-            *t = true;
-        }
+        let a = self.lines.touch(index as usize, (index + len) as usize);
         let groups = Reflect::get(m, &JsValue::from_str("groups")).unwrap_or(JsValue::UNDEFINED);
         let group = |n: &str| string(&groups, n).unwrap_or_default();
         self.records.push(Record {
@@ -186,10 +160,5 @@ mod tests {
             group_names(r"(?<date>\d+) (?<=x)(?<!y)(?<host>\w+)(?<bad name>)"),
             ["date", "host"]
         );
-    }
-
-    #[test]
-    fn lines_are_counted_in_utf16_units() {
-        assert_eq!(line_starts("a\nbé\n😀\n"), [0, 2, 5, 8]);
     }
 }
