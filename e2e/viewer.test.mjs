@@ -262,7 +262,7 @@ test('a dropped log of 100,000 events opens with progress and no long freeze', a
   assert.ok(messages > 0 && messages <= received, `${messages} messages of ${received} received`);
   assert.ok(await page.evaluate(() => window.__progress), 'a progress bar showed while it opened');
   const gap = await page.evaluate(() => Math.max(...window.__gaps));
-  assert.ok(gap < 1000, `the longest time between two frames while it opened was ${gap.toFixed(0)} ms`);
+  assert.ok(gap < 500, `the longest time between two frames while it opened was ${gap.toFixed(0)} ms`);
   assert.deepEqual(page.errors, []);
   await page.close();
 });

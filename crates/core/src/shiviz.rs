@@ -159,7 +159,14 @@ impl Lines {
 
     /// The lines of `text`, offsets in UTF-16 code units.
     pub fn utf16(text: &str) -> Lines {
-        Lines::new(text, |l| l.encode_utf16().count())
+        // An ASCII line has as many units as bytes, and is counted at once.
+        Lines::new(text, |l| {
+            if l.is_ascii() {
+                l.len()
+            } else {
+                l.encode_utf16().count()
+            }
+        })
     }
 
     fn new(text: &str, len: impl Fn(&str) -> usize) -> Lines {
@@ -235,116 +242,168 @@ impl Event {
 /// order of the text: the checks on the clocks, then the messages
 /// inferred. `skipped` is carried into the result.
 pub fn from_events(events: Vec<Event>, skipped: usize) -> Result<Log, ImportError> {
-    if events.is_empty() {
-        return Err(error(0, "the parser matched no event in the log".into()));
-    }
-    let mut hosts: Vec<String> = Vec::new();
-    let mut seen: crate::sortedmap::SortedSet<&str> = Default::default();
-    for e in &events {
-        if seen.insert(e.host.as_str()) {
-            hosts.push(e.host.clone());
+    let mut inference = Inference::new(events, skipped)?;
+    while !inference.step(usize::MAX)? {}
+    Ok(inference.finish())
+}
+
+/// A log built from its events a slice at a time, so a page can read
+/// 100,000 events without one long task: [`Inference::new`] checks each
+/// host's counts, each [`Inference::step`] infers the messages of the next
+/// events, [`Inference::finish`] gives the log ([`from_events`] does all
+/// three at once).
+#[derive(Debug)]
+pub struct Inference {
+    events: Vec<Event>,
+    skipped: usize,
+    hosts: Vec<String>,
+    /// Each host's events, in the order of its own count.
+    by_host: SortedMap<String, Vec<usize>>,
+    messages: Vec<[usize; 2]>,
+    /// The next event whose messages are to be inferred.
+    next: usize,
+}
+
+impl Inference {
+    /// Checks that each host counts its events 1, 2, 3, … (that no clock
+    /// goes back on a host is checked event by event, in the steps).
+    pub fn new(events: Vec<Event>, skipped: usize) -> Result<Inference, ImportError> {
+        if events.is_empty() {
+            return Err(error(0, "the parser matched no event in the log".into()));
         }
-    }
-    // Each host's events by their own count, which must run 1, 2, 3, …
-    // Each event's count of its own host, looked up once.
-    let owns: Vec<u64> = events.iter().map(own).collect();
-    let mut by_host: SortedMap<&str, Vec<usize>> = SortedMap::new();
-    for (i, e) in events.iter().enumerate() {
-        by_host.entry(e.host.as_str()).or_default().push(i);
-    }
-    for (host, list) in by_host.iter_mut() {
-        crate::sorting::sort_by(list, |&a, &b| owns[a].cmp(&owns[b]).then(a.cmp(&b)));
-        for (k, &i) in list.iter().enumerate() {
-            let e = &events[i];
-            let expected = k as u64 + 1;
-            if own(e) != expected {
-                let why = if own(e) < expected {
-                    format!("{host} counts {} twice", own(e))
-                } else {
-                    format!(
-                        "{host} counts {} where {expected} comes next (each host counts its events 1, 2, 3, …)",
-                        own(e)
-                    )
-                };
-                return Err(error(e.line, why));
-            }
-            if k > 0 {
-                let prev = &events[list[k - 1]];
-                if let Some((g, was, now)) = went_back(&prev.clock, &e.clock) {
-                    return Err(error(
-                        e.line,
-                        format!(
-                            "{host}'s clock for {g} went back from {was} (line {}) to {now}",
-                            prev.line
-                        ),
-                    ));
+        let mut hosts: Vec<String> = Vec::new();
+        // Each event's count of its own host, looked up once.
+        let owns: Vec<u64> = events.iter().map(own).collect();
+        let mut by_host: SortedMap<String, Vec<usize>> = SortedMap::new();
+        for (i, e) in events.iter().enumerate() {
+            match by_host.get_mut(e.host.as_str()) {
+                Some(list) => list.push(i),
+                None => {
+                    hosts.push(e.host.clone());
+                    by_host.insert(e.host.clone(), vec![i]);
                 }
             }
         }
-    }
-    let mut messages = Vec::new();
-    let none = BTreeMap::new();
-    for (to, e) in events.iter().enumerate() {
-        let list = &by_host[e.host.as_str()];
-        let k = own(e) as usize - 1;
-        let prev = if k > 0 {
-            &events[list[k - 1]].clock
-        } else {
-            &none
-        };
-        // The latest event of each host this one newly learned of.
-        let mut heard: Vec<usize> = Vec::new();
-        for (g, t, before) in paired(&e.clock, prev) {
-            if g == &e.host || before >= t {
-                continue;
-            }
-            let Some(theirs) = by_host.get(g.as_str()) else {
-                return Err(error(
-                    e.line,
-                    format!("the clock names host \"{g}\", which logs no event"),
-                ));
-            };
-            // A count beyond the address space is beyond any log.
-            let k = usize::try_from(t).unwrap_or(usize::MAX);
-            let Some(&from) = theirs.get(k - 1) else {
-                return Err(error(
-                    e.line,
-                    format!(
-                        "the clock counts {t} events of {g}, which logs only {}",
-                        theirs.len()
-                    ),
-                ));
-            };
-            let f = &events[from];
-            if !(le(&f.clock, &e.clock) && f.clock.get(&e.host).copied().unwrap_or(0) < own(e)) {
-                return Err(error(
-                    e.line,
-                    format!(
-                        "this event knows {g}'s event {t} (line {}) but not everything that event knew",
-                        f.line
-                    ),
-                ));
-            }
-            heard.push(from);
-        }
-        // Drop what it learned through another of them.
-        for &from in &heard {
-            let f = &events[from];
-            let through_other = heard.iter().any(|&o| {
-                o != from && events[o].clock.get(&f.host).copied().unwrap_or(0) >= own(f)
-            });
-            if !through_other {
-                messages.push([from, to]);
+        for (host, list) in by_host.iter_mut() {
+            crate::sorting::sort_by(list, |&a, &b| owns[a].cmp(&owns[b]).then(a.cmp(&b)));
+            for (k, &i) in list.iter().enumerate() {
+                let e = &events[i];
+                let expected = k as u64 + 1;
+                if owns[i] != expected {
+                    let why = if owns[i] < expected {
+                        format!("{host} counts {} twice", owns[i])
+                    } else {
+                        format!(
+                            "{host} counts {} where {expected} comes next (each host counts its events 1, 2, 3, …)",
+                            owns[i]
+                        )
+                    };
+                    return Err(error(e.line, why));
+                }
             }
         }
+        Ok(Inference {
+            events,
+            skipped,
+            hosts,
+            by_host,
+            messages: Vec::new(),
+            next: 0,
+        })
     }
-    crate::sorting::sort_by(&mut messages, |a, b| (a[1], a[0]).cmp(&(b[1], b[0])));
-    Ok(Log {
-        hosts,
-        events,
-        messages,
-        skipped,
-    })
+
+    /// Checks the next `count` events (at most) and infers their messages;
+    /// whether every event's are. For every event: the latest event of each other
+    /// host it newly learned of, dropping those it learned through another
+    /// of them.
+    pub fn step(&mut self, count: usize) -> Result<bool, ImportError> {
+        let events = &self.events;
+        let end = self.next.saturating_add(count).min(events.len());
+        let none = BTreeMap::new();
+        for (to, e) in events.iter().enumerate().take(end).skip(self.next) {
+            let list = &self.by_host[e.host.as_str()];
+            let k = own(e) as usize - 1;
+            let prev = if k > 0 {
+                let p = &events[list[k - 1]];
+                if let Some((g, was, now)) = went_back(&p.clock, &e.clock) {
+                    return Err(error(
+                        e.line,
+                        format!(
+                            "{}'s clock for {g} went back from {was} (line {}) to {now}",
+                            e.host, p.line
+                        ),
+                    ));
+                }
+                &p.clock
+            } else {
+                &none
+            };
+            // The latest event of each host this one newly learned of.
+            let mut heard: Vec<usize> = Vec::new();
+            for (g, t, before) in paired(&e.clock, prev) {
+                if g == &e.host || before >= t {
+                    continue;
+                }
+                let Some(theirs) = self.by_host.get(g.as_str()) else {
+                    return Err(error(
+                        e.line,
+                        format!("the clock names host \"{g}\", which logs no event"),
+                    ));
+                };
+                // A count beyond the address space is beyond any log.
+                let k = usize::try_from(t).unwrap_or(usize::MAX);
+                let Some(&from) = theirs.get(k - 1) else {
+                    return Err(error(
+                        e.line,
+                        format!(
+                            "the clock counts {t} events of {g}, which logs only {}",
+                            theirs.len()
+                        ),
+                    ));
+                };
+                let f = &events[from];
+                if !(le(&f.clock, &e.clock) && f.clock.get(&e.host).copied().unwrap_or(0) < own(e))
+                {
+                    return Err(error(
+                        e.line,
+                        format!(
+                            "this event knows {g}'s event {t} (line {}) but not everything that event knew",
+                            f.line
+                        ),
+                    ));
+                }
+                heard.push(from);
+            }
+            // Drop what it learned through another of them.
+            for &from in &heard {
+                let f = &events[from];
+                let through_other = heard.iter().any(|&o| {
+                    o != from && events[o].clock.get(&f.host).copied().unwrap_or(0) >= own(f)
+                });
+                if !through_other {
+                    self.messages.push([from, to]);
+                }
+            }
+        }
+        self.next = end;
+        Ok(end == events.len())
+    }
+
+    /// How far it is, from 0 to 1.
+    pub fn progress(&self) -> f64 {
+        self.next as f64 / self.events.len().max(1) as f64
+    }
+
+    /// The log (its messages as far as [`Inference::step`] got).
+    pub fn finish(mut self) -> Log {
+        crate::sorting::sort_by(&mut self.messages, |a, b| (a[1], a[0]).cmp(&(b[1], b[0])));
+        Log {
+            hosts: self.hosts,
+            events: self.events,
+            messages: self.messages,
+            skipped: self.skipped,
+        }
+    }
 }
 
 impl Log {

@@ -272,3 +272,21 @@ fn lines_name_where_a_match_starts_and_count_the_untouched() {
     assert_eq!(two.touch(0, 5), 1);
     assert_eq!(two.skipped(text), 2);
 }
+
+/// A log built a few events at a time is the log built at once.
+#[test]
+fn inference_in_slices_gives_the_same_log() {
+    let whole = build(exchange(), 2).unwrap();
+    let events: Vec<Event> = exchange()
+        .into_iter()
+        .map(|r| Event::read(r).unwrap())
+        .collect();
+    let mut inference = Inference::new(events, 2).unwrap();
+    let mut steps = 0;
+    while !inference.step(2).unwrap() {
+        steps += 1;
+        assert!(inference.progress() < 1.0);
+    }
+    assert_eq!(steps, 3);
+    assert_eq!(inference.finish(), whole);
+}

@@ -74,6 +74,8 @@ async fn open(
     };
     let (parser, body, first_line) = shiviz::parser_and_body(text, parser);
     let mut matcher = parse::Matcher::new(body, parser, first_line)?;
+    progress("matching the parser", 0.0);
+    yield_now().await;
     while !matcher.step(js_sys::Date::now() + SLICE_MS) {
         progress("matching the parser", 0.6 * matcher.progress());
         yield_now().await;
@@ -99,9 +101,22 @@ async fn open(
         );
         yield_now().await;
     }
-    progress("inferring the messages", 0.9);
+    progress("checking the clocks", 0.8);
     yield_now().await;
-    let log = shiviz::from_events(events, skipped).map_err(|e| e.to_string())?;
+    let mut inference = shiviz::Inference::new(events, skipped).map_err(|e| e.to_string())?;
+    loop {
+        let deadline = js_sys::Date::now() + SLICE_MS;
+        let mut done = false;
+        while !done && js_sys::Date::now() < deadline {
+            done = inference.step(1024).map_err(|e| e.to_string())?;
+        }
+        if done {
+            break;
+        }
+        progress("inferring the messages", 0.85 + 0.15 * inference.progress());
+        yield_now().await;
+    }
+    let log = inference.finish();
     progress("drawing", 1.0);
     yield_now().await;
     Ok(Opened::Log(Rc::new(log)))
