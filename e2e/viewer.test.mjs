@@ -308,3 +308,14 @@ test("the lab's ShiViz export opens in the viewer, every event on its host", asy
   await page.close();
   await lab.close();
 });
+
+test('a lab in the dark theme opens the viewer in the dark theme', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${server.url}#/raft?theme=dark`);
+  await page.waitForSelector('.spacetime');
+  await page.getByRole('link', { name: 'Open a log…' }).click();
+  await page.waitForSelector('.drop-zone');
+  assert.match(page.url(), /viewer\/\?theme=dark$/);
+  assert.ok(await page.evaluate(() => document.documentElement.classList.contains('theme-dark')));
+  await page.close();
+});
