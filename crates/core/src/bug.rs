@@ -17,11 +17,11 @@ pub struct Bug {
     pub breaks: &'static [&'static str],
     /// What the mistake is, and where the literature describes it.
     pub about: &'static str,
-    /// The parameters it needs to exist at all, as (name, JSON value):
-    /// switched on with [`switch_bug`], it sets those not already set
-    /// (SWIM's bug needs SWIM).
+    /// The modes it needs to exist at all: parameters whose value is an
+    /// object of options. Switched on with [`switch_bug`], it switches
+    /// those not set on, with their defaults (`{}`): SWIM's bug needs SWIM.
     #[serde(skip)]
-    pub needs: &'static [(&'static str, &'static str)],
+    pub needs: &'static [&'static str],
 }
 
 /// Checks `names` (a scenario's `params.bugs`) against the bugs a protocol
@@ -98,11 +98,9 @@ pub fn switch_bug(params: &mut Value, bug: &Bug, on: bool) {
         return;
     }
     if let Value::Object(map) = params {
-        for &(name, json) in bug.needs {
+        for &name in bug.needs {
             if map.get(name).is_none_or(Value::is_null) {
-                if let Ok(value) = serde_json::from_str(json) {
-                    map.insert(name.into(), value);
-                }
+                map.insert(name.into(), Value::Object(serde_json::Map::new()));
             }
         }
     }
@@ -142,7 +140,7 @@ mod tests {
             name: "forget_incarnation",
             breaks: &[],
             about: "",
-            needs: &[("swim", "{}")],
+            needs: &["swim"],
         };
         let mut params = serde_json::json!({ "fanout": 1 });
         switch_bug(&mut params, &swim_bug, true);
