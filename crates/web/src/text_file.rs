@@ -2,7 +2,7 @@
 //! read, and refused as binary (with where) before it reaches a text area.
 
 /// What a file is read as: the most it may weigh, and what it must be.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy)]
 pub struct Kind {
     /// The largest file read.
     pub max_bytes: f64,

@@ -152,6 +152,18 @@ pub fn log_view(p: &LogViewProps) -> Html {
                 .collect::<Vec<usize>>()
         })
     };
+    // A new search brings its first match into view (from the matches
+    // found above, not a second scan).
+    {
+        let (start, selected) = (start.clone(), selected.clone());
+        let (layout, found) = (layout.clone(), found.clone());
+        use_effect_with(q.clone(), move |_| {
+            if let Some(&i) = found.first() {
+                start.set(layout.column[i].saturating_sub(span_n / 4));
+                selected.set(None);
+            }
+        });
+    }
     let sel = selected.filter(|&s| s < log.events.len());
     let cmp = compare.filter(|&c| c < log.events.len() && Some(c) != sel);
 
@@ -224,21 +236,11 @@ pub fn log_view(p: &LogViewProps) -> Html {
         .collect();
 
     let on_query = {
-        let (query, start, selected) = (query.clone(), start.clone(), selected.clone());
-        let layout = layout.clone();
+        let query = query.clone();
         Callback::from(move |e: InputEvent| {
-            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
-                return;
-            };
-            let text = input.value();
-            let q = text.to_lowercase();
-            // The first match comes into view.
-            let l = &layout;
-            if let Some(&i) = l.by_column.iter().find(|&&i| matches(&l.log.events[i], &q)) {
-                start.set(l.column[i].saturating_sub(span_n / 4));
-                selected.set(None);
+            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+                query.set(input.value());
             }
-            query.set(text);
         })
     };
     let next_match = {

@@ -25,7 +25,7 @@ const LOG_FILE: Kind = Kind {
 };
 
 /// What a text opened as.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub enum Opened {
     /// A ShiViz log.
     Log(Rc<Log>),
@@ -123,7 +123,7 @@ async fn open(
 }
 
 /// What the page shows.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 enum Shown {
     /// Nothing opened yet (or the last try failed: why).
     Start(Option<String>),
