@@ -116,6 +116,9 @@ pub fn history_view(p: &HistoryViewProps) -> Html {
             }
         })
         .collect();
+    // Labels set beside their bars are drawn after every bar, so no later
+    // bar covers them.
+    let mut besides: Vec<Html> = Vec::new();
     let bars: Html = ops
         .iter()
         .enumerate()
@@ -137,13 +140,33 @@ pub fn history_view(p: &HistoryViewProps) -> Html {
             let label_w = label.chars().count() as f64 * 7.0 + 8.0;
             let fits = label_w < w;
             // The offending operations are named even when their bars are
-            // too short to hold it: beside the bar, on whichever side has room.
-            let side = if b + label_w < WIDTH - RIGHT {
-                (b + 4.0, "start")
-            } else {
-                (a - 4.0, "end")
-            };
-            let beside = (!fits && offending.contains(&i)).then_some(side);
+            // too short to hold it: beside the bar, on a side where no
+            // other bar of the lane is in the way (else only in the verdict
+            // and the tooltip).
+            if !fits && offending.contains(&i) {
+                let free = |from: f64, to: f64| {
+                    from >= LABEL_W
+                        && to <= WIDTH - RIGHT
+                        && ops.iter().enumerate().all(|(j, p)| {
+                            j == i
+                                || p.client != o.client
+                                || x(end_of(p, last) as f64) < from
+                                || x(p.call as f64) > to
+                        })
+                };
+                let side = if free(b + 2.0, b + label_w) {
+                    Some((b + 4.0, "start"))
+                } else if free(a - label_w, a - 2.0) {
+                    Some((a - 4.0, "end"))
+                } else {
+                    None
+                };
+                if let Some((tx, anchor)) = side {
+                    besides.push(html! {
+                        <text class="beside" x={px(tx)} y={px(y + BAR_H / 2.0)} text-anchor={anchor}>{ label.clone() }</text>
+                    });
+                }
+            }
             let onclick = {
                 let focus = focus.clone();
                 Callback::from(move |e: MouseEvent| {
@@ -156,8 +179,6 @@ pub fn history_view(p: &HistoryViewProps) -> Html {
                     <rect x={px(a)} y={px(y)} width={px(w)} height={px(BAR_H)} rx="4" />
                     if fits {
                         <text x={px(a + 5.0)} y={px(y + BAR_H / 2.0)}>{ label }</text>
-                    } else if let Some((tx, anchor)) = beside {
-                        <text class="beside" x={px(tx)} y={px(y + BAR_H / 2.0)} text-anchor={anchor}>{ label }</text>
                     }
                     <title>{ describe(o, r.format) }</title>
                 </g>
@@ -266,6 +287,7 @@ pub fn history_view(p: &HistoryViewProps) -> Html {
                     <g class="lanes">{ lanes }</g>
                     <g clip-path="url(#history-clip)">
                         { bars }
+                    <g class="besides">{ for besides }</g>
                         if let Some(fx) = fail_line {
                             <g class="fail-line">
                                 <line x1={px(fx)} x2={px(fx)} y1="14" y2={format!("{:.0}", height - 2.0)} />
