@@ -29,6 +29,7 @@ pub(crate) trait Erased {
     fn stats(&self) -> MessageStats;
     fn violations(&self) -> &[Violation];
     fn invariant_names(&self) -> &'static [&'static str];
+    fn reached(&self) -> &[(u64, Time)];
     fn trace(&self) -> Box<dyn DoubleEndedIterator<Item = &TraceEvent> + '_>;
     fn drain_trace(&mut self) -> Vec<TraceEvent>;
     fn trace_hash(&self) -> TraceHash;
@@ -76,6 +77,9 @@ impl<P: Entry> Erased for Sim<P> {
     }
     fn invariant_names(&self) -> &'static [&'static str] {
         <P::Checker as Checker<P>>::NAMES
+    }
+    fn reached(&self) -> &[(u64, Time)] {
+        Sim::checker(self).reached()
     }
     fn trace(&self) -> Box<dyn DoubleEndedIterator<Item = &TraceEvent> + '_> {
         Box::new(Sim::trace(self))
@@ -176,6 +180,11 @@ impl AnySim {
     /// The names of the invariants checked.
     pub fn invariant_names(&self) -> &'static [&'static str] {
         self.erased().invariant_names()
+    }
+
+    /// The kinds of state reached so far, with when ([`Checker::reached`]).
+    pub fn reached(&self) -> &[(u64, Time)] {
+        self.erased().reached()
     }
 
     /// The trace entries kept in memory.

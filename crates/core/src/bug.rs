@@ -17,11 +17,20 @@ pub struct Bug {
     pub breaks: &'static [&'static str],
     /// What the mistake is, and where the literature describes it.
     pub about: &'static str,
-    /// The modes it needs to exist at all: parameters whose value is an
-    /// object of options. Switched on with [`switch_bug`], it switches
-    /// those not set on, with their defaults (`{}`): SWIM's bug needs SWIM.
+    /// What it needs to show at all. Switched on with [`switch_bug`], it
+    /// sets these parameters: SWIM's bug needs SWIM.
     #[serde(skip)]
-    pub needs: &'static [&'static str],
+    pub needs: &'static [Need],
+}
+
+/// A parameter a bug needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    /// A mode (a parameter whose value is an object of options) switched
+    /// on: set to its defaults (`{}`) unless already on.
+    Mode(&'static str),
+    /// A number parameter set to this value.
+    Value(&'static str, u64),
 }
 
 /// Checks `names` (a scenario's `params.bugs`) against the bugs a protocol
@@ -90,17 +99,25 @@ pub fn switch(params: &mut Value, name: &str, on: bool) {
 }
 
 /// Switches `bug` on or off in a scenario's `params`, as [`switch`]; on,
-/// it also sets each parameter the bug needs that is not set (or is
-/// null), so the bug has something to act on.
+/// it also sets each parameter the bug needs ([`Need`]), so the bug has
+/// something to act on. Off, they stay: the run is the same run without
+/// the bug.
 pub fn switch_bug(params: &mut Value, bug: &Bug, on: bool) {
     switch(params, bug.name, on);
     if !on {
         return;
     }
     if let Value::Object(map) = params {
-        for &name in bug.needs {
-            if map.get(name).is_none_or(Value::is_null) {
-                map.insert(name.into(), Value::Object(serde_json::Map::new()));
+        for &need in bug.needs {
+            match need {
+                Need::Mode(name) => {
+                    if map.get(name).is_none_or(Value::is_null) {
+                        map.insert(name.into(), Value::Object(serde_json::Map::new()));
+                    }
+                }
+                Need::Value(name, value) => {
+                    map.insert(name.into(), value.into());
+                }
             }
         }
     }
@@ -140,7 +157,7 @@ mod tests {
             name: "forget_incarnation",
             breaks: &[],
             about: "",
-            needs: &["swim"],
+            needs: &[Need::Mode("swim")],
         };
         let mut params = serde_json::json!({ "fanout": 1 });
         switch_bug(&mut params, &swim_bug, true);
@@ -154,6 +171,23 @@ mod tests {
         // Off, the mode stays: the run is the same run without the bug.
         switch_bug(&mut params, &swim_bug, false);
         assert_eq!(params, serde_json::json!({ "fanout": 1, "swim": {} }));
+    }
+
+    /// A bug that needs a number sets it, over the value written.
+    #[test]
+    fn a_bug_switched_on_sets_the_value_it_needs() {
+        let raft_bug = Bug {
+            name: "commit_previous_term",
+            breaks: &[],
+            about: "",
+            needs: &[Need::Value("max_batch", 1)],
+        };
+        let mut params = serde_json::json!({ "max_batch": 16 });
+        switch_bug(&mut params, &raft_bug, true);
+        assert_eq!(
+            params,
+            serde_json::json!({ "max_batch": 1, "bugs": ["commit_previous_term"] })
+        );
     }
 
     #[test]

@@ -8,6 +8,12 @@
 //! the run at the violation, start fewer nodes) to a small one that still
 //! breaks the same property.
 //!
+//! Where the protocol's checker names the kinds of state a run reaches
+//! (Raft's does), some runs are guided: they add faults one at a time just
+//! after the moments the schedule so far first reached a new kind, and
+//! keep those that reach another, which finds bugs that need a chain of
+//! well-timed faults (Figure 8) that random schedules almost never hit.
+//!
 //! Run `i` depends only on the scenario, the search seed and `i`, so runs
 //! can be spread over any number of threads and the first counterexample
 //! (the lowest failing `i`) is the same however many ran it.
@@ -53,6 +59,36 @@ pub fn candidate(base: &Scenario, seed: u64, run: u64) -> Scenario {
     let mut busy: Vec<Vec<(u64, u64)>> = vec![Vec::new(); base.nodes as usize];
     let mut added = Vec::new();
     let mut last = 0;
+    for _ in 0..rng.between(1, MAX_FAULTS) {
+        // Half the faults anywhere in the run, as often in its first
+        // milliseconds (where clusters elect and first requests land) as in
+        // any later span of the same ratio; half in a burst just after the
+        // one before (most bugs need two faults close together).
+        let at = if rng.chance(0.5) {
+            log_uniform(&mut rng, until - 1) - 1
+        } else {
+            (last + log_uniform(&mut rng, 500)).min(until - 2)
+        };
+        last = at;
+        added.extend(fault(&mut rng, base, &mut busy, at).into_iter().flatten());
+    }
+    s.schedule.extend(added);
+    // Stable: the scenario's own commands keep their order at equal times.
+    crate::sorting::sort_by(&mut s.schedule, |a, b| a.at.cmp(&b.at));
+    s
+}
+
+/// One fault starting at `at` ms and the command that ends it, lasting
+/// from a millisecond to a third of the run, log-uniformly; none if the
+/// draw names a node already down (`busy` keeps each node's windows) or
+/// an empty side.
+fn fault(
+    rng: &mut Rng,
+    base: &Scenario,
+    busy: &mut [Vec<(u64, u64)>],
+    at: u64,
+) -> Option<[Scheduled; 2]> {
+    let until = base.until_ms.max(2);
     let normal = base.network.link_params();
     // Protocols whose membership may change also get a node removed and,
     // later, a fresh one added (the others keep the six kinds of fault, and
@@ -62,89 +98,71 @@ pub fn candidate(base: &Scenario, seed: u64, run: u64) -> Scenario {
     } else {
         6
     };
-    for _ in 0..rng.between(1, MAX_FAULTS) {
-        // Half the faults anywhere in the run, as often in its first
-        // milliseconds (where clusters elect and first requests land) as in
-        // any later span of the same ratio; half in a burst just after the
-        // one before (most bugs need two faults close together). Each lasts
-        // from a millisecond to a third of the run, log-uniformly.
-        let at = if rng.chance(0.5) {
-            log_uniform(&mut rng, until - 1) - 1
-        } else {
-            (last + log_uniform(&mut rng, 500)).min(until - 2)
-        };
-        last = at;
-        let end = (at + log_uniform(&mut rng, until / 3)).min(until - 1);
-        let node = NodeId(rng.below(u64::from(base.nodes)) as u32);
-        let pair = match rng.below(kinds) {
-            0 | 1 => {
-                let windows = &mut busy[node.0 as usize];
-                if windows.iter().any(|&(a, b)| at <= b && a <= end) {
-                    continue;
-                }
-                windows.push((at, end));
-                if rng.chance(0.5) {
-                    (Command::Crash { node }, Command::Restart { node })
-                } else {
-                    (Command::Pause { node }, Command::Resume { node })
-                }
+    let end = (at + log_uniform(rng, until / 3)).min(until - 1);
+    let node = NodeId(rng.below(u64::from(base.nodes)) as u32);
+    let pair = match rng.below(kinds) {
+        0 | 1 => {
+            let windows = &mut busy[node.0 as usize];
+            if windows.iter().any(|&(a, b)| at <= b && a <= end) {
+                return None;
             }
-            2 => {
-                let (mut a, mut b) = (Vec::new(), Vec::new());
-                for n in 0..base.nodes {
-                    if rng.chance(0.5) { &mut a } else { &mut b }.push(NodeId(n));
-                }
-                if a.is_empty() || b.is_empty() {
-                    continue;
-                }
-                (Command::Partition { groups: vec![a, b] }, Command::Heal)
+            windows.push((at, end));
+            if rng.chance(0.5) {
+                (Command::Crash { node }, Command::Restart { node })
+            } else {
+                (Command::Pause { node }, Command::Resume { node })
             }
-            3 => {
-                let to = NodeId(rng.below(u64::from(base.nodes)) as u32);
-                if to == node {
-                    continue;
-                }
-                (Command::Cut { from: node, to }, Command::Heal)
+        }
+        2 => {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            for n in 0..base.nodes {
+                if rng.chance(0.5) { &mut a } else { &mut b }.push(NodeId(n));
             }
-            4 => {
-                // One direction of one link, or the whole network.
-                let to = NodeId(rng.below(u64::from(base.nodes)) as u32);
-                let between = (to != node && rng.chance(0.5)).then_some((node, to));
-                (
-                    bad_link(&mut rng, between, normal),
-                    restore(between, normal),
-                )
+            if a.is_empty() || b.is_empty() {
+                return None;
             }
-            6 => {
-                // Gone for good: no later fault of this node applies.
-                let windows = &mut busy[node.0 as usize];
-                if windows.iter().any(|&(_, b)| at <= b) {
-                    continue;
-                }
-                windows.push((at, until));
-                (Command::RemoveNode { node }, Command::AddNode)
+            (Command::Partition { groups: vec![a, b] }, Command::Heal)
+        }
+        3 => {
+            let to = NodeId(rng.below(u64::from(base.nodes)) as u32);
+            if to == node {
+                return None;
             }
-            _ => {
-                let rate = [0.25, 0.5, 2.0, 4.0][rng.below(4) as usize];
-                (
-                    Command::Skew { node, rate },
-                    Command::Skew { node, rate: 1.0 },
-                )
+            (Command::Cut { from: node, to }, Command::Heal)
+        }
+        4 => {
+            // One direction of one link, or the whole network.
+            let to = NodeId(rng.below(u64::from(base.nodes)) as u32);
+            let between = (to != node && rng.chance(0.5)).then_some((node, to));
+            (bad_link(rng, between, normal), restore(between, normal))
+        }
+        6 => {
+            // Gone for good: no later fault of this node applies.
+            let windows = &mut busy[node.0 as usize];
+            if windows.iter().any(|&(_, b)| at <= b) {
+                return None;
             }
-        };
-        added.push(Scheduled {
+            windows.push((at, until));
+            (Command::RemoveNode { node }, Command::AddNode)
+        }
+        _ => {
+            let rate = [0.25, 0.5, 2.0, 4.0][rng.below(4) as usize];
+            (
+                Command::Skew { node, rate },
+                Command::Skew { node, rate: 1.0 },
+            )
+        }
+    };
+    Some([
+        Scheduled {
             at: Time::from_ms(at),
             command: pair.0,
-        });
-        added.push(Scheduled {
+        },
+        Scheduled {
             at: Time::from_ms(end),
             command: pair.1,
-        });
-    }
-    s.schedule.extend(added);
-    // Stable: the scenario's own commands keep their order at equal times.
-    crate::sorting::sort_by(&mut s.schedule, |a, b| a.at.cmp(&b.at));
-    s
+        },
+    ])
 }
 
 /// A link (`between`, or every link) turned bad for a while: it loses or
@@ -195,18 +213,97 @@ pub fn first_violation_of(
     s: &Scenario,
     properties: &[&str],
 ) -> Result<Option<Violation>, ScenarioError> {
+    Ok(run_checked(s, properties)?.0)
+}
+
+/// The kinds of state a run reached, each with when it first did.
+type Reached = Vec<(u64, Time)>;
+
+/// Runs `s` to its first violation of one of `properties` (of any, if
+/// empty) or its end; returns that violation and the kinds of state the
+/// run reached ([`crate::invariant::Checker::reached`]).
+fn run_checked(
+    s: &Scenario,
+    properties: &[&str],
+) -> Result<(Option<Violation>, Reached), ScenarioError> {
     let mut sim = AnySim::new(s, SimConfig::headless())?;
     let end = Time::from_ms(s.until_ms);
     let wanted = |v: &&Violation| properties.is_empty() || properties.contains(&v.invariant);
     loop {
         let done = sim.run_until_bounded(end, 4096);
         if let Some(v) = sim.violations().iter().find(wanted) {
-            return Ok(Some(v.clone()));
+            return Ok((Some(v.clone()), sim.reached().to_vec()));
         }
         if done {
-            return Ok(sim.history_violation().filter(|v| wanted(&v)));
+            let v = sim.history_violation().filter(|v| wanted(&v));
+            return Ok((v, sim.reached().to_vec()));
         }
     }
+}
+
+/// In the search of a protocol whose checker names the kinds of state a
+/// run reaches, every this many runs also make a guided run ([`guided`])
+/// after their random one.
+pub const GUIDE_EVERY: u64 = 16;
+
+/// Simulations one guided run makes at most, after its first.
+pub const GUIDED_STEPS: u32 = 12;
+
+/// Guided run `run` of a search seeded `seed`: `base` with its own
+/// simulator seed, then, up to [`GUIDED_STEPS`] times, one more fault
+/// added just after the moment the schedule so far first reached a kind
+/// of state (the protocol's [`crate::invariant::Checker::reached`]), kept
+/// when the run then reaches a kind it had not. The seed stays, so all
+/// before the new fault replays alike and the run goes deeper step by
+/// step, as the bugs that need a chain of well-timed faults require.
+/// Returns the first schedule that breaks one of `properties`.
+pub fn guided(
+    base: &Scenario,
+    seed: u64,
+    run: u64,
+    properties: &[&str],
+) -> Result<Option<(Scenario, Violation)>, ScenarioError> {
+    let mut rng = Rng::stream(seed, run);
+    let mut s = base.clone();
+    s.seed = rng.next_u64() >> 11;
+    let until = base.until_ms.max(2);
+    let mut busy: Vec<Vec<(u64, u64)>> = vec![Vec::new(); base.nodes as usize];
+    let (v, reached) = run_checked(&s, properties)?;
+    if let Some(v) = v {
+        return Ok(Some((s, v)));
+    }
+    let mut seen: Vec<u64> = reached.iter().map(|&(k, _)| k).collect();
+    let mut fresh: Vec<u64> = reached.iter().map(|&(_, t)| t.as_ms() as u64).collect();
+    for _ in 0..GUIDED_STEPS {
+        let at = if fresh.is_empty() || rng.chance(0.25) {
+            log_uniform(&mut rng, until - 1) - 1
+        } else {
+            let from = fresh[rng.below(fresh.len() as u64) as usize];
+            (from + log_uniform(&mut rng, 300) - 1).min(until - 2)
+        };
+        let mut trial_busy = busy.clone();
+        let Some(pair) = fault(&mut rng, base, &mut trial_busy, at) else {
+            continue;
+        };
+        let mut c = s.clone();
+        c.schedule.extend(pair);
+        crate::sorting::sort_by(&mut c.schedule, |a, b| a.at.cmp(&b.at));
+        let (v, reached) = run_checked(&c, properties)?;
+        if let Some(v) = v {
+            return Ok(Some((c, v)));
+        }
+        let new: Vec<(u64, Time)> = reached
+            .into_iter()
+            .filter(|(k, _)| !seen.contains(k))
+            .collect();
+        if !new.is_empty() {
+            seen.extend(new.iter().map(|&(k, _)| k));
+            fresh = new.iter().map(|&(_, t)| t.as_ms() as u64).collect();
+            s = c;
+            busy = trial_busy;
+        }
+    }
+    Ok(None)
 }
 
 /// The lowest run in `runs` whose scenario breaks an invariant or a
@@ -222,18 +319,26 @@ pub fn search(
 
 /// [`search`] for some properties only (invariants' names or history
 /// properties', such as `linearizable`; any, if empty); the others are not
-/// reported.
+/// reported. Run `i` is [`candidate`] `i`, and, for a protocol whose
+/// checker names the kinds of state a run reaches, when `i` is a multiple
+/// of [`GUIDE_EVERY`], also guided run `i / GUIDE_EVERY`.
 pub fn search_for(
     base: &Scenario,
     seed: u64,
     runs: std::ops::Range<u64>,
     properties: &[&str],
 ) -> Result<Option<(u64, Scenario, Violation)>, ScenarioError> {
+    let guides = base.protocol.info().is_some_and(|i| i.guided);
     // A scenario that does not build fails at its first run's build.
     for run in runs {
         let s = candidate(base, seed, run);
         if let Some(v) = first_violation_of(&s, properties)? {
             return Ok(Some((run, s, v)));
+        }
+        if guides && run > 0 && run % GUIDE_EVERY == 0 {
+            if let Some((s, v)) = guided(base, seed, run / GUIDE_EVERY, properties)? {
+                return Ok(Some((run, s, v)));
+            }
         }
     }
     Ok(None)

@@ -30,4 +30,25 @@ pub trait Checker<P: Protocol>: Clone + Debug + Default {
     /// checker keeps, so one call costs only what the event changed.
     /// Pushes any violation to `out`.
     fn after_event(&mut self, now: Time, node: NodeId, state: &P, out: &mut Vec<Violation>);
+
+    /// Whether [`Checker::reached`] names kinds of state, so the search
+    /// runs guided ([`crate::explore::guided`]) rather than at random.
+    const GUIDES: bool = false;
+
+    /// The kinds of state the run has reached so far, each with the time
+    /// it was first reached, in that order: hints for the guided search
+    /// ([`crate::explore`]), which keeps a schedule that reaches a kind its
+    /// earlier schedules did not and adds its next fault just after. None
+    /// by default (the search is then a random one).
+    fn reached(&self) -> &[(u64, Time)] {
+        &[]
+    }
+}
+
+/// Records the first time each kind of state is reached, for
+/// [`Checker::reached`].
+pub fn reach(reached: &mut Vec<(u64, Time)>, kind: u64, now: Time) {
+    if !reached.iter().any(|&(k, _)| k == kind) {
+        reached.push((kind, now));
+    }
 }

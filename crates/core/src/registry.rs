@@ -68,6 +68,9 @@ pub struct Info {
     pub max_nodes: u32,
     /// Whether nodes may join or leave while it runs.
     pub dynamic_membership: bool,
+    /// Whether its checker names the kinds of state a run reaches, so
+    /// the counterexample search runs guided.
+    pub guided: bool,
     /// Its main parameters as controls.
     pub knobs: &'static [crate::knob::Knob],
     /// The textbook bugs its `params.bugs` can switch on.
@@ -89,6 +92,7 @@ impl Info {
             history_properties: P::HISTORY_PROPERTIES,
             max_nodes: P::MAX_NODES,
             dynamic_membership: P::DYNAMIC_MEMBERSHIP,
+            guided: <P::Checker as crate::invariant::Checker<P>>::GUIDES,
             knobs: P::KNOBS,
             bugs: P::BUGS,
             workload_unit: P::WORKLOAD_UNIT,

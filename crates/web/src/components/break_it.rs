@@ -9,7 +9,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 /// The budgets offered, in runs.
-pub const BUDGETS: [u64; 3] = [300, 1_000, 10_000];
+pub const BUDGETS: [u64; 4] = [300, 1_000, 10_000, 100_000];
 
 /// Break-it panel properties.
 pub struct BreakItProps<'a> {

@@ -814,7 +814,7 @@ pub const BUGS: &[crate::bug::Bug] = &[
         breaks: &[INCARNATIONS_GROW],
         about: "A SWIM member restarts at incarnation 0 and cannot refute a suspicion (SWIM §4.2)",
         // Only SWIM members have incarnations.
-        needs: &["swim"],
+        needs: &[crate::bug::Need::Mode("swim")],
     },
     crate::bug::Bug {
         name: RESTAMP_RUMORS,

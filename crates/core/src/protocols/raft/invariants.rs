@@ -53,6 +53,26 @@ pub struct RaftChecker {
     applied: SortedMap<u64, u64>,
     /// Per node: how far its applied entries have been checked.
     applied_upto: NodeMap<u64>,
+    /// The kinds of state reached, for the guided search.
+    reached: Vec<(u64, Time)>,
+}
+
+/// Kinds of state the guided search keeps a schedule for (each with a
+/// count in its low byte): logs holding entries of several terms at one
+/// index, several servers that believe they lead, a leader whose log holds
+/// uncommitted entries of earlier terms, how many voters hold the first of
+/// them, and such an entry committed by counting replicas (§5.4.2).
+pub mod reach {
+    /// Entries of this many terms at one index, among all logs.
+    pub const TERMS_AT_ONE_INDEX: u64 = 1 << 8;
+    /// This many servers believe they lead, each in its own term.
+    pub const LEADERS_AT_ONCE: u64 = 2 << 8;
+    /// A leader holds uncommitted entries of earlier terms.
+    pub const EARLIER_TERM_TAIL: u64 = 3 << 8;
+    /// The first of them is on this many voters, the leader included.
+    pub const EARLIER_TERM_REPLICAS: u64 = 4 << 8;
+    /// A leader committed an entry of an earlier term by counting replicas.
+    pub const EARLIER_TERM_COMMITTED: u64 = 5 << 8;
 }
 
 impl RaftChecker {
@@ -143,6 +163,14 @@ impl RaftChecker {
         }
         for (k, term, chain) in fresh {
             self.entries.insert((k, term), chain);
+            let terms = self.entries.range((k, 0)..=(k, u64::MAX)).count() as u64;
+            if terms > 1 {
+                crate::invariant::reach(
+                    &mut self.reached,
+                    reach::TERMS_AT_ONE_INDEX | terms.min(4),
+                    now,
+                );
+            }
         }
     }
 
@@ -251,6 +279,7 @@ impl Checker<Raft> for RaftChecker {
         STATE_MACHINE_SAFETY,
         ONE_CHANGE_AT_A_TIME,
     ];
+    const GUIDES: bool = true;
 
     fn after_event(&mut self, now: Time, node: NodeId, r: &Raft, out: &mut Vec<Violation>) {
         self.election_safety(now, node, r, out);
@@ -259,6 +288,45 @@ impl Checker<Raft> for RaftChecker {
         self.leader_completeness(now, node, r, out);
         self.state_machine_safety(now, node, r, out);
         self.one_change_at_a_time(now, node, r, out);
+        if r.role == Role::Leader {
+            self.reach_as_leader(now, r);
+        }
+    }
+
+    fn reached(&self) -> &[(u64, Time)] {
+        &self.reached
+    }
+}
+
+impl RaftChecker {
+    /// Notes the kinds of state leader `r` is in ([`reach`]).
+    fn reach_as_leader(&mut self, now: Time, r: &Raft) {
+        let leaders = self.leader_logs.len() as u64;
+        if leaders > 1 {
+            crate::invariant::reach(&mut self.reached, reach::LEADERS_AT_ONCE | leaders.min(4), now);
+        }
+        let first = r.commit + 1;
+        if first <= r.log.last_index() && r.log.term_at(first).is_some_and(|t| t < r.term) {
+            crate::invariant::reach(&mut self.reached, reach::EARLIER_TERM_TAIL, now);
+            let own = r.persisted_upto() >= first;
+            let others = r
+                .voters
+                .iter()
+                .filter(|&&v| v != r.id && r.match_index.get(v).is_some_and(|&m| m >= first))
+                .count();
+            let replicas = (usize::from(own) + others) as u64;
+            crate::invariant::reach(
+                &mut self.reached,
+                reach::EARLIER_TERM_REPLICAS | replicas.min(255),
+                now,
+            );
+        }
+        let earlier = self.committed.range(..r.term).map(|(_, &(i, _))| i).max();
+        if r.commit > earlier.unwrap_or(0)
+            && r.log.term_at(r.commit).is_some_and(|t| t < r.term)
+        {
+            crate::invariant::reach(&mut self.reached, reach::EARLIER_TERM_COMMITTED, now);
+        }
     }
 }
 

@@ -19,7 +19,7 @@ mod request;
 mod snapshot;
 mod view;
 
-pub use invariants::{LeaderRecord, RaftChecker};
+pub use invariants::{reach, LeaderRecord, RaftChecker};
 pub use log::{Entry, RaftLog};
 pub use msg::RaftMsg;
 pub use report::metrics;
@@ -102,8 +102,11 @@ pub const BUGS: &[crate::bug::Bug] = &[
             invariants::LEADER_COMPLETENESS,
             invariants::STATE_MACHINE_SAFETY,
         ],
-        about: "A leader commits an entry of an earlier term by counting replicas (§5.4.2, Figure 8)",
-        needs: &[],
+        about: "A leader commits an entry of an earlier term by counting replicas (§5.4.2, Figure 8); it shows with one entry per AppendEntries (max_batch 1), as a larger batch carries the new leader's no-op with the earlier entries",
+        // A batch carries the §8 no-op of the leader's term along with the
+        // earlier entries before it, and the correct rule then commits them
+        // all: the mistake shows only when a batch stops between them.
+        needs: &[crate::bug::Need::Value("max_batch", 1)],
     },
     crate::bug::Bug {
         name: FORGET_VOTE,
