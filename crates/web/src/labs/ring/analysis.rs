@@ -72,6 +72,9 @@ pub struct RingAnalysis {
     pub comparison: Option<Comparison>,
     /// (vnodes, cv, max/avg) on the ring strategy, same members.
     pub curve: Vec<(u32, f64, f64)>,
+    /// Whether the comparison and the curve are complete (they are
+    /// computed over a few frames).
+    pub complete: bool,
 }
 
 /// The run's placement settings.
@@ -94,9 +97,16 @@ fn placement(strategy: Strategy, members: &[u32], s: &Settings) -> Option<Placem
 }
 
 impl RingAnalysis {
-    /// The analysis for `members`; with `previous`, the change from it is
-    /// compared under every strategy.
-    pub fn of(s: &Settings, members: &[u32], previous: Option<&[u32]>) -> Option<RingAnalysis> {
+    /// The placement of `members` under the run's strategy (what the ring
+    /// draws); with `previous`, the change from it is to be compared under
+    /// every strategy. The comparison and the balance curve are left to
+    /// [`Pending::advance`], a piece at a time: at 100,000 keys they take
+    /// tens of milliseconds, more than one frame should carry.
+    pub fn start(
+        s: &Settings,
+        members: &[u32],
+        previous: Option<&[u32]>,
+    ) -> Option<(RingAnalysis, Pending)> {
         let p = placement(s.strategy, members, s)?;
         let owners = p.assign(s.keys);
         let loads_map = stats::loads(&owners, members);
@@ -116,40 +126,16 @@ impl RingAnalysis {
         } else {
             Vec::new()
         };
+        let previous = previous.filter(|prev| *prev != members);
         let compared = s.keys.min(SAMPLE_LIMIT);
-        let comparison = previous.filter(|prev| *prev != members).map(|prev| {
-            let rows = Strategy::ALL
-                .iter()
-                .filter_map(|&strategy| {
-                    let before = placement(strategy, prev, s)?.assign(compared);
-                    let after = placement(strategy, members, s)?.assign(compared);
-                    Some(StrategyMove {
-                        strategy,
-                        movement: stats::movement(&before, &after, prev, members),
-                    })
-                })
-                .collect();
-            Comparison {
-                before: prev.len(),
-                after: members.len(),
-                keys: compared,
-                total: s.keys,
-                rows,
-            }
+        let comparison = previous.map(|prev| Comparison {
+            before: prev.len(),
+            after: members.len(),
+            keys: compared,
+            total: s.keys,
+            rows: Vec::new(),
         });
-        let curve_keys = s.keys.min(SAMPLE_LIMIT);
-        let curve = CURVE_VNODES
-            .iter()
-            .filter_map(|&v| {
-                let settings = Settings { vnodes: v, ..*s };
-                let l = stats::loads(
-                    &placement(Strategy::Ring, members, &settings)?.assign(curve_keys),
-                    members,
-                );
-                Some((v, stats::cv(&l), stats::max_over_avg(&l)))
-            })
-            .collect();
-        Some(RingAnalysis {
+        let analysis = RingAnalysis {
             members: members.to_vec(),
             points,
             sample,
@@ -157,14 +143,73 @@ impl RingAnalysis {
             max_over_avg: stats::max_over_avg(&loads_map),
             loads: loads_map.into_iter().collect(),
             comparison,
-            curve,
-        })
+            curve: Vec::new(),
+            complete: false,
+        };
+        let pending = Pending {
+            settings: *s,
+            previous: previous.map(<[u32]>::to_vec),
+            strategies: 0,
+            curve: 0,
+        };
+        Some((analysis, pending))
+    }
+}
+
+/// What is left of an analysis: the strategies still to compare, then the
+/// vnode counts of the curve still to place.
+#[derive(Clone, Debug)]
+pub struct Pending {
+    settings: Settings,
+    previous: Option<Vec<u32>>,
+    strategies: usize,
+    curve: usize,
+}
+
+impl Pending {
+    /// Adds one piece to `a` (one strategy's movement, or one point of the
+    /// curve); returns whether any is left.
+    pub fn advance(&mut self, a: &mut RingAnalysis) -> bool {
+        let s = &self.settings;
+        let members = &a.members;
+        if let (Some(prev), Some(c)) = (&self.previous, &mut a.comparison) {
+            if let Some(&strategy) = Strategy::ALL.get(self.strategies) {
+                self.strategies += 1;
+                let before = placement(strategy, prev, s).map(|p| p.assign(c.keys));
+                let after = placement(strategy, members, s).map(|p| p.assign(c.keys));
+                if let (Some(before), Some(after)) = (before, after) {
+                    c.rows.push(StrategyMove {
+                        strategy,
+                        movement: stats::movement(&before, &after, prev, members),
+                    });
+                }
+                return true;
+            }
+        }
+        if let Some(&v) = CURVE_VNODES.get(self.curve) {
+            self.curve += 1;
+            let settings = Settings { vnodes: v, ..*s };
+            if let Some(p) = placement(Strategy::Ring, members, &settings) {
+                let l = stats::loads(&p.assign(s.keys.min(SAMPLE_LIMIT)), members);
+                a.curve.push((v, stats::cv(&l), stats::max_over_avg(&l)));
+            }
+            return true;
+        }
+        a.complete = true;
+        false
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The analysis for `members`, complete.
+    fn of(s: &Settings, members: &[u32], previous: Option<&[u32]>) -> Option<RingAnalysis> {
+        let (mut a, mut rest) = RingAnalysis::start(s, members, previous)?;
+        while rest.advance(&mut a) {}
+        Some(a)
+    }
 
     fn settings(strategy: Strategy) -> Settings {
         Settings {
@@ -179,7 +224,7 @@ mod tests {
     fn a_join_is_compared_under_every_strategy() {
         let before: Vec<u32> = (0..8).collect();
         let after: Vec<u32> = (0..9).collect();
-        let a = RingAnalysis::of(&settings(Strategy::Ring), &after, Some(&before)).unwrap();
+        let a = of(&settings(Strategy::Ring), &after, Some(&before)).unwrap();
         let c = a.comparison.unwrap();
         assert_eq!(c.rows.len(), Strategy::ALL.len());
         let moved = |s: Strategy| c.rows.iter().find(|r| r.strategy == s).unwrap().movement;
@@ -190,5 +235,27 @@ mod tests {
         assert_eq!(a.loads.iter().map(|l| l.1).sum::<u64>(), 10_000);
         assert_eq!(a.curve.len(), CURVE_VNODES.len());
         assert!(a.curve[0].1 > a.curve[9].1, "more vnodes, better balance");
+        assert!(a.complete);
+    }
+
+    /// Started, the analysis draws at once and is completed a piece at a
+    /// time: one strategy's movement or one point of the curve per step,
+    /// ending as the whole analysis does.
+    #[test]
+    fn an_analysis_is_completed_a_piece_at_a_time() {
+        let before: Vec<u32> = (0..8).collect();
+        let after: Vec<u32> = (0..9).collect();
+        let s = settings(Strategy::Ring);
+        let (mut a, mut rest) = RingAnalysis::start(&s, &after, Some(&before)).unwrap();
+        assert!(!a.complete && a.curve.is_empty());
+        assert_eq!(a.loads.iter().map(|l| l.1).sum::<u64>(), 10_000);
+        let mut steps = 0;
+        while rest.advance(&mut a) {
+            steps += 1;
+            let rows = a.comparison.as_ref().unwrap().rows.len();
+            assert_eq!(rows + a.curve.len(), steps, "one piece a step");
+        }
+        assert_eq!(steps, Strategy::ALL.len() + CURVE_VNODES.len());
+        assert_eq!(Some(a), of(&s, &after, Some(&before)));
     }
 }

@@ -162,7 +162,8 @@ pub fn ring_charts(p: &RingChartsProps) -> Html {
                     <LoadsChart loads={a.loads.clone()} />
                 </figure>
                 <figure class="chart" data-chart="balance">
-                    <figcaption>{ format!("Balance against virtual nodes (with one each, max/avg ≈ Hₙ = {h_n:.2})") }</figcaption>
+                    <figcaption>{ format!("Balance against virtual nodes (with one each, max/avg ≈ Hₙ = {h_n:.2}){}",
+                        if a.complete { "" } else { " · placing…" }) }</figcaption>
                     { crate::components::save_as::save_as("balance", true) }
                     <BalanceChart curve={a.curve.clone()} vnodes={p.vnodes} />
                 </figure>

@@ -9,7 +9,7 @@ mod panel;
 
 use super::{Cx, Entry, Lab};
 use crate::snapshot::{FrameSpec, Part, Snapshot};
-use analysis::{RingAnalysis, Settings};
+use analysis::{Pending, RingAnalysis, Settings};
 use canvas::RingCanvas;
 use charts::RingCharts;
 use faultline_core::node::TimerName;
@@ -51,8 +51,36 @@ const STATUS_PERIOD_MS: f64 = 500.0;
 struct RingCache {
     status: Rc<RingStatus>,
     analysis: Option<Rc<RingAnalysis>>,
+    /// What is left of the analysis, done a few milliseconds a frame.
+    pending: Option<Pending>,
     members: Vec<u32>,
     at: f64,
+}
+
+/// Milliseconds a playing frame spends completing the analysis.
+const ANALYSIS_SLICE_MS: f64 = 3.0;
+
+impl RingCache {
+    /// Completes the analysis: for a slice of this frame while the lab
+    /// plays, all of it when asked for `now`.
+    fn work(&mut self, now: bool) {
+        let (Some(pending), Some(analysis)) = (self.pending.as_mut(), self.analysis.as_mut()) else {
+            return;
+        };
+        let a = Rc::make_mut(analysis);
+        let begin = crate::perf::wall_ms();
+        let left = crate::perf::measure("faultline-ring-analysis", || loop {
+            if !pending.advance(a) {
+                break false;
+            }
+            if !now && crate::perf::wall_ms() - begin > ANALYSIS_SLICE_MS {
+                break true;
+            }
+        });
+        if !left {
+            self.pending = None;
+        }
+    }
 }
 
 /// The ring lab while a run is shown.
@@ -64,18 +92,34 @@ pub struct RingLab {
 impl RingLab {
     fn refresh(&mut self, s: &faultline_core::Sim<faultline_core::protocols::ring::Ring>, now: bool) {
         let wall = crate::perf::wall_ms();
-        if !now
-            && self
-                .cache
-                .as_ref()
-                .is_some_and(|c| wall - c.at < STATUS_PERIOD_MS)
-        {
-            return;
+        let recent = self
+            .cache
+            .as_ref()
+            .is_some_and(|c| wall - c.at < STATUS_PERIOD_MS);
+        let mut started = false;
+        if now || !recent {
+            let before = self.cache.as_ref().map(|c| c.members.clone());
+            let cache = self.fresh(s, wall);
+            // A frame that placed the keys anew leaves the rest to the next.
+            started = before.as_ref() != Some(&cache.members);
+            self.cache = Some(cache);
         }
+        if let Some(c) = self.cache.as_mut().filter(|_| now || !started) {
+            c.work(now);
+        }
+    }
+
+    /// The cluster-wide status now, and the analysis kept if the
+    /// membership is the same, else started anew.
+    fn fresh(
+        &mut self,
+        s: &faultline_core::Sim<faultline_core::protocols::ring::Ring>,
+        wall: f64,
+    ) -> RingCache {
         let status = crate::perf::measure("faultline-ring-status", || ring_status(s));
         let members: Vec<u32> = status.members.iter().map(|m| m.0).collect();
-        let analysis = match self.cache.take() {
-            Some(c) if c.members == members => c.analysis,
+        let (analysis, pending) = match self.cache.take() {
+            Some(c) if c.members == members => (c.analysis, c.pending),
             old => {
                 let p = s.params();
                 let settings = Settings {
@@ -86,17 +130,19 @@ impl RingLab {
                 };
                 let previous = old.map(|c| c.members);
                 crate::perf::measure("faultline-ring-analysis", || {
-                    RingAnalysis::of(&settings, &members, previous.as_deref())
+                    RingAnalysis::start(&settings, &members, previous.as_deref())
                 })
-                .map(Rc::new)
+                .map(|(a, rest)| (Some(Rc::new(a)), Some(rest)))
+                .unwrap_or_default()
             }
         };
-        self.cache = Some(RingCache {
+        RingCache {
             status: Rc::new(status),
             analysis,
+            pending,
             members,
             at: wall,
-        });
+        }
     }
 }
 

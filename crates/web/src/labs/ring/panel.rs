@@ -59,6 +59,9 @@ fn comparison(a: &RingAnalysis) -> Html {
                     <th title="keys that moved between two nodes present before and after">{ "between old" }</th></tr></thead>
                 <tbody>{ rows }</tbody>
             </table>
+            if !a.complete {
+                <p class="dim small computing" role="status">{ "Comparing the strategies…" }</p>
+            }
         </>
     }
 }
