@@ -9,10 +9,11 @@
 //! breaks the same property.
 //!
 //! Where the protocol's checker names the kinds of state a run reaches
-//! (Raft's does), some runs are guided: they add faults one at a time just
-//! after the moments the schedule so far first reached a new kind, and
-//! keep those that reach another, which finds bugs that need a chain of
-//! well-timed faults (Figure 8) that random schedules almost never hit.
+//! (Raft's does), every 16th run is also guided: it adds faults one at a
+//! time, mostly just after the moments the schedule so far first reached
+//! a new kind, and keeps those that reach another, which finds bugs that
+//! need a chain of well-timed faults (Figure 8) that random schedules
+//! almost never hit.
 //!
 //! Run `i` depends only on the scenario, the search seed and `i`, so runs
 //! can be spread over any number of threads and the first counterexample
@@ -80,8 +81,8 @@ pub fn candidate(base: &Scenario, seed: u64, run: u64) -> Scenario {
 
 /// One fault starting at `at` ms and the command that ends it, lasting
 /// from a millisecond to a third of the run, log-uniformly; none if the
-/// draw names a node already down (`busy` keeps each node's windows) or
-/// an empty side.
+/// draw names a node already down (`busy` keeps each node's windows), an
+/// empty side, or a cut from a node to itself.
 fn fault(
     rng: &mut Rng,
     base: &Scenario,
@@ -249,11 +250,13 @@ pub const GUIDE_EVERY: u64 = 16;
 /// Simulations one guided run makes at most, after its first.
 pub const GUIDED_STEPS: u32 = 12;
 
-/// Guided run `run` of a search seeded `seed`: `base` with its own
-/// simulator seed, then, up to [`GUIDED_STEPS`] times, one more fault
-/// added just after the moment the schedule so far first reached a kind
-/// of state (the protocol's [`crate::invariant::Checker::reached`]), kept
-/// when the run then reaches a kind it had not. The seed stays, so all
+/// Guided run `run` of a search seeded `seed`: `base` with the simulator
+/// seed of [`candidate`] `run` (with other faults), then, up to
+/// [`GUIDED_STEPS`] times, one more fault added within 300 ms after a
+/// moment at which the schedule so far first reached a kind of state (the
+/// protocol's [`crate::invariant::Checker::reached`]; one time in four,
+/// or before any kind is reached, anywhere in the run), kept when the run
+/// then reaches a kind it had not. The seed stays, so all
 /// before the new fault replays alike and the run goes deeper step by
 /// step, as the bugs that need a chain of well-timed faults require.
 /// Returns the first schedule that breaks one of `properties`.
@@ -273,7 +276,7 @@ pub fn guided(
         return Ok(Some((s, v)));
     }
     let mut seen: Vec<u64> = reached.iter().map(|&(k, _)| k).collect();
-    let mut fresh: Vec<u64> = reached.iter().map(|&(_, t)| t.as_ms() as u64).collect();
+    let mut fresh: Vec<u64> = reached.iter().map(|&(_, t)| t.micros() / 1000).collect();
     for _ in 0..GUIDED_STEPS {
         let at = if fresh.is_empty() || rng.chance(0.25) {
             log_uniform(&mut rng, until - 1) - 1
@@ -298,7 +301,7 @@ pub fn guided(
             .collect();
         if !new.is_empty() {
             seen.extend(new.iter().map(|&(k, _)| k));
-            fresh = new.iter().map(|&(_, t)| t.as_ms() as u64).collect();
+            fresh = new.iter().map(|&(_, t)| t.micros() / 1000).collect();
             s = c;
             busy = trial_busy;
         }
@@ -320,8 +323,8 @@ pub fn search(
 /// [`search`] for some properties only (invariants' names or history
 /// properties', such as `linearizable`; any, if empty); the others are not
 /// reported. Run `i` is [`candidate`] `i`, and, for a protocol whose
-/// checker names the kinds of state a run reaches, when `i` is a multiple
-/// of [`GUIDE_EVERY`], also guided run `i / GUIDE_EVERY`.
+/// checker names the kinds of state a run reaches, when `i` is a positive
+/// multiple of [`GUIDE_EVERY`], also guided run `i / GUIDE_EVERY`.
 pub fn search_for(
     base: &Scenario,
     seed: u64,

@@ -32,7 +32,8 @@ pub trait Checker<P: Protocol>: Clone + Debug + Default {
     fn after_event(&mut self, now: Time, node: NodeId, state: &P, out: &mut Vec<Violation>);
 
     /// Whether [`Checker::reached`] names kinds of state, so the search
-    /// runs guided ([`crate::explore::guided`]) rather than at random.
+    /// also makes guided runs ([`crate::explore::guided`]) besides its
+    /// random ones.
     const GUIDES: bool = false;
 
     /// The kinds of state the run has reached so far, each with the time

@@ -69,7 +69,7 @@ pub struct Info {
     /// Whether nodes may join or leave while it runs.
     pub dynamic_membership: bool,
     /// Whether its checker names the kinds of state a run reaches, so
-    /// the counterexample search runs guided.
+    /// the counterexample search also makes guided runs.
     pub guided: bool,
     /// Its main parameters as controls.
     pub knobs: &'static [crate::knob::Knob],

@@ -57,11 +57,12 @@ pub struct RaftChecker {
     reached: Vec<(u64, Time)>,
 }
 
-/// Kinds of state the guided search keeps a schedule for (each with a
-/// count in its low byte): logs holding entries of several terms at one
-/// index, several servers that believe they lead, a leader whose log holds
-/// uncommitted entries of earlier terms, how many voters hold the first of
-/// them, and such an entry committed by counting replicas (§5.4.2).
+/// Kinds of state the guided search keeps a schedule for (the first two
+/// and the fourth with a count in the low byte): logs holding entries of
+/// several terms at one index, several servers that believe they lead, a
+/// leader whose log holds uncommitted entries of earlier terms, how many
+/// voters hold the first of them, and such an entry committed by counting
+/// replicas (§5.4.2).
 pub mod reach {
     /// Entries of this many terms at one index, among all logs.
     pub const TERMS_AT_ONE_INDEX: u64 = 1 << 8;
