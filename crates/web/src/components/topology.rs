@@ -235,12 +235,7 @@ fn node(n: &TopoNode, at: (f64, f64), r: f64, marks: Marks, activate: Callback<(
             activate.emit(());
         }
     });
-    let (role, caption) = match n.status {
-        NodeStatus::Up => (n.badge.role, n.badge.caption.clone()),
-        NodeStatus::Paused => ("paused", format!("{} · {}", n.badge.role, n.badge.caption)),
-        NodeStatus::Crashed => ("crashed", n.badge.caption.clone()),
-        NodeStatus::Removed => ("removed", String::new()),
-    };
+    let (role, caption) = role_and_caption(n);
     let class = classes!(
         "node",
         format!("role-{}", n.badge.role),
@@ -271,9 +266,36 @@ fn node(n: &TopoNode, at: (f64, f64), r: f64, marks: Marks, activate: Callback<(
                 <text class="id" y={px(-r * 0.1)} font-size={px((r * 0.5).min(22.0))}>{ n.id.to_string() }</text>
                 <text class="role" y={px(r * 0.36)} font-size={px(role_size(r, &label))}>{ label }</text>
             }
-            <text class={classes!("caption", dense.then_some("on-demand"))} y={px(r + 20.0)}>{ caption }</text>
+            if dense {
+                <text class="caption on-demand" y={px(r + 20.0)}>{ caption }</text>
+            }
         </g>
     }
+}
+
+/// A node's role (as its status shows it) and the caption under it.
+fn role_and_caption(n: &TopoNode) -> (&'static str, String) {
+    match n.status {
+        NodeStatus::Up => (n.badge.role, n.badge.caption.clone()),
+        NodeStatus::Paused => ("paused", format!("{} · {}", n.badge.role, n.badge.caption)),
+        NodeStatus::Crashed => ("crashed", n.badge.caption.clone()),
+        NodeStatus::Removed => ("removed", String::new()),
+    }
+}
+
+/// The captions under the nodes of a drawing that is not dense, drawn
+/// over the messages so they stay legible where many cross (a dense
+/// drawing shows a node's caption in the node, on hover).
+fn captions(live: &[&TopoNode], pos: &NodeMap<(f64, f64)>, r: f64) -> Html {
+    live.iter()
+        .map(|n| {
+            let at = pos.get(n.id).copied().unwrap_or(MIDDLE);
+            html! {
+                <text class="caption" data-node={n.id.0.to_string()}
+                    x={px(at.0)} y={px(at.1 + r + 20.0)}>{ role_and_caption(n).1 }</text>
+            }
+        })
+        .collect()
 }
 
 /// The `data-status` name of a status.
@@ -387,6 +409,9 @@ pub fn topology(p: &TopologyProps) -> Html {
                 <g class="nodes">{ nodes }</g>
                 <g class="drops">{ drops }</g>
                 <g class="messages">{ messages }</g>
+                if !dense {
+                    <g class="captions">{ captions(&live, &pos, r) }</g>
+                }
                 <g class="over">{ p.over.clone() }</g>
             </svg>
             { p.caption.clone() }
