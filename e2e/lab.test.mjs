@@ -1,7 +1,7 @@
 // End-to-end: the built site in real headless Chromium, driven like a user.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openLab, faster, nodes, until, leader, now, scenarioOf, DIST } from './lib.mjs';
+import { serve, launch, openLab, openRoute, faster, nodes, until, leader, now, scenarioOf, DIST } from './lib.mjs';
 
 let server;
 let browser;
@@ -525,5 +525,36 @@ test('the Figure 8 preset switches a textbook bug on, and the invariant panel sh
   await page.locator('[data-bug="forget_vote"] input').click();
   await page.waitForFunction(() => document.querySelector('[data-bug="forget_vote"] input').checked);
   assert.deepEqual((await scenarioOf(page)).params.bugs, ['forget_vote']);
+  await page.close();
+});
+
+test('at nine Raft servers under load the captions stay legible: drawn over the messages, clear of every node and of each other', async () => {
+  const { page, errors } = await openRoute(browser, server.url, '#/raft?preset=raft-stress&speed=0.2', 'svg .node');
+  await page.waitForFunction(() => document.querySelectorAll('svg .captions .caption').length === 9
+    && document.querySelectorAll('svg .messages > *').length > 20);
+  // The captions' layer comes after the messages', so they paint over them.
+  const order = await page.$$eval('svg > g', (gs) => gs.map((g) => g.getAttribute('class')));
+  assert.ok(order.indexOf('captions') > order.indexOf('messages'), order.join(' '));
+  const captions = await page.$$eval('svg .captions .caption', (cs) => cs.map((c) => {
+    const b = c.getBoundingClientRect(); return { x: b.x, y: b.y, w: b.width, h: b.height, text: c.textContent };
+  }));
+  const bodies = await page.$$eval('svg .node .body', (cs) => cs.map((c) => {
+    const b = c.getBoundingClientRect(); return { x: b.x + b.width / 2, y: b.y + b.height / 2, r: b.width / 2 };
+  }));
+  const overlap = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+  for (let i = 0; i < captions.length; i++) {
+    assert.match(captions[i].text, /^term \d+/);
+    for (let j = i + 1; j < captions.length; j++) {
+      assert.ok(!overlap(captions[i], captions[j]), `captions ${i} and ${j} overlap`);
+    }
+    for (const [k, n] of bodies.entries()) {
+      // The nearest point of the caption's box to the node's centre.
+      const c = captions[i];
+      const nx = Math.max(c.x, Math.min(n.x, c.x + c.w));
+      const ny = Math.max(c.y, Math.min(n.y, c.y + c.h));
+      assert.ok(Math.hypot(nx - n.x, ny - n.y) > n.r - 1, `caption ${i} covers node ${k}`);
+    }
+  }
+  assert.deepEqual(errors, []);
   await page.close();
 });
