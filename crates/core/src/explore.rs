@@ -73,10 +73,15 @@ pub fn candidate(base: &Scenario, seed: u64, run: u64) -> Scenario {
         last = at;
         added.extend(fault(&mut rng, base, &mut busy, at).into_iter().flatten());
     }
-    s.schedule.extend(added);
-    // Stable: the scenario's own commands keep their order at equal times.
-    crate::sorting::sort_by(&mut s.schedule, |a, b| a.at.cmp(&b.at));
+    add_to_schedule(&mut s, added);
     s
+}
+
+/// Adds `commands` to `s`'s schedule, in time order. The sort is stable:
+/// the scenario's own commands keep their order at equal times.
+fn add_to_schedule(s: &mut Scenario, commands: impl IntoIterator<Item = Scheduled>) {
+    s.schedule.extend(commands);
+    crate::sorting::sort_by(&mut s.schedule, |a, b| a.at.cmp(&b.at));
 }
 
 /// One fault starting at `at` ms and the command that ends it, lasting
@@ -256,9 +261,9 @@ pub const GUIDED_STEPS: u32 = 12;
 /// moment at which the schedule so far first reached a kind of state (the
 /// protocol's [`crate::invariant::Checker::reached`]; one time in four,
 /// or before any kind is reached, anywhere in the run), kept when the run
-/// then reaches a kind it had not. The seed stays, so all
-/// before the new fault replays alike and the run goes deeper step by
-/// step, as the bugs that need a chain of well-timed faults require.
+/// then reaches a kind it had not. The seed stays, so all before the new
+/// fault replays alike and the run goes deeper step by step, as the bugs
+/// that need a chain of well-timed faults require.
 /// Returns the first schedule that breaks one of `properties`.
 pub fn guided(
     base: &Scenario,
@@ -289,8 +294,7 @@ pub fn guided(
             continue;
         };
         let mut c = s.clone();
-        c.schedule.extend(pair);
-        crate::sorting::sort_by(&mut c.schedule, |a, b| a.at.cmp(&b.at));
+        add_to_schedule(&mut c, pair);
         let (v, reached) = run_checked(&c, properties)?;
         if let Some(v) = v {
             return Ok(Some((c, v)));

@@ -175,7 +175,15 @@ impl RaftChecker {
         }
     }
 
-    fn leader_completeness(&mut self, now: Time, id: NodeId, r: &Raft, out: &mut Vec<Violation>) {
+    /// Checks Leader Completeness; returns, for a leader, the highest index
+    /// committed in an earlier term (0 if none, or not a leader).
+    fn leader_completeness(
+        &mut self,
+        now: Time,
+        id: NodeId,
+        r: &Raft,
+        out: &mut Vec<Violation>,
+    ) -> u64 {
         if r.commit > 0 {
             let chain = r.log.chain_at(r.commit).unwrap_or(0);
             let rec = self.committed.entry(r.term).or_insert((0, 0));
@@ -184,7 +192,7 @@ impl RaftChecker {
             }
         }
         if r.role != Role::Leader {
-            return;
+            return 0;
         }
         // The highest index committed in any earlier term (records are per
         // term and need not grow with it).
@@ -192,20 +200,22 @@ impl RaftChecker {
             .committed
             .range(..r.term)
             .max_by_key(|(_, &(index, _))| index);
-        if let Some((&term, &(index, chain))) = earlier {
-            // A snapshot past `index` covers it (only committed entries are
-            // snapshotted); Log Matching checks the prefix at the snapshot.
-            if index >= r.log.start() && r.log.chain_at(index) != Some(chain) {
-                out.push(Violation {
-                    invariant: LEADER_COMPLETENESS,
-                    at: now,
-                    detail: format!(
-                        "leader {id} of term {} lacks entry {index}, committed by term {term}",
-                        r.term
-                    ),
-                });
-            }
+        let Some((&term, &(index, chain))) = earlier else {
+            return 0;
+        };
+        // A snapshot past `index` covers it (only committed entries are
+        // snapshotted); Log Matching checks the prefix at the snapshot.
+        if index >= r.log.start() && r.log.chain_at(index) != Some(chain) {
+            out.push(Violation {
+                invariant: LEADER_COMPLETENESS,
+                at: now,
+                detail: format!(
+                    "leader {id} of term {} lacks entry {index}, committed by term {term}",
+                    r.term
+                ),
+            });
         }
+        index
     }
 
     fn state_machine_safety(&mut self, now: Time, id: NodeId, r: &Raft, out: &mut Vec<Violation>) {
@@ -286,11 +296,11 @@ impl Checker<Raft> for RaftChecker {
         self.election_safety(now, node, r, out);
         self.leader_append_only(now, node, r, out);
         self.log_matching(now, node, r, out);
-        self.leader_completeness(now, node, r, out);
+        let earlier = self.leader_completeness(now, node, r, out);
         self.state_machine_safety(now, node, r, out);
         self.one_change_at_a_time(now, node, r, out);
         if r.role == Role::Leader {
-            self.reach_as_leader(now, r);
+            self.reach_as_leader(now, r, earlier);
         }
     }
 
@@ -300,8 +310,9 @@ impl Checker<Raft> for RaftChecker {
 }
 
 impl RaftChecker {
-    /// Notes the kinds of state leader `r` is in ([`reach`]).
-    fn reach_as_leader(&mut self, now: Time, r: &Raft) {
+    /// Notes the kinds of state leader `r` is in ([`reach`]); `earlier` is
+    /// the highest index committed in an earlier term.
+    fn reach_as_leader(&mut self, now: Time, r: &Raft, earlier: u64) {
         let leaders = self.leader_logs.len() as u64;
         if leaders > 1 {
             crate::invariant::reach(&mut self.reached, reach::LEADERS_AT_ONCE | leaders.min(4), now);
@@ -322,10 +333,7 @@ impl RaftChecker {
                 now,
             );
         }
-        let earlier = self.committed.range(..r.term).map(|(_, &(i, _))| i).max();
-        if r.commit > earlier.unwrap_or(0)
-            && r.log.term_at(r.commit).is_some_and(|t| t < r.term)
-        {
+        if r.commit > earlier && r.log.term_at(r.commit).is_some_and(|t| t < r.term) {
             crate::invariant::reach(&mut self.reached, reach::EARLIER_TERM_COMMITTED, now);
         }
     }

@@ -96,30 +96,30 @@ impl RingLab {
             .cache
             .as_ref()
             .is_some_and(|c| wall - c.at < STATUS_PERIOD_MS);
-        let mut started = false;
-        if now || !recent {
-            let before = self.cache.as_ref().map(|c| c.members.clone());
-            let cache = self.fresh(s, wall);
-            // A frame that placed the keys anew leaves the rest to the next.
-            started = before.as_ref() != Some(&cache.members);
+        let started = if now || !recent {
+            let (cache, started) = self.fresh(s, wall);
             self.cache = Some(cache);
-        }
+            started
+        } else {
+            false
+        };
+        // A frame that placed the keys anew leaves the rest to the next.
         if let Some(c) = self.cache.as_mut().filter(|_| now || !started) {
             c.work(now);
         }
     }
 
     /// The cluster-wide status now, and the analysis kept if the
-    /// membership is the same, else started anew.
+    /// membership is the same, else started anew (then also `true`).
     fn fresh(
         &mut self,
         s: &faultline_core::Sim<faultline_core::protocols::ring::Ring>,
         wall: f64,
-    ) -> RingCache {
+    ) -> (RingCache, bool) {
         let status = crate::perf::measure("faultline-ring-status", || ring_status(s));
         let members: Vec<u32> = status.members.iter().map(|m| m.0).collect();
-        let (analysis, pending) = match self.cache.take() {
-            Some(c) if c.members == members => (c.analysis, c.pending),
+        let (analysis, pending, started) = match self.cache.take() {
+            Some(c) if c.members == members => (c.analysis, c.pending, false),
             old => {
                 let p = s.params();
                 let settings = Settings {
@@ -132,17 +132,17 @@ impl RingLab {
                 crate::perf::measure("faultline-ring-analysis", || {
                     RingAnalysis::start(&settings, &members, previous.as_deref())
                 })
-                .map(|(a, rest)| (Some(Rc::new(a)), Some(rest)))
-                .unwrap_or_default()
+                .map_or((None, None, true), |(a, rest)| (Some(Rc::new(a)), Some(rest), true))
             }
         };
-        RingCache {
+        let cache = RingCache {
             status: Rc::new(status),
             analysis,
             pending,
             members,
             at: wall,
-        }
+        };
+        (cache, started)
     }
 }
 
