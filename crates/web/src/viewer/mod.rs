@@ -37,27 +37,34 @@ pub enum Opened {
 /// so the page draws between slices.
 const SLICE_MS: f64 = 40.0;
 
-/// Lets the page draw before the work goes on.
-async fn yield_now() {
+/// Lets the page draw before the work goes on; then fails (with nothing to
+/// say) unless `wanted` still holds: a newer open took over.
+async fn yield_now(wanted: &dyn Fn() -> bool) -> Result<(), String> {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let _ = gloo::utils::window().set_timeout_with_callback(&resolve);
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    if wanted() {
+        Ok(())
+    } else {
+        Err(String::new())
+    }
 }
 
 /// Reads `text`: a ShiViz log when a parser is given or carried on its
 /// first line, or when it is no history format; else a history. A slice
 /// at a time, telling `progress` what it is doing and how far it is (0 to
-/// 1) between slices.
+/// 1) between slices, and stopping there once `wanted` no longer holds.
 async fn open(
     text: &str,
     parser: Option<&str>,
     progress: &dyn Fn(&str, f64),
+    wanted: &dyn Fn() -> bool,
 ) -> Result<Opened, String> {
     let shiviz_first = parser.is_some() || shiviz::embedded_parser(text).is_some();
     if !shiviz_first && Format::detect(text).is_ok() {
         progress("checking linearizability", 0.5);
-        yield_now().await;
+        yield_now(wanted).await?;
         return linearizability::check_file(text).map(|r| Opened::History(Rc::new(r)));
     }
     if text.trim().is_empty() {
@@ -75,10 +82,10 @@ async fn open(
     let (parser, body, first_line) = shiviz::parser_and_body(text, parser);
     let mut matcher = parse::Matcher::new(body, parser, first_line)?;
     progress("matching the parser", 0.0);
-    yield_now().await;
+    yield_now(wanted).await?;
     while !matcher.step(js_sys::Date::now() + SLICE_MS) {
         progress("matching the parser", 0.6 * matcher.progress());
-        yield_now().await;
+        yield_now(wanted).await?;
     }
     let (records, skipped) = matcher.finish(body);
     let total = records.len();
@@ -97,12 +104,12 @@ async fn open(
         }
         progress(
             "reading the clocks",
-            0.6 + 0.3 * events.len() as f64 / total as f64,
+            0.6 + 0.2 * events.len() as f64 / total as f64,
         );
-        yield_now().await;
+        yield_now(wanted).await?;
     }
     progress("checking the clocks", 0.8);
-    yield_now().await;
+    yield_now(wanted).await?;
     let mut inference = shiviz::Inference::new(events, skipped).map_err(|e| e.to_string())?;
     loop {
         let deadline = js_sys::Date::now() + SLICE_MS;
@@ -114,11 +121,11 @@ async fn open(
             break;
         }
         progress("inferring the messages", 0.85 + 0.15 * inference.progress());
-        yield_now().await;
+        yield_now(wanted).await?;
     }
     let log = inference.finish();
     progress("drawing", 1.0);
-    yield_now().await;
+    yield_now(wanted).await?;
     Ok(Opened::Log(Rc::new(log)))
 }
 
@@ -154,9 +161,14 @@ impl Opener {
         }
     }
 
+    /// Whether no newer open has started.
+    fn current(&self) -> bool {
+        *self.latest.borrow() == self.mine
+    }
+
     /// Shows `s`, unless a newer open has started.
     fn show(&self, s: Shown) {
-        if *self.latest.borrow() == self.mine {
+        if self.current() {
             self.shown.set(s);
         }
     }
@@ -172,11 +184,18 @@ async fn open_text(to: Opener, name: String, text: String, parser: Option<String
         ));
     };
     progress("starting", 0.0);
-    yield_now().await;
-    to.show(match open(&text, parser.as_deref(), &progress).await {
-        Ok(o) => Shown::Opened(name, o),
-        Err(e) => Shown::Start(Some(format!("{name}: {e}"))),
-    });
+    let wanted = || to.current();
+    if yield_now(&wanted).await.is_err() {
+        return;
+    }
+    // Once a newer open has started, this one stops at its next slice
+    // and shows nothing.
+    to.show(
+        match open(&text, parser.as_deref(), &progress, &wanted).await {
+            Ok(o) => Shown::Opened(name, o),
+            Err(e) => Shown::Start(Some(format!("{name}: {e}"))),
+        },
+    );
 }
 
 /// An example bundled with the site (`www/logs/`).
